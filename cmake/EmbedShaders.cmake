@@ -1,0 +1,67 @@
+# Compiles every shaders/*.comp to SPIR-V at build time and embeds it in a static library.
+#
+# A shader may declare variants on a line of its own:   // aegan-variants: forward backward_data
+# Each variant is compiled with -DVARIANT_<UPPER NAME> into kernel `<file>_<variant>`; a shader
+# without that line becomes one kernel named after its file. Every kernel gets its own generated
+# .cpp, so editing one shader (or a file it includes) recompiles only the kernels that use it.
+function(aegan_embed_shaders target shader_dir)
+  file(GLOB sources CONFIGURE_DEPENDS "${shader_dir}/*.comp")
+  set(out_dir "${CMAKE_CURRENT_BINARY_DIR}/generated")
+  file(MAKE_DIRECTORY "${out_dir}")
+  set(cpp_files)
+  set(declarations "")
+  set(table_entries "")
+  foreach(source IN LISTS sources)
+    get_filename_component(family "${source}" NAME_WE)
+    file(STRINGS "${source}" variant_line REGEX "^// aegan-variants:")
+    set(variants "")
+    if(variant_line)
+      string(REGEX REPLACE "^// aegan-variants:[ ]*" "" variants "${variant_line}")
+      separate_arguments(variants)
+    endif()
+    if(NOT variants)
+      set(variants "-")
+    endif()
+    foreach(variant IN LISTS variants)
+      if(variant STREQUAL "-")
+        set(kernel "${family}")
+        set(define_flag "")
+      else()
+        set(kernel "${family}_${variant}")
+        string(TOUPPER "${variant}" upper)
+        set(define_flag "-DVARIANT_${upper}")
+      endif()
+      set(header "${out_dir}/${kernel}.spv.h")
+      add_custom_command(
+        OUTPUT "${header}"
+        COMMAND ${GLSLANG_VALIDATOR} --target-env vulkan1.2 ${define_flag} -I${shader_dir}
+                --vn spirv_${kernel} --depfile "${header}.d" -o "${header}" "${source}"
+        DEPENDS "${source}"
+        DEPFILE "${header}.d"
+        COMMENT "glslang ${kernel}"
+        VERBATIM)
+      set(cpp "${out_dir}/${kernel}.cpp")
+      file(GENERATE OUTPUT "${cpp}" CONTENT
+"#include \"engine/vk/shader.hpp\"
+#include \"${kernel}.spv.h\"
+namespace aegan::shaders {
+extern const vk::ShaderCode ${kernel}{\"${kernel}\", spirv_${kernel}, sizeof(spirv_${kernel}) / 4};
+}
+")
+      set_source_files_properties("${cpp}" PROPERTIES OBJECT_DEPENDS "${header}")
+      list(APPEND cpp_files "${cpp}")
+      string(APPEND declarations "extern const vk::ShaderCode ${kernel};\n")
+      string(APPEND table_entries "    &${kernel},\n")
+    endforeach()
+  endforeach()
+  file(GENERATE OUTPUT "${out_dir}/shaders.hpp" CONTENT
+"// Generated from shaders/*.comp: one embedded SPIR-V module per kernel.
+#pragma once
+#include \"engine/vk/shader.hpp\"
+namespace aegan::shaders {
+${declarations}
+}
+")
+  add_library(${target} STATIC ${cpp_files})
+  target_include_directories(${target} PUBLIC "${out_dir}" "${PROJECT_SOURCE_DIR}")
+endfunction()

@@ -1,0 +1,380 @@
+#include "engine/vk/context.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+
+#include "engine/vk/check.hpp"
+
+namespace aegan::vk {
+namespace {
+
+constexpr const char* kValidationLayer = "VK_LAYER_KHRONOS_validation";
+
+bool has_layer(const char* name) {
+  uint32_t count = 0;
+  vkEnumerateInstanceLayerProperties(&count, nullptr);
+  std::vector<VkLayerProperties> layers(count);
+  vkEnumerateInstanceLayerProperties(&count, layers.data());
+  return std::any_of(layers.begin(), layers.end(),
+                     [&](const VkLayerProperties& l) { return std::strcmp(l.layerName, name) == 0; });
+}
+
+bool has_instance_extension(const char* name) {
+  uint32_t count = 0;
+  vkEnumerateInstanceExtensionProperties(nullptr, &count, nullptr);
+  std::vector<VkExtensionProperties> extensions(count);
+  vkEnumerateInstanceExtensionProperties(nullptr, &count, extensions.data());
+  return std::any_of(extensions.begin(), extensions.end(), [&](const VkExtensionProperties& e) {
+    return std::strcmp(e.extensionName, name) == 0;
+  });
+}
+
+std::vector<std::string> device_extensions(VkPhysicalDevice physical) {
+  uint32_t count = 0;
+  vkEnumerateDeviceExtensionProperties(physical, nullptr, &count, nullptr);
+  std::vector<VkExtensionProperties> extensions(count);
+  vkEnumerateDeviceExtensionProperties(physical, nullptr, &count, extensions.data());
+  std::vector<std::string> names;
+  for (const auto& e : extensions) names.emplace_back(e.extensionName);
+  return names;
+}
+
+VkInstance create_instance(bool validation, bool* portability) {
+  VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
+  app.pApplicationName = "aegan-vk";
+  app.pEngineName = "aegan-vk";
+  app.apiVersion = VK_API_VERSION_1_2;
+
+  std::vector<const char*> layers;
+  std::vector<const char*> extensions;
+  if (validation) {
+    layers.push_back(kValidationLayer);
+    extensions.push_back(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
+  }
+  *portability = has_instance_extension(VK_KHR_PORTABILITY_ENUMERATION_EXTENSION_NAME);
+  if (*portability) extensions.push_back(VK_KHR_PORTABILITY_ENUMERATION_EXTENSION_NAME);
+
+  // Synchronization validation is off by default in the layer; the engine's barriers are exactly
+  // what it checks, so turn it on.
+  VkValidationFeatureEnableEXT enables[] = {
+      VK_VALIDATION_FEATURE_ENABLE_SYNCHRONIZATION_VALIDATION_EXT};
+  VkValidationFeaturesEXT features{VK_STRUCTURE_TYPE_VALIDATION_FEATURES_EXT};
+  features.enabledValidationFeatureCount = 1;
+  features.pEnabledValidationFeatures = enables;
+
+  VkInstanceCreateInfo info{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
+  info.pNext = validation ? &features : nullptr;
+  info.flags = *portability ? VK_INSTANCE_CREATE_ENUMERATE_PORTABILITY_BIT_KHR : 0;
+  info.pApplicationInfo = &app;
+  info.enabledLayerCount = static_cast<uint32_t>(layers.size());
+  info.ppEnabledLayerNames = layers.data();
+  info.enabledExtensionCount = static_cast<uint32_t>(extensions.size());
+  info.ppEnabledExtensionNames = extensions.data();
+
+  VkInstance instance = VK_NULL_HANDLE;
+  VkResult result = vkCreateInstance(&info, nullptr, &instance);
+  if (result == VK_ERROR_INCOMPATIBLE_DRIVER || result == VK_ERROR_INITIALIZATION_FAILED) {
+    throw Error(
+        "no Vulkan driver found: install your GPU's Vulkan driver, or mesa-vulkan-drivers for "
+        "the CPU implementation (lavapipe)");
+  }
+  VK_CHECK(result);
+  return instance;
+}
+
+std::vector<VkPhysicalDevice> physical_devices(VkInstance instance) {
+  uint32_t count = 0;
+  VK_CHECK(vkEnumeratePhysicalDevices(instance, &count, nullptr));
+  std::vector<VkPhysicalDevice> devices(count);
+  VK_CHECK(vkEnumeratePhysicalDevices(instance, &count, devices.data()));
+  return devices;
+}
+
+std::string hex(const uint8_t* bytes, size_t count) {
+  std::string out;
+  char buffer[3];
+  for (size_t i = 0; i < count; ++i) {
+    std::snprintf(buffer, sizeof buffer, "%02x", bytes[i]);
+    out += buffer;
+  }
+  return out;
+}
+
+DeviceInfo describe(VkPhysicalDevice physical, uint32_t index) {
+  VkPhysicalDeviceSubgroupSizeControlProperties size_control{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_SIZE_CONTROL_PROPERTIES};
+  VkPhysicalDeviceSubgroupProperties subgroup{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES,
+                                              &size_control};
+  VkPhysicalDeviceDriverProperties driver{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRIVER_PROPERTIES,
+                                          &subgroup};
+  VkPhysicalDeviceMaintenance3Properties maintenance3{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_3_PROPERTIES, &driver};
+  VkPhysicalDeviceProperties2 properties{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2,
+                                         &maintenance3};
+  vkGetPhysicalDeviceProperties(physical, &properties.properties);
+  const bool vulkan_1_2 = properties.properties.apiVersion >= VK_API_VERSION_1_2;
+  if (vulkan_1_2) vkGetPhysicalDeviceProperties2(physical, &properties);
+  const VkPhysicalDeviceLimits& limits = properties.properties.limits;
+
+  DeviceInfo info;
+  info.index = index;
+  info.name = properties.properties.deviceName;
+  info.type = properties.properties.deviceType;
+  info.api_version = properties.properties.apiVersion;
+  info.driver_version = properties.properties.driverVersion;
+  info.vendor_id = properties.properties.vendorID;
+  info.device_id = properties.properties.deviceID;
+  info.pipeline_cache_uuid = hex(properties.properties.pipelineCacheUUID, VK_UUID_SIZE);
+  info.max_workgroup_invocations = limits.maxComputeWorkGroupInvocations;
+  for (int i = 0; i < 3; ++i) {
+    info.max_workgroup_size[i] = limits.maxComputeWorkGroupSize[i];
+    info.max_workgroup_count[i] = limits.maxComputeWorkGroupCount[i];
+  }
+  info.max_shared_memory_bytes = limits.maxComputeSharedMemorySize;
+  info.max_push_constants_bytes = limits.maxPushConstantsSize;
+  info.max_storage_buffer_range = limits.maxStorageBufferRange;
+  info.timestamp_period_ns = limits.timestampPeriod;
+  if (vulkan_1_2) {
+    info.driver_name = driver.driverName;
+    info.driver_info = driver.driverInfo;
+    info.subgroup_size = subgroup.subgroupSize;
+    info.min_subgroup_size = size_control.minSubgroupSize;
+    info.max_subgroup_size = size_control.maxSubgroupSize;
+    info.max_memory_allocation_bytes = maintenance3.maxMemoryAllocationSize;
+  }
+
+  VkPhysicalDeviceMemoryProperties memory;
+  vkGetPhysicalDeviceMemoryProperties(physical, &memory);
+  for (uint32_t i = 0; i < memory.memoryHeapCount; ++i) {
+    if (memory.memoryHeaps[i].flags & VK_MEMORY_HEAP_DEVICE_LOCAL_BIT) {
+      info.device_local_bytes += memory.memoryHeaps[i].size;
+    }
+  }
+
+  if (vulkan_1_2) {
+    VkPhysicalDeviceVulkan13Features features13{
+        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES};
+    VkPhysicalDeviceVulkan12Features features12{
+        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES,
+        properties.properties.apiVersion >= VK_API_VERSION_1_3 ? &features13 : nullptr};
+    VkPhysicalDeviceVulkan11Features features11{
+        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES, &features12};
+    VkPhysicalDeviceFeatures2 features{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2, &features11};
+    vkGetPhysicalDeviceFeatures2(physical, &features);
+    info.buffer_device_address = features12.bufferDeviceAddress;
+    info.shader_int64 = features.features.shaderInt64;
+    info.shader_float16 = features12.shaderFloat16;
+    info.storage_buffer_16bit = features11.storageBuffer16BitAccess;
+    info.subgroup_size_control = features13.subgroupSizeControl;
+  }
+  for (const std::string& name : device_extensions(physical)) {
+    if (name == "VK_KHR_cooperative_matrix" || name == "VK_NV_cooperative_matrix") {
+      info.cooperative_matrix = true;
+    }
+  }
+
+  uint32_t family_count = 0;
+  vkGetPhysicalDeviceQueueFamilyProperties(physical, &family_count, nullptr);
+  std::vector<VkQueueFamilyProperties> families(family_count);
+  vkGetPhysicalDeviceQueueFamilyProperties(physical, &family_count, families.data());
+  for (const auto& family : families) {
+    if ((family.queueFlags & VK_QUEUE_COMPUTE_BIT) && family.timestampValidBits > 0) {
+      info.timestamps = true;
+    }
+  }
+  return info;
+}
+
+// The queue family used for everything: one that can compute, preferring one that can also draw
+// so the viewer can present the engine's results without a queue-ownership transfer.
+uint32_t choose_queue_family(VkPhysicalDevice physical) {
+  uint32_t count = 0;
+  vkGetPhysicalDeviceQueueFamilyProperties(physical, &count, nullptr);
+  std::vector<VkQueueFamilyProperties> families(count);
+  vkGetPhysicalDeviceQueueFamilyProperties(physical, &count, families.data());
+  std::optional<uint32_t> compute_only;
+  for (uint32_t i = 0; i < count; ++i) {
+    const VkQueueFlags flags = families[i].queueFlags;
+    if ((flags & VK_QUEUE_COMPUTE_BIT) && (flags & VK_QUEUE_GRAPHICS_BIT)) return i;
+    if ((flags & VK_QUEUE_COMPUTE_BIT) && !compute_only) compute_only = i;
+  }
+  if (!compute_only) throw Error("the selected Vulkan device has no compute queue");
+  return *compute_only;
+}
+
+int type_rank(VkPhysicalDeviceType type) {
+  switch (type) {
+    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return 0;
+    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return 1;
+    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return 2;
+    case VK_PHYSICAL_DEVICE_TYPE_CPU: return 3;
+    default: return 4;
+  }
+}
+
+}  // namespace
+
+std::string DeviceInfo::type_name() const {
+  switch (type) {
+    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return "discrete GPU";
+    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return "integrated GPU";
+    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return "virtual GPU";
+    case VK_PHYSICAL_DEVICE_TYPE_CPU: return "CPU";
+    default: return "other";
+  }
+}
+
+std::string DeviceInfo::unsupported_reason() const {
+  if (api_version < VK_API_VERSION_1_2) return "needs Vulkan 1.2";
+  if (!buffer_device_address) return "needs the bufferDeviceAddress feature";
+  if (max_push_constants_bytes < 128) return "needs 128 bytes of push constants";
+  return {};
+}
+
+std::vector<DeviceInfo> Context::list_devices() {
+  bool portability = false;
+  VkInstance instance = create_instance(false, &portability);
+  std::vector<DeviceInfo> infos;
+  try {
+    const auto devices = physical_devices(instance);
+    for (uint32_t i = 0; i < devices.size(); ++i) infos.push_back(describe(devices[i], i));
+  } catch (...) {
+    vkDestroyInstance(instance, nullptr);
+    throw;
+  }
+  vkDestroyInstance(instance, nullptr);
+  return infos;
+}
+
+uint32_t Context::preferred_device(const std::vector<DeviceInfo>& devices) {
+  std::optional<uint32_t> best;
+  for (const DeviceInfo& d : devices) {
+    if (!d.unsupported_reason().empty()) continue;
+    if (!best || type_rank(d.type) < type_rank(devices[*best].type)) best = d.index;
+  }
+  if (!best) {
+    std::string reasons;
+    for (const DeviceInfo& d : devices) reasons += "; " + d.name + " " + d.unsupported_reason();
+    throw Error("no usable Vulkan device" + (reasons.empty() ? std::string(" found") : reasons));
+  }
+  return *best;
+}
+
+Context::Context(const ContextOptions& options) {
+  const bool validation = options.validation && has_layer(kValidationLayer);
+  bool portability = false;
+  instance_ = create_instance(validation, &portability);
+  try {
+    if (validation) {
+      VkDebugUtilsMessengerCreateInfoEXT info{
+          VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT};
+      info.messageSeverity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT |
+                             VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT;
+      info.messageType = VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT |
+                         VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT |
+                         VK_DEBUG_UTILS_MESSAGE_TYPE_PERFORMANCE_BIT_EXT;
+      info.pfnUserCallback = &Context::on_message;
+      info.pUserData = this;
+      auto create = reinterpret_cast<PFN_vkCreateDebugUtilsMessengerEXT>(
+          vkGetInstanceProcAddr(instance_, "vkCreateDebugUtilsMessengerEXT"));
+      if (create) VK_CHECK(create(instance_, &info, nullptr, &messenger_));
+    }
+
+    const auto devices = physical_devices(instance_);
+    std::vector<DeviceInfo> infos;
+    for (uint32_t i = 0; i < devices.size(); ++i) infos.push_back(describe(devices[i], i));
+    if (infos.empty()) {
+      throw Error("no Vulkan device found (install mesa-vulkan-drivers for the CPU device)");
+    }
+    uint32_t chosen = 0;
+    if (options.device_index) {
+      chosen = *options.device_index;
+      if (chosen >= infos.size()) {
+        throw Error("device " + std::to_string(chosen) + " does not exist; there are " +
+                    std::to_string(infos.size()) + " (see `aegan-vk devices`)");
+      }
+      const std::string reason = infos[chosen].unsupported_reason();
+      if (!reason.empty()) throw Error("device " + infos[chosen].name + " " + reason);
+    } else {
+      chosen = preferred_device(infos);
+    }
+    physical_ = devices[chosen];
+    info_ = infos[chosen];
+    queue_family_ = choose_queue_family(physical_);
+
+    const float priority = 1.0f;
+    VkDeviceQueueCreateInfo queue_info{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
+    queue_info.queueFamilyIndex = queue_family_;
+    queue_info.queueCount = 1;
+    queue_info.pQueuePriorities = &priority;
+
+    VkPhysicalDeviceVulkan12Features features12{
+        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
+    features12.bufferDeviceAddress = VK_TRUE;
+    features12.shaderFloat16 = info_.shader_float16;
+    VkPhysicalDeviceVulkan11Features features11{
+        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES, &features12};
+    features11.storageBuffer16BitAccess = info_.storage_buffer_16bit;
+    VkPhysicalDeviceFeatures2 features{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2, &features11};
+    features.features.shaderInt64 = info_.shader_int64;
+
+    std::vector<const char*> extensions;
+    const auto available = device_extensions(physical_);
+    if (std::find(available.begin(), available.end(), "VK_KHR_portability_subset") !=
+        available.end()) {
+      extensions.push_back("VK_KHR_portability_subset");
+    }
+
+    VkDeviceCreateInfo device_info{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO, &features};
+    device_info.queueCreateInfoCount = 1;
+    device_info.pQueueCreateInfos = &queue_info;
+    device_info.enabledExtensionCount = static_cast<uint32_t>(extensions.size());
+    device_info.ppEnabledExtensionNames = extensions.data();
+    VK_CHECK(vkCreateDevice(physical_, &device_info, nullptr, &device_));
+    vkGetDeviceQueue(device_, queue_family_, 0, &queue_);
+  } catch (...) {
+    release();
+    throw;
+  }
+}
+
+Context::~Context() { release(); }
+
+void Context::release() {
+  if (device_) vkDestroyDevice(device_, nullptr);
+  device_ = VK_NULL_HANDLE;
+  if (messenger_) {
+    auto destroy = reinterpret_cast<PFN_vkDestroyDebugUtilsMessengerEXT>(
+        vkGetInstanceProcAddr(instance_, "vkDestroyDebugUtilsMessengerEXT"));
+    if (destroy) destroy(instance_, messenger_, nullptr);
+    messenger_ = VK_NULL_HANDLE;
+  }
+  if (instance_) vkDestroyInstance(instance_, nullptr);
+  instance_ = VK_NULL_HANDLE;
+}
+
+VKAPI_ATTR VkBool32 VKAPI_CALL Context::on_message(
+    VkDebugUtilsMessageSeverityFlagBitsEXT severity, VkDebugUtilsMessageTypeFlagsEXT,
+    const VkDebugUtilsMessengerCallbackDataEXT* data, void* user) {
+  auto* self = static_cast<Context*>(user);
+  const char* text = data && data->pMessage ? data->pMessage : "(no message)";
+  std::fprintf(stderr, "[vulkan validation] %s\n", text);
+  if (severity & VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT) {
+    std::lock_guard lock(self->messages_mutex_);
+    self->error_messages_.emplace_back(text);
+  }
+  return VK_FALSE;
+}
+
+uint64_t Context::validation_error_count() const {
+  std::lock_guard lock(messages_mutex_);
+  return error_messages_.size();
+}
+
+std::vector<std::string> Context::validation_messages() const {
+  std::lock_guard lock(messages_mutex_);
+  return error_messages_;
+}
+
+}  // namespace aegan::vk

@@ -1,0 +1,99 @@
+#pragma once
+#include <vulkan/vulkan.h>
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace aegan::vk {
+
+// What the engine needs to know about a physical device to choose kernels and respect limits.
+struct DeviceInfo {
+  uint32_t index = 0;
+  std::string name;
+  VkPhysicalDeviceType type = VK_PHYSICAL_DEVICE_TYPE_OTHER;
+  std::string driver_name;
+  std::string driver_info;
+  uint32_t api_version = 0;
+  uint32_t driver_version = 0;
+  uint32_t vendor_id = 0;
+  uint32_t device_id = 0;
+  std::string pipeline_cache_uuid;  // hex
+  uint64_t device_local_bytes = 0;  // sum of device-local heaps
+  uint32_t subgroup_size = 0;
+  uint32_t min_subgroup_size = 0;
+  uint32_t max_subgroup_size = 0;
+  uint32_t max_workgroup_invocations = 0;
+  uint32_t max_workgroup_size[3] = {};
+  uint32_t max_workgroup_count[3] = {};
+  uint32_t max_shared_memory_bytes = 0;
+  uint32_t max_push_constants_bytes = 0;
+  uint64_t max_storage_buffer_range = 0;
+  uint64_t max_memory_allocation_bytes = 0;
+  float timestamp_period_ns = 0;
+  bool buffer_device_address = false;
+  bool shader_int64 = false;
+  bool shader_float16 = false;
+  bool storage_buffer_16bit = false;
+  bool subgroup_size_control = false;
+  bool cooperative_matrix = false;  // VK_KHR_ or VK_NV_cooperative_matrix advertised
+  bool timestamps = false;
+
+  std::string type_name() const;
+  // Why the engine cannot run on this device, or empty when it can.
+  std::string unsupported_reason() const;
+};
+
+struct ContextOptions {
+  // Index into the device list; empty picks the best (discrete > integrated > virtual > CPU).
+  std::optional<uint32_t> device_index;
+  // Enables VK_LAYER_KHRONOS_validation with synchronization validation when it is installed.
+  bool validation = false;
+};
+
+// Instance, chosen physical device, logical device and one compute queue. Validation messages of
+// error severity are counted so tests can fail on them.
+class Context {
+ public:
+  explicit Context(const ContextOptions& options);
+  ~Context();
+  Context(const Context&) = delete;
+  Context& operator=(const Context&) = delete;
+
+  // Lists every Vulkan device with a temporary instance (works without creating a device).
+  static std::vector<DeviceInfo> list_devices();
+  // The device chosen when none is named: discrete GPU first, CPU implementations last.
+  static uint32_t preferred_device(const std::vector<DeviceInfo>& devices);
+
+  VkInstance instance() const { return instance_; }
+  VkPhysicalDevice physical_device() const { return physical_; }
+  VkDevice device() const { return device_; }
+  VkQueue queue() const { return queue_; }
+  uint32_t queue_family() const { return queue_family_; }
+  const DeviceInfo& info() const { return info_; }
+  bool validation_enabled() const { return messenger_ != VK_NULL_HANDLE; }
+
+  uint64_t validation_error_count() const;
+  std::vector<std::string> validation_messages() const;  // error-severity messages so far
+
+ private:
+  void release();
+  static VKAPI_ATTR VkBool32 VKAPI_CALL on_message(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
+                                                   VkDebugUtilsMessageTypeFlagsEXT types,
+                                                   const VkDebugUtilsMessengerCallbackDataEXT* data,
+                                                   void* user);
+
+  VkInstance instance_ = VK_NULL_HANDLE;
+  VkDebugUtilsMessengerEXT messenger_ = VK_NULL_HANDLE;
+  VkPhysicalDevice physical_ = VK_NULL_HANDLE;
+  VkDevice device_ = VK_NULL_HANDLE;
+  VkQueue queue_ = VK_NULL_HANDLE;
+  uint32_t queue_family_ = 0;
+  DeviceInfo info_;
+  mutable std::mutex messages_mutex_;
+  std::vector<std::string> error_messages_;
+};
+
+}  // namespace aegan::vk

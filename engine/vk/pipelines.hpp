@@ -1,0 +1,53 @@
+#pragma once
+#include <vulkan/vulkan.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/vk/context.hpp"
+#include "engine/vk/shader.hpp"
+
+namespace aegan::vk {
+
+// Bytes of push constants every kernel may use: the minimum every Vulkan device guarantees.
+constexpr uint32_t kPushConstantBytes = 128;
+
+// Compute pipelines, created on first use for each (kernel, specialization constants) pair.
+// Kernels take all their arguments as push constants (buffer device addresses and sizes), so a
+// single pipeline layout without descriptor sets serves every kernel. The VkPipelineCache is
+// loaded from and saved to disk so that a second start skips shader compilation.
+class Pipelines {
+ public:
+  explicit Pipelines(const Context& context);
+  ~Pipelines();
+  Pipelines(const Pipelines&) = delete;
+  Pipelines& operator=(const Pipelines&) = delete;
+
+  // Specialization constant i gets constant_id i; constant 0 is the workgroup size by convention.
+  VkPipeline get(const ShaderCode& shader, std::span<const uint32_t> specialization);
+  VkPipelineLayout layout() const { return layout_; }
+  const std::filesystem::path& cache_path() const { return cache_path_; }
+  // Writes the pipeline cache to disk (atomically); also done on destruction.
+  void save_cache();
+
+ private:
+  const Context& context_;
+  VkPipelineLayout layout_ = VK_NULL_HANDLE;
+  VkPipelineCache cache_ = VK_NULL_HANDLE;
+  std::filesystem::path cache_path_;
+  std::map<std::pair<const ShaderCode*, std::vector<uint32_t>>, VkPipeline> pipelines_;
+  std::map<const ShaderCode*, VkShaderModule> modules_;
+  std::mutex mutex_;
+};
+
+// Where aegan-vk keeps caches: $AEGAN_VK_CACHE_DIR, else $XDG_CACHE_HOME/aegan-vk, else
+// ~/.cache/aegan-vk.
+std::filesystem::path cache_directory();
+
+}  // namespace aegan::vk

@@ -1,0 +1,186 @@
+#include "engine/vk/stream.hpp"
+
+#include <cstring>
+
+#include "engine/vk/check.hpp"
+
+namespace aegan::vk {
+
+Stream::Stream(const Context& context, Pipelines& pipelines, MemoryPool& upload,
+               MemoryPool& readback)
+    : context_(context), pipelines_(pipelines), upload_(upload), readback_(readback) {
+  VkCommandPoolCreateInfo pool_info{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
+  pool_info.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
+  pool_info.queueFamilyIndex = context.queue_family();
+  VK_CHECK(vkCreateCommandPool(context.device(), &pool_info, nullptr, &pool_));
+  for (Slot& slot : slots_) {
+    VkCommandBufferAllocateInfo allocate{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
+    allocate.commandPool = pool_;
+    allocate.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+    allocate.commandBufferCount = 1;
+    VK_CHECK(vkAllocateCommandBuffers(context.device(), &allocate, &slot.commands));
+    VkFenceCreateInfo fence_info{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+    VK_CHECK(vkCreateFence(context.device(), &fence_info, nullptr, &slot.fence));
+  }
+}
+
+Stream::~Stream() {
+  try {
+    finish();
+  } catch (...) {
+    // Device lost while shutting down: nothing left to save.
+  }
+  for (Slot& slot : slots_) {
+    release_staging(slot);
+    vkDestroyFence(context_.device(), slot.fence, nullptr);
+  }
+  vkDestroyCommandPool(context_.device(), pool_, nullptr);
+}
+
+VkCommandBuffer Stream::recording() {
+  Slot& slot = slots_[current_];
+  if (!recording_) {
+    wait(slot);
+    VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+    begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+    VK_CHECK(vkResetCommandBuffer(slot.commands, 0));
+    VK_CHECK(vkBeginCommandBuffer(slot.commands, &begin));
+    recording_ = true;
+    recorded_ = 0;
+    bound_ = VK_NULL_HANDLE;
+  }
+  return slot.commands;
+}
+
+static bool overlaps(const Access& a, const Access& b) { return a.begin < b.end && b.begin < a.end; }
+
+void Stream::order(std::initializer_list<Access> accesses) {
+  bool hazard = false;
+  for (const Access& next : accesses) {
+    for (const Access& earlier : since_barrier_) {
+      if ((next.write || earlier.write) && overlaps(next, earlier)) {
+        hazard = true;
+        break;
+      }
+    }
+    if (hazard) break;
+  }
+  VkCommandBuffer commands = recording();
+  if (hazard) {
+    // Pipeline barriers order against all earlier commands in submission order, including those
+    // of command buffers already submitted, so tracking may span submissions.
+    VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+    barrier.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
+    barrier.dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT |
+                            VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
+    const VkPipelineStageFlags stages =
+        VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT;
+    vkCmdPipelineBarrier(commands, stages, stages, 0, 1, &barrier, 0, nullptr, 0, nullptr);
+    since_barrier_.clear();
+    ++barriers_;
+  }
+  since_barrier_.insert(since_barrier_.end(), accesses.begin(), accesses.end());
+}
+
+void Stream::dispatch(VkPipeline pipeline, const void* push, uint32_t push_bytes, Groups groups,
+                      std::initializer_list<Access> accesses) {
+  if (groups.x == 0 || groups.y == 0 || groups.z == 0) return;
+  const DeviceInfo& info = context_.info();
+  if (groups.x > info.max_workgroup_count[0] || groups.y > info.max_workgroup_count[1] ||
+      groups.z > info.max_workgroup_count[2]) {
+    throw Error("internal error: dispatch exceeds the device's workgroup count limit");
+  }
+  order(accesses);
+  VkCommandBuffer commands = recording();
+  if (bound_ != pipeline) {
+    vkCmdBindPipeline(commands, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline);
+    bound_ = pipeline;
+  }
+  vkCmdPushConstants(commands, pipelines_.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, push_bytes,
+                     push);
+  vkCmdDispatch(commands, groups.x, groups.y, groups.z);
+  ++dispatches_;
+  if (++recorded_ >= kCommandsPerSubmit) flush();
+}
+
+void Stream::fill(const Allocation& dst, VkDeviceSize offset, VkDeviceSize bytes, uint32_t word) {
+  if (bytes == 0) return;
+  order({Access::write_of(dst, offset, bytes)});
+  vkCmdFillBuffer(recording(), dst.buffer, dst.offset + offset, bytes, word);
+  ++recorded_;
+}
+
+void Stream::copy(const Allocation& src, VkDeviceSize src_offset, const Allocation& dst,
+                  VkDeviceSize dst_offset, VkDeviceSize bytes) {
+  if (bytes == 0) return;
+  order({Access::read_of(src, src_offset, bytes), Access::write_of(dst, dst_offset, bytes)});
+  VkBufferCopy region{src.offset + src_offset, dst.offset + dst_offset, bytes};
+  vkCmdCopyBuffer(recording(), src.buffer, dst.buffer, 1, &region);
+  ++recorded_;
+}
+
+void Stream::upload(const Allocation& dst, VkDeviceSize offset, const void* data,
+                    VkDeviceSize bytes) {
+  if (bytes == 0) return;
+  Allocation staging = upload_.allocate(bytes);
+  std::memcpy(staging.mapped, data, bytes);
+  order({Access::write_of(dst, offset, bytes)});
+  VkBufferCopy region{staging.offset, dst.offset + offset, bytes};
+  vkCmdCopyBuffer(recording(), staging.buffer, dst.buffer, 1, &region);
+  slots_[current_].staging.emplace_back(&upload_, staging);
+  ++recorded_;
+}
+
+void Stream::download(const Allocation& src, VkDeviceSize offset, void* data, VkDeviceSize bytes) {
+  if (bytes == 0) return;
+  Allocation staging = readback_.allocate(bytes);
+  order({Access::read_of(src, offset, bytes)});
+  VkCommandBuffer commands = recording();
+  VkBufferCopy region{src.offset + offset, staging.offset, bytes};
+  vkCmdCopyBuffer(commands, src.buffer, staging.buffer, 1, &region);
+  VkMemoryBarrier to_host{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+  to_host.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+  to_host.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
+  vkCmdPipelineBarrier(commands, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1,
+                       &to_host, 0, nullptr, 0, nullptr);
+  finish();
+  // Readback memory is host-coherent (see MemoryPool), so no invalidate is needed.
+  std::memcpy(data, staging.mapped, bytes);
+  readback_.free(staging);
+}
+
+void Stream::flush() {
+  if (!recording_) return;
+  Slot& slot = slots_[current_];
+  VK_CHECK(vkEndCommandBuffer(slot.commands));
+  VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+  submit.commandBufferCount = 1;
+  submit.pCommandBuffers = &slot.commands;
+  VK_CHECK(vkResetFences(context_.device(), 1, &slot.fence));
+  VK_CHECK(vkQueueSubmit(context_.queue(), 1, &submit, slot.fence));
+  slot.pending = true;
+  recording_ = false;
+  ++submissions_;
+  current_ = (current_ + 1) % kSlots;
+}
+
+void Stream::finish() {
+  flush();
+  for (Slot& slot : slots_) wait(slot);
+  // Everything submitted has completed: no earlier access can conflict with a later one.
+  since_barrier_.clear();
+}
+
+void Stream::wait(Slot& slot) {
+  if (!slot.pending) return;
+  VK_CHECK(vkWaitForFences(context_.device(), 1, &slot.fence, VK_TRUE, UINT64_MAX));
+  slot.pending = false;
+  release_staging(slot);
+}
+
+void Stream::release_staging(Slot& slot) {
+  for (auto& [pool, allocation] : slot.staging) pool->free(allocation);
+  slot.staging.clear();
+}
+
+}  // namespace aegan::vk

@@ -1,0 +1,92 @@
+#pragma once
+#include <vulkan/vulkan.h>
+
+#include <array>
+#include <cstdint>
+#include <initializer_list>
+#include <utility>
+#include <vector>
+
+#include "engine/vk/context.hpp"
+#include "engine/vk/memory.hpp"
+#include "engine/vk/pipelines.hpp"
+
+namespace aegan::vk {
+
+// A byte range of device memory, by device address, that a command reads or writes.
+struct Access {
+  VkDeviceAddress begin = 0;
+  VkDeviceAddress end = 0;
+  bool write = false;
+  static Access read_of(const Allocation& a, VkDeviceSize offset, VkDeviceSize bytes) {
+    return {a.address + offset, a.address + offset + bytes, false};
+  }
+  static Access write_of(const Allocation& a, VkDeviceSize offset, VkDeviceSize bytes) {
+    return {a.address + offset, a.address + offset + bytes, true};
+  }
+};
+
+struct Groups {
+  uint32_t x = 1, y = 1, z = 1;
+};
+
+// Records work into command buffers and submits them in batches: an op appends a dispatch and
+// returns; the host waits only when it needs a result (download) or calls finish().
+// A barrier is inserted before a command only when it touches memory that an earlier command
+// since the last barrier wrote (or writes memory such a command read), so independent dispatches
+// may overlap and every reuse of freed memory is ordered after its last use.
+class Stream {
+ public:
+  Stream(const Context& context, Pipelines& pipelines, MemoryPool& upload, MemoryPool& readback);
+  ~Stream();
+  Stream(const Stream&) = delete;
+  Stream& operator=(const Stream&) = delete;
+
+  void dispatch(VkPipeline pipeline, const void* push, uint32_t push_bytes, Groups groups,
+                std::initializer_list<Access> accesses);
+  void fill(const Allocation& dst, VkDeviceSize offset, VkDeviceSize bytes, uint32_t word);
+  void copy(const Allocation& src, VkDeviceSize src_offset, const Allocation& dst,
+            VkDeviceSize dst_offset, VkDeviceSize bytes);
+  void upload(const Allocation& dst, VkDeviceSize offset, const void* data, VkDeviceSize bytes);
+  // Copies device memory to the host; waits for all work recorded so far.
+  void download(const Allocation& src, VkDeviceSize offset, void* data, VkDeviceSize bytes);
+
+  void flush();   // submits what is recorded; does not wait
+  void finish();  // submits and waits until the device is idle
+
+  uint64_t submissions() const { return submissions_; }
+  uint64_t dispatches() const { return dispatches_; }
+  uint64_t barriers() const { return barriers_; }
+
+ private:
+  struct Slot {
+    VkCommandBuffer commands = VK_NULL_HANDLE;
+    VkFence fence = VK_NULL_HANDLE;
+    bool pending = false;
+    std::vector<std::pair<MemoryPool*, Allocation>> staging;  // freed when the fence signals
+  };
+  static constexpr size_t kSlots = 3;
+  static constexpr uint32_t kCommandsPerSubmit = 256;
+
+  VkCommandBuffer recording();
+  void order(std::initializer_list<Access> accesses);
+  void wait(Slot& slot);
+  void release_staging(Slot& slot);
+
+  const Context& context_;
+  Pipelines& pipelines_;
+  MemoryPool& upload_;
+  MemoryPool& readback_;
+  VkCommandPool pool_ = VK_NULL_HANDLE;
+  std::array<Slot, kSlots> slots_;
+  size_t current_ = 0;
+  bool recording_ = false;
+  uint32_t recorded_ = 0;
+  std::vector<Access> since_barrier_;
+  VkPipeline bound_ = VK_NULL_HANDLE;
+  uint64_t submissions_ = 0;
+  uint64_t dispatches_ = 0;
+  uint64_t barriers_ = 0;
+};
+
+}  // namespace aegan::vk
