@@ -16,8 +16,9 @@ bool has_layer(const char* name) {
   vkEnumerateInstanceLayerProperties(&count, nullptr);
   std::vector<VkLayerProperties> layers(count);
   vkEnumerateInstanceLayerProperties(&count, layers.data());
-  return std::any_of(layers.begin(), layers.end(),
-                     [&](const VkLayerProperties& l) { return std::strcmp(l.layerName, name) == 0; });
+  return std::any_of(layers.begin(), layers.end(), [&](const VkLayerProperties& l) {
+    return std::strcmp(l.layerName, name) == 0;
+  });
 }
 
 bool has_instance_extension(const char* name) {
@@ -36,7 +37,8 @@ std::vector<std::string> device_extensions(VkPhysicalDevice physical) {
   std::vector<VkExtensionProperties> extensions(count);
   vkEnumerateDeviceExtensionProperties(physical, nullptr, &count, extensions.data());
   std::vector<std::string> names;
-  for (const auto& e : extensions) names.emplace_back(e.extensionName);
+  for (const auto& e : extensions)
+    names.emplace_back(e.extensionName);
   return names;
 }
 
@@ -205,11 +207,16 @@ uint32_t choose_queue_family(VkPhysicalDevice physical) {
 
 int type_rank(VkPhysicalDeviceType type) {
   switch (type) {
-    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return 0;
-    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return 1;
-    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return 2;
-    case VK_PHYSICAL_DEVICE_TYPE_CPU: return 3;
-    default: return 4;
+    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU:
+      return 0;
+    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU:
+      return 1;
+    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU:
+      return 2;
+    case VK_PHYSICAL_DEVICE_TYPE_CPU:
+      return 3;
+    default:
+      return 4;
   }
 }
 
@@ -217,11 +224,16 @@ int type_rank(VkPhysicalDeviceType type) {
 
 std::string DeviceInfo::type_name() const {
   switch (type) {
-    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return "discrete GPU";
-    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return "integrated GPU";
-    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return "virtual GPU";
-    case VK_PHYSICAL_DEVICE_TYPE_CPU: return "CPU";
-    default: return "other";
+    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU:
+      return "discrete GPU";
+    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU:
+      return "integrated GPU";
+    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU:
+      return "virtual GPU";
+    case VK_PHYSICAL_DEVICE_TYPE_CPU:
+      return "CPU";
+    default:
+      return "other";
   }
 }
 
@@ -238,7 +250,8 @@ std::vector<DeviceInfo> Context::list_devices() {
   std::vector<DeviceInfo> infos;
   try {
     const auto devices = physical_devices(instance);
-    for (uint32_t i = 0; i < devices.size(); ++i) infos.push_back(describe(devices[i], i));
+    for (uint32_t i = 0; i < devices.size(); ++i)
+      infos.push_back(describe(devices[i], i));
   } catch (...) {
     vkDestroyInstance(instance, nullptr);
     throw;
@@ -255,7 +268,8 @@ uint32_t Context::preferred_device(const std::vector<DeviceInfo>& devices) {
   }
   if (!best) {
     std::string reasons;
-    for (const DeviceInfo& d : devices) reasons += "; " + d.name + " " + d.unsupported_reason();
+    for (const DeviceInfo& d : devices)
+      reasons += "; " + d.name + " " + d.unsupported_reason();
     throw Error("no usable Vulkan device" + (reasons.empty() ? std::string(" found") : reasons));
   }
   return *best;
@@ -283,7 +297,8 @@ Context::Context(const ContextOptions& options) {
 
     const auto devices = physical_devices(instance_);
     std::vector<DeviceInfo> infos;
-    for (uint32_t i = 0; i < devices.size(); ++i) infos.push_back(describe(devices[i], i));
+    for (uint32_t i = 0; i < devices.size(); ++i)
+      infos.push_back(describe(devices[i], i));
     if (infos.empty()) {
       throw Error("no Vulkan device found (install mesa-vulkan-drivers for the CPU device)");
     }
@@ -339,7 +354,9 @@ Context::Context(const ContextOptions& options) {
   }
 }
 
-Context::~Context() { release(); }
+Context::~Context() {
+  release();
+}
 
 void Context::release() {
   if (device_) vkDestroyDevice(device_, nullptr);
@@ -354,9 +371,10 @@ void Context::release() {
   instance_ = VK_NULL_HANDLE;
 }
 
-VKAPI_ATTR VkBool32 VKAPI_CALL Context::on_message(
-    VkDebugUtilsMessageSeverityFlagBitsEXT severity, VkDebugUtilsMessageTypeFlagsEXT,
-    const VkDebugUtilsMessengerCallbackDataEXT* data, void* user) {
+VKAPI_ATTR VkBool32 VKAPI_CALL Context::on_message(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
+                                                   VkDebugUtilsMessageTypeFlagsEXT,
+                                                   const VkDebugUtilsMessengerCallbackDataEXT* data,
+                                                   void* user) {
   auto* self = static_cast<Context*>(user);
   const char* text = data && data->pMessage ? data->pMessage : "(no message)";
   std::fprintf(stderr, "[vulkan validation] %s\n", text);

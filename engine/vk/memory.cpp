@@ -16,7 +16,9 @@ VkDeviceSize align_up(VkDeviceSize value, VkDeviceSize alignment) {
   return (value + alignment - 1) / alignment * alignment;
 }
 
-std::string mib(uint64_t bytes) { return std::to_string((bytes + (1 << 19)) >> 20) + " MiB"; }
+std::string mib(uint64_t bytes) {
+  return std::to_string((bytes + (1 << 19)) >> 20) + " MiB";
+}
 
 }  // namespace
 
@@ -43,9 +45,15 @@ uint32_t MemoryPool::choose_memory_type(uint32_t type_bits) const {
   std::vector<VkMemoryPropertyFlags> wanted;
   constexpr auto kHost = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
   switch (kind_) {
-    case MemoryKind::device: wanted = {VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, 0}; break;
-    case MemoryKind::upload: wanted = {kHost}; break;
-    case MemoryKind::readback: wanted = {kHost | VK_MEMORY_PROPERTY_HOST_CACHED_BIT, kHost}; break;
+    case MemoryKind::device:
+      wanted = {VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, 0};
+      break;
+    case MemoryKind::upload:
+      wanted = {kHost};
+      break;
+    case MemoryKind::readback:
+      wanted = {kHost | VK_MEMORY_PROPERTY_HOST_CACHED_BIT, kHost};
+      break;
   }
   for (VkMemoryPropertyFlags flags : wanted) {
     for (uint32_t i = 0; i < memory.memoryTypeCount; ++i) {

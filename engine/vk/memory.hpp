@@ -31,7 +31,7 @@ struct Allocation {
 };
 
 struct MemoryStats {
-  uint64_t bytes_in_use = 0;    // live allocations
+  uint64_t bytes_in_use = 0;  // live allocations
   uint64_t peak_bytes_in_use = 0;
   uint64_t bytes_reserved = 0;  // blocks held from the driver
   uint64_t blocks = 0;

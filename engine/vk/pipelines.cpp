@@ -27,9 +27,9 @@ Pipelines::Pipelines(const Context& context) : context_(context) {
   VK_CHECK(vkCreatePipelineLayout(context.device(), &layout_info, nullptr, &layout_));
 
   const DeviceInfo& info = context.info();
-  cache_path_ = cache_directory() / ("pipelines-" + std::to_string(info.vendor_id) + "-" +
-                                     std::to_string(info.device_id) + "-" +
-                                     info.pipeline_cache_uuid + ".bin");
+  cache_path_ = cache_directory() /
+                ("pipelines-" + std::to_string(info.vendor_id) + "-" +
+                 std::to_string(info.device_id) + "-" + info.pipeline_cache_uuid + ".bin");
   std::vector<char> data;
   if (std::ifstream in{cache_path_, std::ios::binary}) {
     data.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
@@ -47,8 +47,10 @@ Pipelines::Pipelines(const Context& context) : context_(context) {
 
 Pipelines::~Pipelines() {
   save_cache();
-  for (auto& [key, pipeline] : pipelines_) vkDestroyPipeline(context_.device(), pipeline, nullptr);
-  for (auto& [shader, module] : modules_) vkDestroyShaderModule(context_.device(), module, nullptr);
+  for (auto& [key, pipeline] : pipelines_)
+    vkDestroyPipeline(context_.device(), pipeline, nullptr);
+  for (auto& [shader, module] : modules_)
+    vkDestroyShaderModule(context_.device(), module, nullptr);
   vkDestroyPipelineCache(context_.device(), cache_, nullptr);
   vkDestroyPipelineLayout(context_.device(), layout_, nullptr);
 }
@@ -72,8 +74,8 @@ void Pipelines::save_cache() {
 
 VkPipeline Pipelines::get(const ShaderCode& shader, std::span<const uint32_t> specialization) {
   std::lock_guard lock(mutex_);
-  auto key = std::make_pair(&shader, std::vector<uint32_t>(specialization.begin(),
-                                                           specialization.end()));
+  auto key =
+      std::make_pair(&shader, std::vector<uint32_t>(specialization.begin(), specialization.end()));
   if (auto it = pipelines_.find(key); it != pipelines_.end()) return it->second;
 
   VkShaderModule& module = modules_[&shader];

@@ -52,7 +52,9 @@ VkCommandBuffer Stream::recording() {
   return slot.commands;
 }
 
-static bool overlaps(const Access& a, const Access& b) { return a.begin < b.end && b.begin < a.end; }
+static bool overlaps(const Access& a, const Access& b) {
+  return a.begin < b.end && b.begin < a.end;
+}
 
 void Stream::order(std::initializer_list<Access> accesses) {
   bool hazard = false;
@@ -166,7 +168,8 @@ void Stream::flush() {
 
 void Stream::finish() {
   flush();
-  for (Slot& slot : slots_) wait(slot);
+  for (Slot& slot : slots_)
+    wait(slot);
   // Everything submitted has completed: no earlier access can conflict with a later one.
   since_barrier_.clear();
 }
@@ -179,7 +182,8 @@ void Stream::wait(Slot& slot) {
 }
 
 void Stream::release_staging(Slot& slot) {
-  for (auto& [pool, allocation] : slot.staging) pool->free(allocation);
+  for (auto& [pool, allocation] : slot.staging)
+    pool->free(allocation);
   slot.staging.clear();
 }
 

@@ -1,0 +1,65 @@
+#pragma once
+// The engine's differentiable ops. Each runs on the GPU and, when autograd is recording and an
+// input requires grad, records its backward (also on the GPU). Each family lives in one file
+// of engine/ops/ with its kernels in shaders/<family>.comp.
+#include <cstdint>
+#include <vector>
+
+#include "engine/tensor.hpp"
+
+namespace aegan::ops {
+
+// --- pointwise (engine/ops/pointwise.cpp) ---
+Tensor add(const Tensor& a, const Tensor& b);  // same shapes
+Tensor sub(const Tensor& a, const Tensor& b);
+Tensor mul(const Tensor& a, const Tensor& b);
+Tensor scale(const Tensor& x, float factor);
+Tensor relu(const Tensor& x);
+Tensor leaky_relu(const Tensor& x, float slope);
+Tensor tanh(const Tensor& x);
+Tensor sigmoid(const Tensor& x);
+
+// Zeroes each element with probability p (a counter-based hash of seed and index, so the same
+// seed drops the same elements on every device) and scales the rest by 1/(1-p); identity when
+// not training.
+Tensor dropout(const Tensor& x, float p, uint64_t seed, bool training);
+
+// --- reductions and losses (engine/ops/reduce.cpp, engine/ops/loss.cpp) ---
+Tensor sum(const Tensor& x);                                     // shape [1]
+Tensor mean(const Tensor& x);                                    // shape [1]
+Tensor l1_loss(const Tensor& prediction, const Tensor& target);  // mean |prediction - target|
+// mean over elements of BCE(sigmoid(logit), target), computed stably from logits.
+Tensor bce_with_logits(const Tensor& logits, const Tensor& targets);
+Tensor bce_with_logits(const Tensor& logits, float target);
+
+// --- shape (engine/ops/shape.cpp) ---
+Tensor concat(const std::vector<Tensor>& parts, int dim);
+
+// --- convolution (engine/ops/conv.cpp) ---
+enum class Padding { zeros, reflect };
+struct Conv2dOptions {
+  int stride = 1;
+  int padding = 0;
+  Padding padding_mode = Padding::zeros;
+};
+// x [N,C,H,W], weight [Cout,C,k,k], bias [Cout] or undefined.
+Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
+              const Conv2dOptions& options);
+struct ConvTranspose2dOptions {
+  int stride = 1;
+  int padding = 0;
+  int output_padding = 0;
+};
+// x [N,Cin,H,W], weight [Cin,Cout,k,k], bias [Cout] or undefined.
+Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
+                        const ConvTranspose2dOptions& options);
+Tensor reflection_pad2d(const Tensor& x, int padding);
+
+// --- normalisation (engine/ops/batch_norm.cpp) ---
+// Training: normalises with the batch statistics and updates running_mean/running_var in place
+// (running = (1-momentum)*running + momentum*batch, unbiased variance). Eval: uses running stats.
+Tensor batch_norm2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
+                    const Tensor& running_mean, const Tensor& running_var, bool training,
+                    float momentum = 0.1f, float eps = 1e-5f);
+
+}  // namespace aegan::ops

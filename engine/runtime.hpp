@@ -1,0 +1,54 @@
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+#include "engine/error.hpp"
+#include "engine/vk/context.hpp"
+#include "engine/vk/memory.hpp"
+#include "engine/vk/pipelines.hpp"
+#include "engine/vk/stream.hpp"
+
+namespace aegan {
+
+struct RuntimeOptions {
+  std::optional<uint32_t> device;  // index from `aegan-vk devices`; empty picks the best
+  bool validation = false;
+};
+
+// AEGAN_VK_DEVICE and AEGAN_VK_VALIDATION=1, for programs without their own options.
+RuntimeOptions runtime_options_from_environment();
+
+// The engine's one device and everything on it: tensors, ops and optimisers reach it through
+// Runtime::get(). Created on first use (from the environment) or explicitly with init().
+class Runtime {
+ public:
+  static Runtime& init(const RuntimeOptions& options);
+  static Runtime& get();
+  static bool alive();
+  static void shutdown();
+
+  vk::Context& context() { return context_; }
+  const vk::DeviceInfo& device() const { return context_.info(); }
+  vk::MemoryPool& memory() { return device_memory_; }
+  vk::Pipelines& pipelines() { return pipelines_; }
+  vk::Stream& stream() { return stream_; }
+  // Invocations per workgroup of one-dimensional kernels: a power of two (tree reductions need
+  // one) within the device's limits.
+  uint32_t workgroup_size() const { return workgroup_size_; }
+
+  ~Runtime();
+
+ private:
+  explicit Runtime(const RuntimeOptions& options);
+
+  vk::Context context_;
+  vk::MemoryPool device_memory_;
+  vk::MemoryPool upload_memory_;
+  vk::MemoryPool readback_memory_;
+  vk::Pipelines pipelines_;
+  vk::Stream stream_;
+  uint32_t workgroup_size_;
+};
+
+}  // namespace aegan

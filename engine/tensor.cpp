@@ -1,0 +1,161 @@
+#include "engine/tensor.hpp"
+
+#include <bit>
+
+#include "engine/autograd.hpp"
+#include "engine/runtime.hpp"
+
+namespace aegan {
+
+int64_t numel(const Shape& shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+std::string to_string(const Shape& shape) {
+  std::string text = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    text += (i ? ", " : "") + std::to_string(shape[i]);
+  return text + "]";
+}
+
+Storage::Storage(VkDeviceSize bytes) : allocation(Runtime::get().memory().allocate(bytes)) {}
+
+Storage::~Storage() {
+  // Tensors that outlive the runtime (statics at exit) have nothing left to give back.
+  if (Runtime::alive()) Runtime::get().memory().free(allocation);
+}
+
+namespace {
+
+std::shared_ptr<TensorImpl> make_impl(const Shape& shape) {
+  for (int64_t d : shape) {
+    if (d < 0) throw Error("negative dimension in tensor shape " + to_string(shape));
+  }
+  auto impl = std::make_shared<TensorImpl>();
+  impl->shape = shape;
+  impl->storage = std::make_shared<Storage>(static_cast<VkDeviceSize>(numel(shape)) * 4);
+  return impl;
+}
+
+}  // namespace
+
+Tensor Tensor::empty(const Shape& shape) {
+  return Tensor(make_impl(shape));
+}
+
+Tensor Tensor::zeros(const Shape& shape) {
+  return full(shape, 0.0f);
+}
+
+Tensor Tensor::full(const Shape& shape, float value) {
+  Tensor t = empty(shape);
+  Runtime::get().stream().fill(t.allocation(), 0, t.bytes(), std::bit_cast<uint32_t>(value));
+  return t;
+}
+
+Tensor Tensor::from_host(const Shape& shape, std::span<const float> values) {
+  Tensor t = empty(shape);
+  t.upload(values);
+  return t;
+}
+
+void Tensor::upload(std::span<const float> values) {
+  if (static_cast<int64_t>(values.size()) != numel()) {
+    throw Error("upload of " + std::to_string(values.size()) + " values into a tensor of shape " +
+                to_string(shape()));
+  }
+  Runtime::get().stream().upload(allocation(), 0, values.data(), bytes());
+}
+
+const TensorImpl& Tensor::checked() const {
+  if (!impl_) throw Error("internal error: use of an undefined tensor");
+  return *impl_;
+}
+
+const Shape& Tensor::shape() const {
+  return checked().shape;
+}
+
+std::vector<float> Tensor::to_host() const {
+  std::vector<float> values(static_cast<size_t>(numel()));
+  Runtime::get().stream().download(allocation(), 0, values.data(), bytes());
+  return values;
+}
+
+float Tensor::item() const {
+  if (numel() != 1) throw Error("item() of a tensor of shape " + to_string(shape()));
+  return to_host()[0];
+}
+
+const vk::Allocation& Tensor::allocation() const {
+  return checked().storage->allocation;
+}
+
+VkDeviceAddress Tensor::address() const {
+  return allocation().address;
+}
+
+vk::Access Tensor::reads() const {
+  return vk::Access::read_of(allocation(), 0, bytes());
+}
+
+vk::Access Tensor::writes() const {
+  return vk::Access::write_of(allocation(), 0, bytes());
+}
+
+Tensor& Tensor::set_requires_grad(bool value) {
+  if (checked().grad_fn) throw Error("requires_grad can only be set on leaf tensors");
+  impl_->requires_grad = value;
+  return *this;
+}
+
+Tensor Tensor::grad() const {
+  return Tensor(checked().grad);
+}
+
+void Tensor::set_grad(const Tensor& grad) {
+  checked();
+  impl_->grad = grad.impl_;
+}
+
+void Tensor::zero_grad() {
+  checked();
+  impl_->grad.reset();
+}
+
+const std::shared_ptr<Node>& Tensor::grad_fn() const {
+  return checked().grad_fn;
+}
+
+Tensor Tensor::detach() const {
+  auto impl = std::make_shared<TensorImpl>();
+  impl->shape = shape();
+  impl->storage = impl_->storage;
+  return Tensor(impl);
+}
+
+Tensor Tensor::reshape(const Shape& new_shape) const {
+  if (aegan::numel(new_shape) != numel()) {
+    throw Error("cannot reshape " + to_string(shape()) + " to " + to_string(new_shape));
+  }
+  Tensor result = detach();
+  result.impl_->shape = new_shape;
+  if (needs_grad({this})) {
+    const Shape original = shape();
+    record(result, "reshape", {*this},
+           [original](const Tensor& grad) { return std::vector<Tensor>{grad.reshape(original)}; });
+  }
+  return result;
+}
+
+void Tensor::copy_from(const Tensor& source) {
+  if (source.numel() != numel()) {
+    throw Error("copy of " + to_string(source.shape()) + " into " + to_string(shape()));
+  }
+  Runtime::get().stream().copy(source.allocation(), 0, allocation(), 0, bytes());
+}
+
+}  // namespace aegan

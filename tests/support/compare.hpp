@@ -1,0 +1,56 @@
+#pragma once
+// Moving tensors between the engine and the double-precision CPU references, and comparing them.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "engine/tensor.hpp"
+#include "tests/reference/reference.hpp"
+
+namespace aegan::test {
+
+inline Tensor to_device(const reference::Tensor& t) {
+  std::vector<float> values(t.data.begin(), t.data.end());
+  return Tensor::from_host(t.shape, values);
+}
+
+inline reference::Tensor to_reference(const Tensor& t) {
+  reference::Tensor r;
+  r.shape = t.shape();
+  const auto values = t.to_host();
+  r.data.assign(values.begin(), values.end());
+  return r;
+}
+
+// Norm-wise relative error: max |got - want| / max |want| (floored at 1e-12), the float32
+// acceptance test for every op (tolerance 1e-4 unless a test says why otherwise).
+inline testing::AssertionResult close(const Tensor& got, const reference::Tensor& want,
+                                      double tolerance = 1e-4) {
+  if (got.shape() != want.shape) {
+    return testing::AssertionFailure()
+           << "shape " << to_string(got.shape()) << " != expected " << to_string(want.shape);
+  }
+  const auto values = got.to_host();
+  double worst = 0.0, scale = 1e-12;
+  size_t worst_index = 0;
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (!std::isfinite(values[i])) {
+      return testing::AssertionFailure() << "non-finite value at index " << i;
+    }
+    scale = std::max(scale, std::abs(want.data[i]));
+    const double diff = std::abs(static_cast<double>(values[i]) - want.data[i]);
+    if (diff > worst) {
+      worst = diff;
+      worst_index = i;
+    }
+  }
+  const double relative = worst / scale;
+  if (relative <= tolerance) return testing::AssertionSuccess();
+  return testing::AssertionFailure()
+         << "relative error " << relative << " > " << tolerance << " (index " << worst_index
+         << ": got " << values[worst_index] << ", want " << want.data[worst_index] << ")";
+}
+
+}  // namespace aegan::test
