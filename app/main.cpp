@@ -37,6 +37,8 @@ int main(int argc, char** argv) {
   app.parse_complete_callback([&] { globals = aegan::app::resolve_global_options(flags); });
 
   aegan::app::register_devices(app, globals);
+  aegan::app::register_train(app, globals);
+  aegan::app::register_sample(app, globals);
 
   try {
     try {

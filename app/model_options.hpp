@@ -1,0 +1,27 @@
+#pragma once
+#include <array>
+#include <cstdint>
+#include <string>
+
+#include "nets/preset.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace aegan::app {
+
+// --preset with optional overrides of its sizes (a custom model).
+struct ModelFlags {
+  std::string preset = "tiny64";
+  int r = 0, es = 0, ec = 0, w = 0, nz = 0;  // 0: the preset's value
+
+  Preset preset() const;
+};
+
+void add_model_options(CLI::App& command, ModelFlags& flags);
+
+// "RRGGBB" (hex, optional leading '#') to bytes; anything else is an aegan::Error.
+std::array<uint8_t, 3> parse_colour(const std::string& text);
+
+}  // namespace aegan::app

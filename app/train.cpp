@@ -1,0 +1,135 @@
+#include <unistd.h>
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <csignal>
+#include <iostream>
+#include <memory>
+
+#include "app/commands.hpp"
+#include "app/model_options.hpp"
+#include "engine/error.hpp"
+#include "engine/runtime.hpp"
+#include "nets/train/trainer.hpp"
+
+namespace aegan::app {
+namespace {
+
+std::atomic<bool> stop_requested{false};
+
+void request_stop(int) {
+  stop_requested.store(true);
+}
+
+// The options given on the command line, so that a resumed run keeps its saved values for the
+// rest and only lengthens or re-paces what was asked for.
+struct TrainFlags {
+  train::TrainConfig config;
+  ModelFlags model;
+  std::string background = "000000";
+  std::string out;
+  int64_t max_steps = 0;
+  bool resume = false;
+};
+
+void add_stage_options(CLI::App& command, train::StageSchedule& schedule, int stage) {
+  const std::string n = std::to_string(stage);
+  command.add_option("--epochs" + n, schedule.epochs, "epochs of stage " + n)
+      ->capture_default_str();
+  command.add_option("--steps" + n, schedule.steps, "steps of stage " + n + " (overrides epochs)")
+      ->capture_default_str();
+  command.add_option("--lr" + n, schedule.lr, "Adam learning rate of stage " + n)
+      ->capture_default_str();
+}
+
+void apply_given(const CLI::App& command, const train::TrainConfig& given,
+                 train::TrainConfig& config) {
+  auto was_given = [&](const char* flag) { return command.count(flag) > 0; };
+  const train::StageSchedule* from[] = {&given.autoencoder, &given.gan, &given.finetune};
+  train::StageSchedule* to[] = {&config.autoencoder, &config.gan, &config.finetune};
+  for (int s = 0; s < 3; ++s) {
+    const std::string n = std::to_string(s + 1);
+    if (was_given(("--epochs" + n).c_str())) to[s]->epochs = from[s]->epochs;
+    if (was_given(("--steps" + n).c_str())) to[s]->steps = from[s]->steps;
+    if (was_given(("--lr" + n).c_str())) to[s]->lr = from[s]->lr;
+  }
+  if (was_given("--log-every")) config.log_every = given.log_every;
+  if (was_given("--sample-every")) config.sample_every = given.sample_every;
+  if (was_given("--checkpoint-every")) config.checkpoint_every = given.checkpoint_every;
+  if (was_given("--data")) config.data = given.data;
+}
+
+void run_training(const CLI::App& command, TrainFlags& flags, const GlobalOptions& globals) {
+  train::TrainConfig& config = flags.config;
+  if (config.log_every < 1 || config.sample_every < 1 || config.checkpoint_every < 1) {
+    throw Error("--log-every, --sample-every and --checkpoint-every must be at least 1");
+  }
+  start_runtime(globals);
+  train::RunOptions options;
+  options.out = flags.out;
+  if (flags.max_steps > 0) options.max_steps = flags.max_steps;
+  options.stop = &stop_requested;
+  options.progress = &std::cerr;
+  options.progress_is_terminal = isatty(STDERR_FILENO) != 0;
+  std::signal(SIGINT, request_stop);
+  std::signal(SIGTERM, request_stop);
+
+  std::unique_ptr<train::Trainer> trainer;
+  if (flags.resume) {
+    trainer = train::Trainer::resume(
+        options, [&](train::TrainConfig& saved) { apply_given(command, config, saved); });
+  } else {
+    if (config.data.empty()) throw Error("--data is required for a new run");
+    config.preset = flags.model.preset();
+    config.background = parse_colour(flags.background);
+    trainer = std::make_unique<train::Trainer>(config, options);
+  }
+  const train::TrainState start = trainer->state();
+  const bool done = trainer->run();
+  const train::TrainState& end = trainer->state();
+  std::cout << (done             ? "training done"
+                : stop_requested ? "stopped on request"
+                                 : "paused")
+            << " after " << end.global_step - start.global_step << " steps (global step "
+            << end.global_step << "); checkpoint: " << flags.out << "/checkpoint.safetensors";
+  if (!done) std::cout << " (continue with --resume)";
+  std::cout << std::endl;
+}
+
+}  // namespace
+
+void register_train(CLI::App& app, const GlobalOptions& globals) {
+  auto* command = app.add_subcommand(
+      "train",
+      "Train AEGAN (Algorithm 1: autoencoder, then the two GANs, then optional fine-tuning) on a "
+      "folder of images, writing checkpoints, a log, sample grids and a loss plot to --out.");
+  auto flags = std::make_shared<TrainFlags>();
+  train::TrainConfig& c = flags->config;
+  command->add_option("--data", c.data, "folder of PNG/JPEG/BMP/TGA images (searched recursively)");
+  command->add_option("--out", flags->out, "run folder")->required();
+  command->add_flag("--resume", flags->resume,
+                    "continue the run in --out from its checkpoint (its settings are kept unless "
+                    "given again: epochs, steps, learning rates, intervals, data)");
+  add_model_options(*command, flags->model);
+  command->add_option("--batch", c.batch, "minibatch size")->capture_default_str();
+  add_stage_options(*command, c.autoencoder, 1);
+  add_stage_options(*command, c.gan, 2);
+  add_stage_options(*command, c.finetune, 3);
+  command->add_option("--lambda", c.lambda, "weight of phi's L1 term")->capture_default_str();
+  command->add_option("--seed", c.seed, "seed of weights, z, shuffling and dropout")
+      ->capture_default_str();
+  command->add_flag("--center-crop", c.center_crop, "crop images to a centred square first");
+  command->add_option("--background", flags->background, "RRGGBB colour under transparent pixels")
+      ->capture_default_str();
+  command->add_option("--cache", c.dataset_cache,
+                      "dataset cache file of pre-resized images (built when missing or stale)");
+  command->add_option("--log-every", c.log_every, "steps between log lines")->capture_default_str();
+  command->add_option("--sample-every", c.sample_every, "steps between sample grids")
+      ->capture_default_str();
+  command->add_option("--checkpoint-every", c.checkpoint_every, "steps between checkpoints")
+      ->capture_default_str();
+  command->add_option("--max-steps", flags->max_steps,
+                      "stop after this many steps in this invocation (with a checkpoint)");
+  command->callback([command, flags, &globals] { run_training(*command, *flags, globals); });
+}
+
+}  // namespace aegan::app

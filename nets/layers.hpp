@@ -1,0 +1,89 @@
+#pragma once
+#include <cstdint>
+
+#include "engine/ops.hpp"
+#include "nets/module.hpp"
+
+namespace aegan::nn {
+
+// The building blocks of docs/aegan.md ("Notation"). Convolutions are square, weights are drawn
+// from N(0, 0.02) and biases start at 0 ("Initialisation").
+class Conv2d : public Module {
+ public:
+  Conv2d(int cin, int cout, int k, const ops::Conv2dOptions& options, bool bias);
+  Tensor forward(const Tensor& x) override;
+  void initialise(Rng& rng) override;
+
+ private:
+  ops::Conv2dOptions options_;
+  Tensor weight_, bias_;
+};
+
+class ConvTranspose2d : public Module {
+ public:
+  ConvTranspose2d(int cin, int cout, int k, const ops::ConvTranspose2dOptions& options, bool bias);
+  Tensor forward(const Tensor& x) override;
+  void initialise(Rng& rng) override;
+
+ private:
+  ops::ConvTranspose2dOptions options_;
+  Tensor weight_, bias_;
+};
+
+// eps 1e-5, momentum 0.1; weight from N(1, 0.02), bias 0.
+class BatchNorm2d : public Module {
+ public:
+  explicit BatchNorm2d(int channels);
+  Tensor forward(const Tensor& x) override;
+  void initialise(Rng& rng) override;
+
+ private:
+  Tensor weight_, bias_, running_mean_, running_var_;
+};
+
+// y = x + BN(Conv3x3(ReLU(BN(Conv3x3(x))))), reflection padding, no bias.
+class ResBlock : public Module {
+ public:
+  explicit ResBlock(int channels);
+  Tensor forward(const Tensor& x) override;
+
+ private:
+  Conv2d* conv1_;
+  BatchNorm2d* bn1_;
+  Conv2d* conv2_;
+  BatchNorm2d* bn2_;
+};
+
+enum class Activation { none, relu, leaky_relu, tanh };
+Tensor activate(const Tensor& x, Activation activation);
+
+// One named layer of a network ("up1", "enc3", ...): optional activation before, a 4x4
+// convolution ("conv"), optional BN ("bn"), optional dropout, optional activation after, optional
+// ResBlock ("res") — the orders docs/aegan.md uses for all six networks.
+struct StageSpec {
+  bool transposed = false;
+  int cin = 0, cout = 0, k = 4, stride = 2, pad = 1;
+  bool bias = false;
+  Activation before = Activation::none;
+  bool batch_norm = false;
+  bool dropout = false;
+  Activation after = Activation::none;
+  bool res_block = false;
+};
+
+class Stage : public Module {
+ public:
+  explicit Stage(const StageSpec& spec);
+  Tensor forward(const Tensor& x) override;
+  // Dropout masks are drawn from this seed, so a training step can be replayed exactly.
+  void set_dropout_seed(uint64_t seed) { dropout_seed_ = seed; }
+
+ private:
+  StageSpec spec_;
+  Module* conv_;
+  BatchNorm2d* bn_ = nullptr;
+  ResBlock* res_ = nullptr;
+  uint64_t dropout_seed_ = 0;
+};
+
+}  // namespace aegan::nn

@@ -1,0 +1,220 @@
+#include "nets/networks.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <string>
+
+#include "engine/error.hpp"
+#include "engine/init.hpp"
+
+namespace aegan {
+namespace {
+
+using nn::Activation;
+using nn::StageSpec;
+
+bool power_of_two(int value) {
+  return value > 0 && std::has_single_bit(static_cast<unsigned>(value));
+}
+
+int log2_of(int value) {
+  return std::countr_zero(static_cast<unsigned>(value));
+}
+
+std::string name(const char* kind, int index) {
+  return kind + std::to_string(index);
+}
+
+void add_stage(nn::Sequential& net, std::string layer, const StageSpec& spec) {
+  net.add(std::move(layer), std::make_unique<nn::Stage>(spec));
+}
+
+void add_head(nn::Sequential& net, int channels) {
+  net.add("head", std::make_unique<nn::Conv2d>(channels, 1, 4, ops::Conv2dOptions{1, 0}, false));
+}
+
+std::unique_ptr<nn::Sequential> embedding_generator(const Preset& p) {
+  auto net = std::make_unique<nn::Sequential>();
+  const int n = log2_of(p.es / 4);
+  int c = 8 * p.w;
+  add_stage(*net, "up0",
+            {.transposed = true,
+             .cin = p.nz,
+             .cout = c,
+             .stride = 1,
+             .pad = 0,
+             .batch_norm = true,
+             .after = Activation::relu,
+             .res_block = true});
+  for (int j = 1; j < n; ++j, c /= 2) {
+    add_stage(*net, name("up", j),
+              {.transposed = true,
+               .cin = c,
+               .cout = c / 2,
+               .batch_norm = true,
+               .after = Activation::relu,
+               .res_block = true});
+  }
+  add_stage(*net, name("up", n),
+            {.transposed = true, .cin = c, .cout = p.ec, .after = Activation::tanh});
+  return net;
+}
+
+std::unique_ptr<nn::Sequential> encoder(const Preset& p) {
+  auto net = std::make_unique<nn::Sequential>();
+  const int n = log2_of(p.r / p.es);
+  add_stage(*net, "down0",
+            {.cin = 3, .cout = p.ec, .after = Activation::leaky_relu, .res_block = true});
+  for (int j = 1; j < n - 1; ++j) {
+    add_stage(*net, name("down", j),
+              {.cin = p.ec,
+               .cout = p.ec,
+               .batch_norm = true,
+               .after = Activation::leaky_relu,
+               .res_block = true});
+  }
+  add_stage(*net, name("down", n - 1), {.cin = p.ec, .cout = p.ec, .after = Activation::tanh});
+  return net;
+}
+
+std::unique_ptr<nn::Sequential> decoder(const Preset& p) {
+  auto net = std::make_unique<nn::Sequential>();
+  const int n = log2_of(p.r / p.es);
+  for (int j = 0; j < n - 1; ++j) {
+    add_stage(*net, name("up", j),
+              {.transposed = true,
+               .cin = p.ec,
+               .cout = p.ec,
+               .batch_norm = true,
+               .after = Activation::relu,
+               .res_block = true});
+  }
+  add_stage(*net, name("up", n - 1),
+            {.transposed = true, .cin = p.ec, .cout = 3, .after = Activation::tanh});
+  return net;
+}
+
+std::unique_ptr<nn::Sequential> embedding_discriminator(const Preset& p) {
+  auto net = std::make_unique<nn::Sequential>();
+  const int n = log2_of(p.es / 4);
+  int c = p.ec;
+  for (int j = 0; j < n; ++j) {
+    const int out = (8 * p.w) >> (n - 1 - j);
+    add_stage(*net, name("down", j),
+              {.cin = c, .cout = out, .batch_norm = true, .after = Activation::leaky_relu});
+    c = out;
+  }
+  add_head(*net, c);
+  return net;
+}
+
+std::unique_ptr<nn::Sequential> image_discriminator(const Preset& p) {
+  auto net = std::make_unique<nn::Sequential>();
+  const int n = log2_of(p.r / 4);
+  int c = 3;
+  for (int j = 0; j < n; ++j) {
+    // Width w, doubling over the last three layers up to 8w.
+    const int out = p.w << std::max(0, j - (n - 4));
+    add_stage(*net, name("down", j),
+              {.cin = c, .cout = out, .batch_norm = j > 0, .after = Activation::leaky_relu});
+    c = out;
+  }
+  add_head(*net, c);
+  return net;
+}
+
+std::unique_ptr<nn::Sequential> denoiser(const Preset& p, std::vector<nn::Stage*>& dropout) {
+  auto net = std::make_unique<nn::Sequential>();
+  const int n = log2_of(p.r);
+  auto width = [&](int i) { return std::min(p.w << i, 8 * p.w); };
+  for (int i = 0; i < n; ++i) {
+    add_stage(*net, name("enc", i),
+              {.cin = i == 0 ? 3 : width(i - 1),
+               .cout = width(i),
+               .bias = true,
+               .before = i == 0 ? Activation::none : Activation::leaky_relu,
+               .batch_norm = i >= 1 && i <= n - 2});
+  }
+  int c = width(n - 1);
+  for (int j = 0; j < n; ++j) {
+    const bool last = j == n - 1;
+    const int out = last ? 3 : width(n - 2 - j);
+    nn::Stage& stage =
+        net->add(name("dec", j), std::make_unique<nn::Stage>(StageSpec{
+                                     .transposed = true,
+                                     .cin = c,
+                                     .cout = out,
+                                     .bias = true,
+                                     .before = Activation::relu,
+                                     .batch_norm = !last,
+                                     .dropout = j <= 2,
+                                     .after = last ? Activation::tanh : Activation::none}));
+    if (j <= 2) dropout.push_back(&stage);
+    c = out;
+  }
+  return net;
+}
+
+}  // namespace
+
+void check_preset(const Preset& p) {
+  auto fail = [&](const std::string& why) {
+    throw Error("model size r=" + std::to_string(p.r) + " es=" + std::to_string(p.es) +
+                " ec=" + std::to_string(p.ec) + " w=" + std::to_string(p.w) +
+                " nz=" + std::to_string(p.nz) + ": " + why);
+  };
+  if (!power_of_two(p.r) || !power_of_two(p.es)) fail("r and es must be powers of two");
+  if (p.r < 64) fail("r must be at least 64");
+  if (p.es < 8) fail("es must be at least 8");
+  if (p.r < 4 * p.es) fail("r must be at least 4 * es");
+  if (p.ec <= 0 || p.w <= 0 || p.nz <= 0) fail("ec, w and nz must be positive");
+  if ((8 * p.w) >> (log2_of(p.es / 4) - 1) < 1) fail("w is too small for es");
+}
+
+Aegan::Aegan(const Preset& preset) : preset_(preset) {
+  check_preset(preset);
+  g_e_ = embedding_generator(preset);
+  h_ = encoder(preset);
+  f_ = decoder(preset);
+  d_e_ = embedding_discriminator(preset);
+  d_r_ = image_discriminator(preset);
+  phi_ = denoiser(preset, dropout_stages_);
+}
+
+std::vector<std::pair<const char*, nn::Module*>> Aegan::networks() {
+  return {{"g_e", g_e_.get()}, {"h", h_.get()},     {"f", f_.get()},
+          {"d_e", d_e_.get()}, {"d_r", d_r_.get()}, {"phi", phi_.get()}};
+}
+
+nn::NamedTensors Aegan::state() {
+  nn::NamedTensors all;
+  for (auto [prefix, net] : networks()) {
+    nn::NamedTensors part = net->state(std::string(prefix) + ".");
+    all.insert(all.end(), part.begin(), part.end());
+  }
+  return all;
+}
+
+void Aegan::initialise(uint64_t seed) {
+  Rng rng(seed);
+  for (auto [prefix, net] : networks())
+    net->initialise(rng);
+}
+
+void Aegan::set_training(bool training) {
+  for (auto [prefix, net] : networks())
+    net->set_training(training);
+}
+
+void Aegan::set_dropout_seed(uint64_t seed) {
+  for (size_t i = 0; i < dropout_stages_.size(); ++i) {
+    dropout_stages_[i]->set_dropout_seed(seed + 0x9e3779b97f4a7c15ull * (i + 1));
+  }
+}
+
+Tensor Aegan::generate(const Tensor& z) {
+  const Tensor z4 = z.reshape({z.dim(0), preset_.nz, 1, 1});
+  return phi_->forward(f_->forward(g_e_->forward(z4)));
+}
+
+}  // namespace aegan

@@ -1,0 +1,78 @@
+#include "nets/sampler.hpp"
+
+#include <functional>
+
+#include "engine/autograd.hpp"
+#include "engine/error.hpp"
+#include "engine/init.hpp"
+#include "engine/ops.hpp"
+
+namespace aegan {
+namespace {
+
+// Rows [begin, end) of a tensor of shape `shape` held on the host as `all`.
+Tensor rows(Shape shape, const std::vector<float>& all, int64_t begin, int64_t end) {
+  const int64_t row = numel(shape) / shape[0];
+  shape[0] = end - begin;
+  return Tensor::from_host(
+      shape, std::span<const float>(all).subspan(static_cast<size_t>(begin * row),
+                                                 static_cast<size_t>((end - begin) * row)));
+}
+
+// Applies `run` to chunks of x in eval mode and concatenates what each returns.
+std::vector<Tensor> chunked(Aegan& model, const Tensor& x, int64_t batch,
+                            const std::function<std::vector<Tensor>(const Tensor&)>& run) {
+  if (batch < 1) throw Error("batch must be at least 1");
+  NoGradGuard no_grad;
+  model.set_training(false);
+  std::vector<std::vector<Tensor>> parts;
+  if (x.dim(0) <= batch) {
+    parts.push_back(run(x));
+  } else {
+    const std::vector<float> all = x.to_host();
+    for (int64_t begin = 0; begin < x.dim(0); begin += batch) {
+      parts.push_back(run(rows(x.shape(), all, begin, std::min(x.dim(0), begin + batch))));
+    }
+  }
+  std::vector<Tensor> out;
+  for (size_t i = 0; !parts.empty() && i < parts[0].size(); ++i) {
+    std::vector<Tensor> pieces;
+    for (const auto& part : parts)
+      pieces.push_back(part[i]);
+    out.push_back(pieces.size() == 1 ? pieces[0] : ops::concat(pieces, 0));
+  }
+  return out;
+}
+
+}  // namespace
+
+Tensor sample_z(int64_t count, int nz, uint64_t seed) {
+  Rng rng(seed);
+  return uniform({count, nz}, -1.0f, 1.0f, rng);
+}
+
+Generated generate(Aegan& model, const Tensor& z, int64_t batch) {
+  const int nz = model.preset().nz;
+  if (z.rank() != 2 || z.dim(1) != nz) {
+    throw Error("z must have shape [N, " + std::to_string(nz) + "], not " + to_string(z.shape()));
+  }
+  const bool training = model.g_e().training();
+  auto out = chunked(model, z, batch, [&](const Tensor& part) {
+    const Tensor embedding = model.g_e().forward(part.reshape({part.dim(0), nz, 1, 1}));
+    const Tensor x_hat = model.f().forward(embedding);
+    return std::vector<Tensor>{embedding, x_hat, model.phi().forward(x_hat)};
+  });
+  model.set_training(training);
+  return {out[0], out[1], out[2]};
+}
+
+Tensor reconstruct(Aegan& model, const Tensor& x, int64_t batch) {
+  const bool training = model.h().training();
+  auto out = chunked(model, x, batch, [&](const Tensor& part) {
+    return std::vector<Tensor>{model.f().forward(model.h().forward(part))};
+  });
+  model.set_training(training);
+  return out[0];
+}
+
+}  // namespace aegan

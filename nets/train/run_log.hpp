@@ -1,0 +1,29 @@
+#pragma once
+#include <cstdint>
+#include <filesystem>
+
+#include "nets/train/checkpoint.hpp"
+#include "nets/train/steps.hpp"
+
+namespace aegan::train {
+
+// RUN/log.jsonl: one JSON object per line with the stage, steps, every loss, the learning rate,
+// images per second, device bytes in use and the wall-clock time.
+class RunLog {
+ public:
+  explicit RunLog(std::filesystem::path path);
+
+  void append(const TrainState& state, const LossValues& losses, double lr, double images_per_s,
+              uint64_t device_bytes);
+  // Drops lines beyond `global_step`: a resumed run repeats those steps and logs them again.
+  void truncate_after(int64_t global_step);
+
+  const std::filesystem::path& path() const { return path_; }
+  int64_t lines() const { return lines_; }
+
+ private:
+  std::filesystem::path path_;
+  int64_t lines_ = 0;
+};
+
+}  // namespace aegan::train

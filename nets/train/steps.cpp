@@ -1,0 +1,179 @@
+#include "nets/train/steps.hpp"
+
+#include <cmath>
+
+#include "engine/ops.hpp"
+
+namespace aegan::train {
+namespace {
+
+// Keeps a discriminator's weights out of the graph while the generator's loss runs through it.
+class Frozen {
+ public:
+  explicit Frozen(nn::Module& module) : module_(module) { module_.set_trainable(false); }
+  ~Frozen() { module_.set_trainable(true); }
+  Frozen(const Frozen&) = delete;
+  Frozen& operator=(const Frozen&) = delete;
+
+ private:
+  nn::Module& module_;
+};
+
+Optimizer make_optimizer(const std::string& name,
+                         const std::vector<std::pair<const char*, nn::Module*>>& networks,
+                         double lr, const TrainConfig& config) {
+  Optimizer optimizer{name, {}, nullptr};
+  std::vector<Tensor> parameters;
+  for (auto [prefix, net] : networks) {
+    for (auto& [parameter, tensor] : net->parameters(std::string(prefix) + ".")) {
+      optimizer.parameter_names.push_back(parameter);
+      parameters.push_back(tensor);
+    }
+  }
+  optimizer.adam = std::make_unique<optim::Adam>(
+      std::move(parameters), optim::AdamOptions{lr, config.beta1, config.beta2, config.eps});
+  return optimizer;
+}
+
+optim::Adam& adam(Optimizers& optimizers, const std::string& name) {
+  for (Optimizer& optimizer : optimizers) {
+    if (optimizer.name == name) return *optimizer.adam;
+  }
+  throw Error("internal: no optimiser '" + name + "' in this stage");
+}
+
+// Reads the loss back and refuses to let a non-finite value reach the optimiser.
+float checked(const Tensor& loss, const char* name, LossValues& values) {
+  const float value = loss.item();
+  if (!std::isfinite(value)) throw NonFiniteLoss(name);
+  values.emplace_back(name, value);
+  return value;
+}
+
+void minimise(const Tensor& loss, const char* name, optim::Adam& optimizer, LossValues& values) {
+  checked(loss, name, values);
+  optimizer.zero_grad();
+  loss.backward();
+  optimizer.step();
+}
+
+Tensor real_fake_loss(nn::Module& discriminator, const Tensor& real, const Tensor& fake) {
+  return ops::add(ops::bce_with_logits(discriminator.forward(real), 1.0f),
+                  ops::bce_with_logits(discriminator.forward(fake), 0.0f));
+}
+
+// BCE(D_R(phi(x_hat)), 1) + lambda * mean |phi(x_hat) - x_hat|, x_hat a constant target. The
+// caller keeps D_R frozen until the loss has been back-propagated.
+Tensor denoiser_loss(Aegan& model, const Tensor& denoised, const Tensor& x_hat, double lambda,
+                     LossValues& values) {
+  const Tensor adversarial = ops::bce_with_logits(model.d_r().forward(denoised), 1.0f);
+  const Tensor l1 = ops::l1_loss(denoised, x_hat.detach());
+  checked(adversarial, "phi_adv", values);
+  checked(l1, "phi_l1", values);
+  return ops::add(adversarial, ops::scale(l1, static_cast<float>(lambda)));
+}
+
+}  // namespace
+
+NonFiniteLoss::NonFiniteLoss(const std::string& loss)
+    : Error("loss '" + loss + "' is not finite"), loss_(loss) {}
+
+Optimizers make_optimizers(Aegan& model, int stage, const TrainConfig& config) {
+  const double lr = config.schedule(stage).lr;
+  Optimizers out;
+  if (stage == 1) {
+    out.push_back(make_optimizer("ae", {{"h", &model.h()}, {"f", &model.f()}}, lr, config));
+  } else if (stage == 2) {
+    out.push_back(make_optimizer("d_e", {{"d_e", &model.d_e()}}, lr, config));
+    out.push_back(make_optimizer("g_e", {{"g_e", &model.g_e()}}, lr, config));
+    out.push_back(make_optimizer("d_r", {{"d_r", &model.d_r()}}, lr, config));
+    out.push_back(make_optimizer("phi", {{"phi", &model.phi()}}, lr, config));
+  } else {
+    out.push_back(make_optimizer("d_e", {{"d_e", &model.d_e()}}, lr, config));
+    out.push_back(make_optimizer("d_r", {{"d_r", &model.d_r()}}, lr, config));
+    out.push_back(make_optimizer(
+        "generators",
+        {{"h", &model.h()}, {"f", &model.f()}, {"g_e", &model.g_e()}, {"phi", &model.phi()}}, lr,
+        config));
+  }
+  return out;
+}
+
+void prepare_stage(Aegan& model, int stage) {
+  model.set_training(true);
+  for (auto [name, net] : model.networks())
+    net->set_trainable(true);
+  if (stage == 2) {
+    for (nn::Module* frozen : {static_cast<nn::Module*>(&model.h()), &model.f()}) {
+      frozen->set_training(false);
+      frozen->set_trainable(false);
+    }
+  }
+}
+
+LossValues autoencoder_step(Aegan& model, Optimizers& optimizers, const Tensor& x) {
+  LossValues values;
+  const Tensor reconstruction = model.f().forward(model.h().forward(x));
+  minimise(ops::l1_loss(reconstruction, x), "ae", adam(optimizers, "ae"), values);
+  return values;
+}
+
+LossValues gan_step(Aegan& model, Optimizers& optimizers, const Tensor& x, const Tensor& z,
+                    double lambda) {
+  LossValues values;
+  Tensor real_embedding;
+  {
+    NoGradGuard no_grad;
+    real_embedding = model.h().forward(x);
+  }
+  // One G_E pass serves both players: D_E sees it detached, G_E's loss keeps its graph.
+  const Tensor fake_embedding = model.g_e().forward(z);
+  minimise(real_fake_loss(model.d_e(), real_embedding, fake_embedding.detach()), "d_e",
+           adam(optimizers, "d_e"), values);
+  {
+    Frozen frozen(model.d_e());
+    minimise(ops::bce_with_logits(model.d_e().forward(fake_embedding), 1.0f), "g_e",
+             adam(optimizers, "g_e"), values);
+  }
+
+  Tensor x_hat;
+  {
+    NoGradGuard no_grad;
+    x_hat = model.f().forward(fake_embedding.detach());
+  }
+  const Tensor denoised = model.phi().forward(x_hat);
+  minimise(real_fake_loss(model.d_r(), x, denoised.detach()), "d_r", adam(optimizers, "d_r"),
+           values);
+  Frozen frozen(model.d_r());
+  minimise(denoiser_loss(model, denoised, x_hat, lambda, values), "phi", adam(optimizers, "phi"),
+           values);
+  return values;
+}
+
+LossValues finetune_step(Aegan& model, Optimizers& optimizers, const Tensor& x, const Tensor& z,
+                         double lambda) {
+  LossValues values;
+  const Tensor real_embedding = model.h().forward(x);
+  const Tensor reconstruction = model.f().forward(real_embedding);
+  const Tensor fake_embedding = model.g_e().forward(z);
+  const Tensor x_hat = model.f().forward(fake_embedding);
+  const Tensor denoised = model.phi().forward(x_hat);
+
+  minimise(real_fake_loss(model.d_e(), real_embedding.detach(), fake_embedding.detach()), "d_e",
+           adam(optimizers, "d_e"), values);
+  minimise(real_fake_loss(model.d_r(), x, denoised.detach()), "d_r", adam(optimizers, "d_r"),
+           values);
+
+  Frozen frozen_d_e(model.d_e()), frozen_d_r(model.d_r());
+  const Tensor autoencoder = ops::l1_loss(reconstruction, x);
+  checked(autoencoder, "ae", values);
+  const Tensor embedding_adversarial =
+      ops::bce_with_logits(model.d_e().forward(fake_embedding), 1.0f);
+  checked(embedding_adversarial, "g_e", values);
+  const Tensor total = ops::add(ops::add(autoencoder, embedding_adversarial),
+                                denoiser_loss(model, denoised, x_hat, lambda, values));
+  minimise(total, "total", adam(optimizers, "generators"), values);
+  return values;
+}
+
+}  // namespace aegan::train

@@ -1,0 +1,52 @@
+#pragma once
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/error.hpp"
+#include "engine/optim/adam.hpp"
+#include "nets/networks.hpp"
+#include "nets/train/config.hpp"
+
+namespace aegan::train {
+
+using LossValues = std::vector<std::pair<std::string, float>>;
+
+// A loss came out NaN or infinite; raised before the optimiser that would have used it steps, so
+// the weights are still the last finite ones.
+class NonFiniteLoss : public Error {
+ public:
+  explicit NonFiniteLoss(const std::string& loss);
+  const std::string& loss() const { return loss_; }
+
+ private:
+  std::string loss_;
+};
+
+// One Adam of Algorithm 1 with the checkpoint names of the parameters it updates.
+struct Optimizer {
+  std::string name;
+  std::vector<std::string> parameter_names;
+  std::unique_ptr<optim::Adam> adam;
+};
+using Optimizers = std::vector<Optimizer>;
+
+// Stage 1: "ae" over H and F. Stage 2: "d_e", "g_e", "d_r", "phi". Stage 3: "d_e", "d_r" and
+// "generators" over H, F, G_E and phi. Each stage starts with fresh moments.
+Optimizers make_optimizers(Aegan& model, int stage, const TrainConfig& config);
+
+// Puts the networks in the training/eval modes and trainable flags a stage needs: frozen networks
+// (H and F in stage 2) run with their running statistics and compute no weight gradients.
+void prepare_stage(Aegan& model, int stage);
+
+// One minibatch of each stage, as docs/aegan.md ("Losses", "Training schedule") gives it. x is a
+// batch of images [N, 3, r, r], z a batch of latents [N, nz, 1, 1]. Returns every loss, read back
+// from the device (the one host synchronisation of a step besides the loader's upload).
+LossValues autoencoder_step(Aegan& model, Optimizers& optimizers, const Tensor& x);
+LossValues gan_step(Aegan& model, Optimizers& optimizers, const Tensor& x, const Tensor& z,
+                    double lambda);
+LossValues finetune_step(Aegan& model, Optimizers& optimizers, const Tensor& x, const Tensor& z,
+                         double lambda);
+
+}  // namespace aegan::train

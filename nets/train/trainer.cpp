@@ -1,0 +1,236 @@
+#include "nets/train/trainer.hpp"
+
+#include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "engine/error.hpp"
+#include "engine/init.hpp"
+#include "engine/ops.hpp"
+#include "engine/runtime.hpp"
+#include "nets/data/image_set.hpp"
+#include "nets/data/loader.hpp"
+#include "nets/report/image_grid.hpp"
+#include "nets/report/loss_plot.hpp"
+#include "nets/report/progress.hpp"
+#include "nets/train/run_log.hpp"
+
+namespace aegan::train {
+namespace {
+
+constexpr int kSampleGridSide = 8;
+constexpr int kReconstructionCount = 8;
+
+// Per-step randomness comes from the seed and the step alone, so a resumed run draws the same z
+// and dropout masks as one that never stopped.
+uint64_t step_seed(uint64_t seed, int64_t global_step, uint64_t stream) {
+  uint64_t x = seed ^ (static_cast<uint64_t>(global_step) * 0x9e3779b97f4a7c15ull) ^
+               (stream * 0xbf58476d1ce4e5b9ull);
+  return Rng(x).next_u64();
+}
+
+const char* stage_name(int stage) {
+  switch (stage) {
+    case 1:
+      return "stage 1 (autoencoder)";
+    case 2:
+      return "stage 2 (GANs)";
+    default:
+      return "stage 3 (fine-tuning)";
+  }
+}
+
+std::string format_losses(const LossValues& losses) {
+  std::ostringstream out;
+  out.precision(4);
+  for (const auto& [name, value] : losses)
+    out << name << ' ' << value << "  ";
+  return out.str();
+}
+
+}  // namespace
+
+struct Trainer::Impl {
+  data::ImageSet images;
+  std::unique_ptr<data::Loader> loader;
+  Optimizers optimizers;
+  Tensor fixed_z;
+  Tensor fixed_images;
+  RunLog log;
+};
+
+Trainer::Trainer(const TrainConfig& config, const RunOptions& options)
+    : Trainer(config, options, nullptr) {}
+
+Trainer::Trainer(const TrainConfig& config, const RunOptions& options,
+                 const TrainingCheckpoint* from)
+    : config_(config), options_(options) {
+  if (config.batch < 1) throw Error("--batch must be at least 1");
+  const std::filesystem::path checkpoint = options.out / "checkpoint.safetensors";
+  if (!from && std::filesystem::exists(checkpoint)) {
+    throw Error(options.out.string() +
+                " already holds a run; continue it with --resume or choose another --out");
+  }
+  std::filesystem::create_directories(options.out / "samples");
+
+  data::ImageOptions image_options;
+  image_options.resolution = config.preset.r;
+  image_options.center_crop = config.center_crop;
+  image_options.background = config.background;
+  model_ = std::make_unique<Aegan>(config.preset);
+  impl_ = std::make_unique<Impl>(
+      Impl{data::ImageSet::open(config.data, image_options, config.dataset_cache),
+           nullptr,
+           {},
+           {},
+           {},
+           RunLog(options.out / "log.jsonl")});
+  if (from) {
+    state_ = from->state;
+    impl_->log.truncate_after(state_.global_step);
+  } else {
+    model_->initialise(config.seed);
+  }
+
+  Rng sample_rng(config.seed ^ 0x5a5a5a5a5a5a5a5aull);
+  impl_->fixed_z =
+      uniform({kSampleGridSide * kSampleGridSide, config.preset.nz, 1, 1}, -1.0f, 1.0f, sample_rng);
+  const int64_t shown = std::min<int64_t>(kReconstructionCount, impl_->images.size());
+  std::vector<float> pixels(static_cast<size_t>(shown * 3 * config.preset.r * config.preset.r));
+  for (int64_t i = 0; i < shown; ++i) {
+    impl_->images.load(i, pixels.data() + i * 3 * config.preset.r * config.preset.r);
+  }
+  impl_->fixed_images = Tensor::from_host({shown, 3, config.preset.r, config.preset.r}, pixels);
+
+  if (state_.stage <= 3) impl_->optimizers = make_optimizers(*model_, state_.stage, config_);
+  if (from) restore_checkpoint(*from, *model_, impl_->optimizers);
+}
+
+Trainer::~Trainer() = default;
+
+std::unique_ptr<Trainer> Trainer::resume(const RunOptions& options,
+                                         const std::function<void(TrainConfig&)>& adjust) {
+  const std::filesystem::path path = options.out / "checkpoint.safetensors";
+  if (!std::filesystem::exists(path)) {
+    throw Error("nothing to resume: " + path.string() + " does not exist");
+  }
+  const TrainingCheckpoint checkpoint = read_checkpoint(path);
+  TrainConfig config = checkpoint.config;
+  if (adjust) adjust(config);
+  return std::unique_ptr<Trainer>(new Trainer(config, options, &checkpoint));
+}
+
+int64_t Trainer::stage_steps(int stage) const {
+  const StageSchedule& schedule = config_.schedule(stage);
+  if (schedule.steps > 0) return schedule.steps;
+  const int64_t batch = std::min<int64_t>(config_.batch, impl_->images.size());
+  return schedule.epochs * (impl_->images.size() / batch);
+}
+
+bool Trainer::run() {
+  int64_t steps_this_run = 0;
+  auto save = [&](const std::filesystem::path& name) {
+    save_checkpoint(options_.out / name, *model_, impl_->optimizers, config_, state_);
+  };
+  while (state_.stage <= 3) {
+    const int stage = state_.stage;
+    const int64_t total = stage_steps(stage);
+    prepare_stage(*model_, stage);
+    const int64_t batch = std::min<int64_t>(config_.batch, impl_->images.size());
+    impl_->loader = std::make_unique<data::Loader>(
+        impl_->images, static_cast<int>(batch), config_.seed + static_cast<uint64_t>(stage),
+        data::Position{state_.stage_step / (impl_->images.size() / batch),
+                       state_.stage_step % (impl_->images.size() / batch)});
+    std::optional<report::Progress> progress;
+    if (options_.progress && total > 0) {
+      progress.emplace(stage_name(stage), total, *options_.progress, options_.progress_is_terminal);
+    }
+    auto interval_start = std::chrono::steady_clock::now();
+    int64_t interval_images = 0;
+    while (state_.stage_step < total) {
+      if ((options_.stop && options_.stop->load()) ||
+          (options_.max_steps && steps_this_run >= *options_.max_steps)) {
+        save("checkpoint.safetensors");
+        if (progress) progress->finish();
+        return false;
+      }
+      const data::Batch images = impl_->loader->next();
+      const Tensor x =
+          Tensor::from_host({batch, 3, config_.preset.r, config_.preset.r}, images.pixels);
+      LossValues losses;
+      try {
+        if (stage == 1) {
+          losses = autoencoder_step(*model_, impl_->optimizers, x);
+        } else {
+          Rng z_rng(step_seed(config_.seed, state_.global_step, 1));
+          const Tensor z = uniform({batch, config_.preset.nz, 1, 1}, -1.0f, 1.0f, z_rng);
+          model_->set_dropout_seed(step_seed(config_.seed, state_.global_step, 2));
+          losses = stage == 2 ? gan_step(*model_, impl_->optimizers, x, z, config_.lambda)
+                              : finetune_step(*model_, impl_->optimizers, x, z, config_.lambda);
+        }
+      } catch (const NonFiniteLoss& e) {
+        save("last-good.safetensors");
+        throw Error(std::string("loss '") + e.loss() + "' is not finite at " + stage_name(stage) +
+                    " step " + std::to_string(state_.stage_step) +
+                    "; the weights before it are in " +
+                    (options_.out / "last-good.safetensors").string());
+      }
+      ++state_.stage_step;
+      ++state_.global_step;
+      ++steps_this_run;
+      interval_images += batch;
+      if (progress) progress->update(state_.stage_step, format_losses(losses));
+
+      const bool stage_done = state_.stage_step == total;
+      if (state_.stage_step % config_.log_every == 0 || stage_done) {
+        const auto now = std::chrono::steady_clock::now();
+        const double seconds = std::chrono::duration<double>(now - interval_start).count();
+        impl_->log.append(state_, losses, config_.schedule(stage).lr,
+                          seconds > 0 ? static_cast<double>(interval_images) / seconds : 0.0,
+                          Runtime::get().memory().stats().bytes_in_use);
+        interval_start = now;
+        interval_images = 0;
+      }
+      if (state_.stage_step % config_.sample_every == 0 || stage_done) write_samples();
+      if (state_.stage_step % config_.checkpoint_every == 0 && !stage_done) {
+        save("checkpoint.safetensors");
+      }
+    }
+    if (progress) progress->finish();
+    // The stage's end is saved as the start of the next, with that stage's fresh optimisers, so
+    // a resume never mixes moments of two stages.
+    ++state_.stage;
+    state_.stage_step = 0;
+    impl_->optimizers =
+        state_.stage <= 3 ? make_optimizers(*model_, state_.stage, config_) : Optimizers{};
+    save("checkpoint.safetensors");
+  }
+  return true;
+}
+
+void Trainer::write_samples() {
+  const std::filesystem::path png = options_.out / "samples" /
+                                    ("stage" + std::to_string(state_.stage) + "_step" +
+                                     std::to_string(state_.stage_step) + ".png");
+  {
+    NoGradGuard no_grad;
+    model_->set_training(false);
+    const int r = config_.preset.r;
+    if (state_.stage == 1) {
+      // Inputs in the top row, their reconstructions F(H(x)) below.
+      const Tensor& x = impl_->fixed_images;
+      const Tensor both = ops::concat({x, model_->f().forward(model_->h().forward(x))}, 0);
+      report::write_image_grid(png, both.to_host(), static_cast<int>(both.dim(0)), 3, r,
+                               static_cast<int>(x.dim(0)));
+    } else {
+      const Tensor images = model_->generate(impl_->fixed_z);
+      report::write_image_grid(png, images.to_host(), static_cast<int>(images.dim(0)), 3, r,
+                               kSampleGridSide);
+    }
+  }
+  prepare_stage(*model_, state_.stage);
+  if (impl_->log.lines() > 0) report::plot_losses(impl_->log.path(), options_.out / "losses.png");
+}
+
+}  // namespace aegan::train

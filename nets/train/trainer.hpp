@@ -1,0 +1,64 @@
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+
+#include "nets/networks.hpp"
+#include "nets/train/checkpoint.hpp"
+#include "nets/train/config.hpp"
+
+namespace aegan::data {
+class ImageSet;
+}
+
+namespace aegan::train {
+
+struct RunOptions {
+  std::filesystem::path out;                // the run folder
+  std::optional<int64_t> max_steps;         // stop (with a checkpoint) after this many steps
+  const std::atomic<bool>* stop = nullptr;  // set by a signal handler: checkpoint and return
+  std::ostream* progress = nullptr;         // progress line; none when null
+  bool progress_is_terminal = false;
+};
+
+// Algorithm 1 over a run folder:
+//   checkpoint.safetensors  every config.checkpoint_every steps, at stage ends and on stop;
+//   log.jsonl               one line per config.log_every steps;
+//   samples/stage{S}_step{N}.png and losses.png, every config.sample_every steps and at stage ends;
+//   last-good.safetensors   the weights before a loss turned non-finite.
+class Trainer {
+ public:
+  // A new run; refuses a folder that already holds a checkpoint (resume it instead).
+  Trainer(const TrainConfig& config, const RunOptions& options);
+  // Continues the run in options.out from its checkpoint; `adjust` may lengthen the schedule.
+  static std::unique_ptr<Trainer> resume(const RunOptions& options,
+                                         const std::function<void(TrainConfig&)>& adjust = {});
+  ~Trainer();
+
+  // Trains until every stage is done, max_steps were taken or a stop was requested. Returns
+  // true when the whole schedule is done.
+  bool run();
+
+  const TrainConfig& config() const { return config_; }
+  const TrainState& state() const { return state_; }
+  Aegan& model() { return *model_; }
+  // Steps of stage `stage` for this data set and batch size.
+  int64_t stage_steps(int stage) const;
+
+ private:
+  Trainer(const TrainConfig& config, const RunOptions& options, const TrainingCheckpoint* from);
+  void write_samples();
+
+  struct Impl;
+  TrainConfig config_;
+  RunOptions options_;
+  TrainState state_;
+  std::unique_ptr<Aegan> model_;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace aegan::train

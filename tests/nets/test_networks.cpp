@@ -1,0 +1,144 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+
+#include "engine/autograd.hpp"
+#include "engine/error.hpp"
+#include "nets/conv_layers.hpp"
+#include "nets/networks.hpp"
+
+namespace aegan {
+namespace {
+
+int64_t parameter_count(const nn::Module& net) {
+  int64_t count = 0;
+  for (const auto& [name, tensor] : net.parameters())
+    count += tensor.numel();
+  return count;
+}
+
+std::map<std::string, Shape> shapes(Aegan& model) {
+  std::map<std::string, Shape> out;
+  for (const auto& [name, tensor] : model.state()) {
+    EXPECT_TRUE(out.emplace(name, tensor.shape()).second) << "duplicate name " << name;
+  }
+  return out;
+}
+
+TEST(Networks, Paper512ParameterCountsMatchTheSpec) {
+  Aegan model(preset_by_name("paper512"));
+  // docs/aegan.md and issue 3, in millions, to the two decimals given there.
+  const std::map<std::string, double> expected = {{"g_e", 9.77}, {"h", 0.42},   {"f", 0.42},
+                                                  {"d_e", 2.76}, {"d_r", 2.96}, {"phi", 47.47}};
+  for (auto [name, net] : model.networks()) {
+    const double millions = static_cast<double>(parameter_count(*net)) / 1e6;
+    EXPECT_NEAR(millions, expected.at(name), 0.005) << name;
+  }
+}
+
+TEST(Networks, CheckpointNamesAndShapesFollowTheSpec) {
+  Aegan model(preset_by_name("paper512"));
+  const auto all = shapes(model);
+  EXPECT_EQ(all.at("g_e.up0.conv.weight"), (Shape{100, 512, 4, 4}));
+  EXPECT_EQ(all.at("g_e.up0.res.bn2.running_var"), (Shape{512}));
+  EXPECT_EQ(all.at("d_r.head.weight"), (Shape{1, 512, 4, 4}));
+  EXPECT_EQ(all.at("phi.enc0.conv.bias"), (Shape{64}));
+  EXPECT_EQ(all.at("h.down3.conv.weight"), (Shape{64, 64, 4, 4}));
+  EXPECT_EQ(all.count("h.down0.bn.weight"), 0u) << "down0 of H has no BN";
+  EXPECT_EQ(all.count("phi.enc8.bn.weight"), 0u) << "the innermost encoder layer has no BN";
+  EXPECT_EQ(all.count("d_r.down0.bn.weight"), 0u);
+  EXPECT_EQ(all.count("g_e.up0.conv.bias"), 0u) << "only phi's convolutions have a bias";
+}
+
+// The layer table used by the benchmarks is written independently from the spec; both must agree.
+TEST(Networks, EveryConvolutionMatchesTheLayerTable) {
+  for (const char* preset : {"tiny64", "paper512"}) {
+    Aegan model(preset_by_name(preset));
+    const auto all = shapes(model);
+    size_t weights = 0;
+    for (const auto& [name, shape] : all) {
+      weights += shape.size() == 4 ? 1 : 0;
+    }
+    const auto layers = conv_layers(model.preset());
+    EXPECT_EQ(layers.size(), weights) << preset;
+    for (const ConvLayer& layer : layers) {
+      const Shape weight = layer.transposed ? Shape{layer.cin, layer.cout, layer.k, layer.k}
+                                            : Shape{layer.cout, layer.cin, layer.k, layer.k};
+      ASSERT_TRUE(all.count(layer.name + ".weight")) << layer.name;
+      EXPECT_EQ(all.at(layer.name + ".weight"), weight) << layer.name;
+      EXPECT_EQ(all.count(layer.name + ".bias") == 1, layer.bias) << layer.name;
+    }
+  }
+}
+
+TEST(Networks, Tiny64ForwardShapes) {
+  Aegan model(preset_by_name("tiny64"));
+  model.initialise(1);
+  NoGradGuard no_grad;
+  const Tensor x = Tensor::zeros({2, 3, 64, 64});
+  const Tensor z = Tensor::full({2, 100, 1, 1}, 0.5f);
+  const Tensor e = model.h().forward(x);
+  EXPECT_EQ(e.shape(), (Shape{2, 16, 16, 16}));
+  EXPECT_EQ(model.f().forward(e).shape(), (Shape{2, 3, 64, 64}));
+  EXPECT_EQ(model.g_e().forward(z).shape(), (Shape{2, 16, 16, 16}));
+  EXPECT_EQ(model.d_e().forward(e).shape(), (Shape{2, 1, 1, 1}));
+  EXPECT_EQ(model.d_r().forward(x).shape(), (Shape{2, 1, 1, 1}));
+  EXPECT_EQ(model.phi().forward(x).shape(), (Shape{2, 3, 64, 64}));
+  EXPECT_EQ(model.generate(z.reshape({2, 100})).shape(), (Shape{2, 3, 64, 64}));
+}
+
+TEST(Networks, SameSeedSameWeightsOtherSeedOthers) {
+  Aegan a(preset_by_name("tiny64")), b(preset_by_name("tiny64")), c(preset_by_name("tiny64"));
+  a.initialise(7);
+  b.initialise(7);
+  c.initialise(8);
+  const auto sa = a.state(), sb = b.state(), sc = c.state();
+  bool any_difference = false;
+  for (size_t i = 0; i < sa.size(); ++i) {
+    EXPECT_EQ(sa[i].second.to_host(), sb[i].second.to_host()) << sa[i].first;
+    any_difference = any_difference || sa[i].second.to_host() != sc[i].second.to_host();
+  }
+  EXPECT_TRUE(any_difference);
+}
+
+TEST(Networks, InitialisationFollowsTheSpec) {
+  Aegan model(preset_by_name("tiny64"));
+  model.initialise(3);
+  for (const auto& [name, tensor] : model.state()) {
+    const auto values = tensor.to_host();
+    double sum = 0, squares = 0;
+    for (float v : values) {
+      sum += v;
+      squares += static_cast<double>(v) * v;
+    }
+    const double mean = sum / static_cast<double>(values.size());
+    const double sd =
+        std::sqrt(std::max(0.0, squares / static_cast<double>(values.size()) - mean * mean));
+    const bool bn = name.find(".bn") != std::string::npos;
+    if (name.ends_with("running_var")) {
+      EXPECT_EQ(mean, 1.0) << name;
+    } else if (name.ends_with("bias") || name.ends_with("running_mean")) {
+      EXPECT_EQ(sd, 0.0) << name;
+      EXPECT_EQ(mean, 0.0) << name;
+    } else if (values.size() > 1000) {
+      EXPECT_NEAR(mean, bn ? 1.0 : 0.0, 0.005) << name;
+      EXPECT_NEAR(sd, 0.02, 0.002) << name;
+    }
+  }
+}
+
+TEST(Networks, ImpossibleSizesAreRejected) {
+  Preset p = preset_by_name("tiny64");
+  p.r = 96;
+  EXPECT_THROW(Aegan{p}, Error);
+  p = preset_by_name("tiny64");
+  p.es = 32;
+  EXPECT_THROW(Aegan{p}, Error);
+  p = preset_by_name("tiny64");
+  p.w = 0;
+  EXPECT_THROW(Aegan{p}, Error);
+}
+
+}  // namespace
+}  // namespace aegan
