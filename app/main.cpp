@@ -1,3 +1,56 @@
+#include <CLI/CLI.hpp>
 #include <cstdio>
+#include <exception>
+#include <iostream>
+#include <string>
 
-int main() { return 0; }
+#include "app/commands.hpp"
+#include "app/options.hpp"
+#include "engine/error.hpp"
+
+namespace {
+
+// One line per failure so that logs and scripts can rely on `aegan-vk: error:` being the whole
+// story; a stray newline in a driver string must not break that.
+int fail(const char* message) {
+  std::string line = message;
+  for (char& c : line) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  std::fprintf(stderr, "aegan-vk: error: %s\n", line.c_str());
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"aegan-vk: train and run AEGAN (512x512 GAN) on any Vulkan GPU", "aegan-vk"};
+  app.set_version_flag("--version", AEGAN_VK_VERSION);
+  app.require_subcommand(0, 1);
+  // Global options may also follow the sub-command: `aegan-vk devices --device 1`.
+  app.fallthrough();
+
+  aegan::app::GlobalFlags flags;
+  aegan::app::GlobalOptions globals;
+  aegan::app::add_global_options(app, flags);
+  // Runs after parsing and before the sub-command's callback, which reads `globals`.
+  app.parse_complete_callback([&] { globals = aegan::app::resolve_global_options(flags); });
+
+  aegan::app::register_devices(app, globals);
+
+  try {
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+      return app.exit(e);
+    }
+    if (app.get_subcommands().empty()) std::cout << app.help();
+    return 0;
+  } catch (const aegan::Error& e) {
+    return fail(e.what());
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  } catch (...) {
+    return fail("unknown exception");
+  }
+}

@@ -38,12 +38,12 @@ uint32_t checked_u32(int64_t value) {
 Tensor sum_all(const Tensor& x) {
   const uint32_t size = Runtime::get().workgroup_size();
   const uint32_t chunk = size * kElementsPerInvocation;
+  if (x.numel() == 0) return Tensor::zeros({1});
   Tensor current = x;
   do {
     const uint32_t n = checked_u32(current.numel());
     const uint32_t groups = (n + chunk - 1) / chunk;
-    Tensor partials = Tensor::empty({std::max<int64_t>(groups, 1)});
-    if (n == 0) return Tensor::zeros({1});
+    Tensor partials = Tensor::empty({groups});
     ReducePush push{current.address(), partials.address(), n, chunk, 0};
     launch(shaders::reduce_sum, {size}, grid_1d(uint64_t{groups} * size, size), push,
            {current.reads(), partials.writes()});

@@ -1,0 +1,15 @@
+#pragma once
+
+#include "app/options.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace aegan::app {
+
+// One function per sub-command, each in its own file. `globals` is filled in after parsing and
+// before any sub-command runs, so callbacks read it, never copy it at registration time.
+void register_devices(CLI::App& app, const GlobalOptions& globals);
+
+}  // namespace aegan::app
