@@ -1,0 +1,174 @@
+#include <string>
+
+#include "engine/autograd.hpp"
+#include "engine/ops.hpp"
+#include "engine/ops/conv_kernels.hpp"
+#include "engine/ops/launch.hpp"
+#include "engine/ops/reduce.hpp"
+#include "shaders.hpp"
+
+namespace aegan::ops {
+namespace {
+
+struct PadPush {
+  VkDeviceAddress x;
+  VkDeviceAddress y;
+  uint32_t planes, h, w, pad;
+};
+
+std::string describe(const char* op, const std::string& problem) {
+  return std::string(op) + ": " + problem;
+}
+
+void check_nchw(const Tensor& t, const char* op, const char* what) {
+  if (!t.defined() || t.rank() != 4 || t.numel() == 0) {
+    throw Error(describe(op, std::string(what) + " must be a non-empty [N,C,H,W] tensor, got " +
+                                 (t.defined() ? to_string(t.shape()) : "none")));
+  }
+}
+
+// Shared checks of conv2d and conv_transpose2d; `in_dim` is the weight dimension that must equal
+// the input's channels and `out_dim` the one giving output channels.
+void check_conv(const char* op, const Tensor& x, const Tensor& weight, const Tensor& bias,
+                size_t in_dim, size_t out_dim, int stride, int padding) {
+  check_nchw(x, op, "input");
+  check_nchw(weight, op, "weight");
+  if (weight.dim(2) != weight.dim(3)) {
+    throw Error(describe(op, "kernel must be square, weight " + to_string(weight.shape())));
+  }
+  if (weight.dim(in_dim) != x.dim(1)) {
+    throw Error(describe(op, "input " + to_string(x.shape()) + " has " + std::to_string(x.dim(1)) +
+                                 " channels, weight " + to_string(weight.shape()) + " expects " +
+                                 std::to_string(weight.dim(in_dim))));
+  }
+  if (bias.defined() && bias.shape() != Shape{weight.dim(out_dim)}) {
+    throw Error(describe(op, "bias " + to_string(bias.shape()) + " does not match weight " +
+                                 to_string(weight.shape())));
+  }
+  if (stride < 1 || padding < 0) {
+    throw Error(describe(op, "needs stride >= 1 and padding >= 0, got stride " +
+                                 std::to_string(stride) + ", padding " + std::to_string(padding)));
+  }
+}
+
+Tensor pad_kernel(const vk::ShaderCode& shader, const Tensor& x, const Shape& out_shape, int64_t h,
+                  int64_t w, int pad) {
+  Tensor y = Tensor::empty(out_shape);
+  if (y.numel() > int64_t{UINT32_MAX} || x.numel() > int64_t{UINT32_MAX}) {
+    throw Error("reflection_pad2d: tensor too large");
+  }
+  PadPush push{x.address(),
+               y.address(),
+               static_cast<uint32_t>(x.dim(0) * x.dim(1)),
+               static_cast<uint32_t>(h),
+               static_cast<uint32_t>(w),
+               static_cast<uint32_t>(pad)};
+  launch_1d(shader, static_cast<uint64_t>(y.numel()), push, {x.reads(), y.writes()});
+  return y;
+}
+
+// Gradients of a convolution from `grad` (dL/dy): the input's by the data kernel of the opposite
+// direction, the weight's by the weight-gradient kernel, the bias's by a per-channel sum.
+struct ConvBackward {
+  bool transposed;
+  Tensor x, weight;  // each saved only when the other input's gradient needs it
+  bool need_x, need_weight, need_bias;
+  int64_t in_h, in_w;
+  int k, stride, padding;
+
+  std::vector<Tensor> operator()(const Tensor& grad) const {
+    Tensor gx, gw, gb;
+    if (need_x) {
+      gx = conv::run(
+          conv::DataProblem{!transposed, grad, weight, Tensor(), stride, padding, in_h, in_w});
+    }
+    if (need_weight) {
+      gw = transposed ? conv::run(conv::WeightProblem{x, grad, k, stride, padding})
+                      : conv::run(conv::WeightProblem{grad, x, k, stride, padding});
+    }
+    if (need_bias) gb = sum_per_channel(grad);
+    return {gx, gw, gb};
+  }
+};
+
+void record_conv(Tensor& y, const char* name, bool transposed, const Tensor& x,
+                 const Tensor& weight, const Tensor& bias, int stride, int padding) {
+  if (!needs_grad({&x, &weight, &bias})) return;
+  const bool need_x = x.requires_grad();
+  const bool need_weight = weight.requires_grad();
+  ConvBackward backward{transposed,
+                        need_weight ? x.detach() : Tensor(),
+                        need_x ? weight.detach() : Tensor(),
+                        need_x,
+                        need_weight,
+                        bias.requires_grad(),
+                        x.dim(2),
+                        x.dim(3),
+                        static_cast<int>(weight.dim(2)),
+                        stride,
+                        padding};
+  record(y, name, {x, weight, bias}, std::move(backward));
+}
+
+}  // namespace
+
+Tensor reflection_pad2d(const Tensor& x, int padding) {
+  check_nchw(x, "reflection_pad2d", "input");
+  if (padding < 0 || padding >= x.dim(2) || padding >= x.dim(3)) {
+    throw Error("reflection_pad2d: padding " + std::to_string(padding) +
+                " must be >= 0 and smaller than the input's height and width, input " +
+                to_string(x.shape()));
+  }
+  if (padding == 0) return x;
+  const int64_t h = x.dim(2), w = x.dim(3);
+  Tensor y = pad_kernel(shaders::pad_reflect, x,
+                        {x.dim(0), x.dim(1), h + 2 * padding, w + 2 * padding}, h, w, padding);
+  if (needs_grad({&x})) {
+    record(y, "reflection_pad2d", {x}, [shape = x.shape(), padding](const Tensor& grad) {
+      return std::vector<Tensor>{
+          pad_kernel(shaders::pad_reflect_backward, grad, shape, shape[2], shape[3], padding)};
+    });
+  }
+  return y;
+}
+
+Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
+              const Conv2dOptions& options) {
+  const int stride = options.stride, padding = options.padding;
+  check_conv("conv2d", x, weight, bias, 1, 0, stride, padding);
+  if (options.padding_mode == Padding::reflect && padding > 0) {
+    return conv2d(reflection_pad2d(x, padding), weight, bias, {stride, 0, Padding::zeros});
+  }
+  const int64_t k = weight.dim(2);
+  if (x.dim(2) + 2 * padding < k || x.dim(3) + 2 * padding < k) {
+    throw Error("conv2d: kernel " + std::to_string(k) + " larger than the padded input " +
+                to_string(x.shape()) + " with padding " + std::to_string(padding));
+  }
+  const int64_t out_h = (x.dim(2) + 2 * padding - k) / stride + 1;
+  const int64_t out_w = (x.dim(3) + 2 * padding - k) / stride + 1;
+  Tensor y = conv::run(conv::DataProblem{false, x, weight, bias, stride, padding, out_h, out_w});
+  record_conv(y, "conv2d", false, x, weight, bias, stride, padding);
+  return y;
+}
+
+Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
+                        const ConvTranspose2dOptions& options) {
+  const int stride = options.stride, padding = options.padding;
+  check_conv("conv_transpose2d", x, weight, bias, 0, 1, stride, padding);
+  if (options.output_padding < 0 || options.output_padding >= stride) {
+    throw Error("conv_transpose2d: output_padding " + std::to_string(options.output_padding) +
+                " must be >= 0 and smaller than the stride " + std::to_string(stride));
+  }
+  const int64_t k = weight.dim(2);
+  const int64_t out_h = (x.dim(2) - 1) * stride - 2 * padding + k + options.output_padding;
+  const int64_t out_w = (x.dim(3) - 1) * stride - 2 * padding + k + options.output_padding;
+  if (out_h < 1 || out_w < 1) {
+    throw Error("conv_transpose2d: padding " + std::to_string(padding) +
+                " leaves no output for input " + to_string(x.shape()));
+  }
+  Tensor y = conv::run(conv::DataProblem{true, x, weight, bias, stride, padding, out_h, out_w});
+  record_conv(y, "conv_transpose2d", true, x, weight, bias, stride, padding);
+  return y;
+}
+
+}  // namespace aegan::ops

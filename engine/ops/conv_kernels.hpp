@@ -1,0 +1,60 @@
+#pragma once
+// Kernel selection for the convolution family. Each pass has a table of candidate kernels; the
+// op code (engine/ops/conv.cpp) states a problem and calls run(), which picks a kernel for the
+// device and shape. Faster kernels are added to these tables without touching autograd or nets.
+#include <string>
+#include <vector>
+
+#include "engine/tensor.hpp"
+#include "engine/vk/context.hpp"
+
+namespace aegan::ops::conv {
+
+// y[n, o, oh, ow] = sum over i, kh, kw of x[n, i, ih, iw] * weight (+ bias[o]), with zero padding:
+// - direct:     weight [out, in, k, k], ih = oh * stride - pad + kh (conv2d forward, and the
+//               input gradient of conv_transpose2d);
+// - transposed: weight [in, out, k, k], oh = ih * stride - pad + kh (conv_transpose2d forward, and
+//               the input gradient of conv2d).
+struct DataProblem {
+  bool transposed = false;
+  Tensor x, weight, bias;  // bias may be undefined
+  int stride = 1, pad = 0;
+  int64_t out_h = 0, out_w = 0;
+
+  int64_t in_channels() const { return x.dim(1); }
+  int64_t out_channels() const { return weight.dim(transposed ? 1 : 0); }
+  int64_t k() const { return weight.dim(2); }
+};
+
+// dw[a, b, kh, kw] = sum over n, i, j of g[n, a, i, j] * s[n, b, i * stride - pad + kh, ...]
+// (zero outside s): the weight gradient of conv2d (g = grad_y, s = x) and of conv_transpose2d
+// (g = x, s = grad_y). Result [g channels, s channels, k, k].
+struct WeightProblem {
+  Tensor g, s;
+  int k = 1, stride = 1, pad = 0;
+};
+
+template <class Problem>
+struct Kernel {
+  const char* name;
+  // Whether the kernel can run on this device at all (features, limits).
+  bool (*supports)(const vk::DeviceInfo&, const Problem&);
+  // Whether it is the automatic choice for this shape (tables are tried in order).
+  bool (*suits)(const vk::DeviceInfo&, const Problem&);
+  Tensor (*run)(const Problem&);
+};
+
+const std::vector<Kernel<DataProblem>>& data_kernels();
+const std::vector<Kernel<WeightProblem>>& weight_kernels();
+
+// Runs the chosen kernel: the forced one (below) where it supports the device, else the first
+// that supports and suits the problem. Not recorded by autograd.
+Tensor run(const DataProblem& problem);
+Tensor run(const WeightProblem& problem);
+
+// Forces the kernel of this name in every table that has one ("" = automatic). Starts as
+// $AEGAN_VK_CONV_VARIANT; tests force each name of variant_names() in turn.
+void force_variant(const std::string& name);
+std::vector<std::string> variant_names();
+
+}  // namespace aegan::ops::conv

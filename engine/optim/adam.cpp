@@ -1,0 +1,135 @@
+#include "engine/optim/adam.hpp"
+
+#include <cmath>
+#include <string>
+#include <utility>
+
+#include "engine/ops/launch.hpp"
+#include "shaders.hpp"
+
+namespace aegan::optim {
+namespace {
+
+struct AdamPush {
+  VkDeviceAddress param;
+  VkDeviceAddress grad;
+  VkDeviceAddress exp_avg;
+  VkDeviceAddress exp_avg_sq;
+  uint32_t n;
+  float beta1;
+  float one_minus_beta1;
+  float beta2;
+  float one_minus_beta2;
+  float step_size;
+  float sqrt_bc2;
+  float eps;
+};
+
+void check_lr(double lr) {
+  if (!(lr >= 0.0) || !std::isfinite(lr)) {
+    throw Error("Adam: learning rate must be finite and >= 0, got " + std::to_string(lr));
+  }
+}
+
+void check_same_shape(const Tensor& state, const Tensor& parameter, const char* what) {
+  if (!state.defined() || state.shape() != parameter.shape()) {
+    throw Error(std::string("Adam: ") + what + " of shape " +
+                (state.defined() ? to_string(state.shape()) : "(none)") +
+                " does not match its parameter " + to_string(parameter.shape()));
+  }
+}
+
+void check_options(const AdamOptions& options) {
+  check_lr(options.lr);
+  if (!(options.beta1 >= 0.0 && options.beta1 < 1.0 && options.beta2 >= 0.0 &&
+        options.beta2 < 1.0)) {
+    throw Error("Adam: betas must be in [0, 1)");
+  }
+  if (!(options.eps >= 0.0) || !std::isfinite(options.eps)) {
+    throw Error("Adam: eps must be finite and >= 0");
+  }
+}
+
+}  // namespace
+
+Adam::Adam(std::vector<Tensor> parameters, const AdamOptions& options)
+    : parameters_(std::move(parameters)), options_(options), steps_(parameters_.size(), 0) {
+  check_options(options);
+  for (const Tensor& parameter : parameters_) {
+    if (!parameter.defined() || !parameter.requires_grad() || parameter.grad_fn()) {
+      throw Error("Adam: parameters must be leaf tensors that require grad");
+    }
+    if (parameter.numel() > UINT32_MAX) {
+      throw Error("Adam: parameter of shape " + to_string(parameter.shape()) + " too large");
+    }
+    exp_avg_.push_back(Tensor::zeros(parameter.shape()));
+    exp_avg_sq_.push_back(Tensor::zeros(parameter.shape()));
+  }
+}
+
+void Adam::set_lr(double lr) {
+  check_lr(lr);
+  options_.lr = lr;
+}
+
+void Adam::set_options(const AdamOptions& options) {
+  check_options(options);
+  options_ = options;
+}
+
+void Adam::set_steps(std::vector<int64_t> steps) {
+  if (steps.size() != parameters_.size()) {
+    throw Error("Adam: " + std::to_string(steps.size()) + " step counts for " +
+                std::to_string(parameters_.size()) + " parameters");
+  }
+  for (int64_t count : steps)
+    if (count < 0) throw Error("Adam: step counts must be >= 0");
+  steps_ = std::move(steps);
+}
+
+void Adam::step() {
+  if (exp_avg_.size() != parameters_.size() || exp_avg_sq_.size() != parameters_.size()) {
+    throw Error("Adam: optimiser state does not match the parameter list");
+  }
+  for (size_t i = 0; i < parameters_.size(); ++i) {
+    const Tensor& parameter = parameters_[i];
+    const Tensor grad = parameter.grad();
+    if (grad.defined() && grad.numel() != parameter.numel()) {
+      throw Error("Adam: gradient of shape " + to_string(grad.shape()) +
+                  " does not match its parameter " + to_string(parameter.shape()));
+    }
+    check_same_shape(exp_avg_[i], parameter, "first moment");
+    check_same_shape(exp_avg_sq_[i], parameter, "second moment");
+  }
+  for (size_t i = 0; i < parameters_.size(); ++i) {
+    const Tensor& parameter = parameters_[i];
+    const Tensor grad = parameter.grad();
+    if (!grad.defined()) continue;
+    const double t = static_cast<double>(++steps_[i]);
+    const double bias_correction1 = 1.0 - std::pow(options_.beta1, t);
+    const double bias_correction2 = 1.0 - std::pow(options_.beta2, t);
+    const uint32_t n = static_cast<uint32_t>(parameter.numel());
+    AdamPush push{parameter.address(),
+                  grad.address(),
+                  exp_avg_[i].address(),
+                  exp_avg_sq_[i].address(),
+                  n,
+                  static_cast<float>(options_.beta1),
+                  static_cast<float>(1.0 - options_.beta1),
+                  static_cast<float>(options_.beta2),
+                  static_cast<float>(1.0 - options_.beta2),
+                  static_cast<float>(options_.lr / bias_correction1),
+                  static_cast<float>(std::sqrt(bias_correction2)),
+                  static_cast<float>(options_.eps)};
+    ops::launch_1d(
+        shaders::adam, n, push,
+        {parameter.writes(), grad.reads(), exp_avg_[i].writes(), exp_avg_sq_[i].writes()});
+  }
+}
+
+void Adam::zero_grad() {
+  for (Tensor& parameter : parameters_)
+    parameter.zero_grad();
+}
+
+}  // namespace aegan::optim

@@ -1,0 +1,69 @@
+#version 460
+// aegan-variants: reflect reflect_backward
+#extension GL_GOOGLE_include_directive : require
+#include "common.glsl"
+
+// Reflection padding (PyTorch's 'reflect': the edge pixel is not repeated; pad < size) of planes
+// h x w by `pad` on all four sides. The backward pass is a gather: each input pixel sums, in a
+// fixed order, the gradient of every padded pixel that copies it.
+layout(push_constant, scalar) uniform Push {
+  ConstFloats x;  // reflect: the input; backward: the gradient of the padded output
+  Floats y;       // reflect: the padded output; backward: the gradient of the input
+  uint planes;    // N * C
+  uint h;
+  uint w;
+  uint pad;
+} p;
+
+#if defined(VARIANT_REFLECT)
+uint source(int i, uint size) {
+  if (i < 0) i = -i;
+  if (i >= int(size)) i = 2 * (int(size) - 1) - i;
+  return uint(i);
+}
+
+void main() {
+  uint index = flat_index();
+  uint ph = p.h + 2 * p.pad;
+  uint pw = p.w + 2 * p.pad;
+  uint j = index % pw;
+  uint rest = index / pw;
+  uint i = rest % ph;
+  uint plane = rest / ph;
+  if (plane >= p.planes) return;
+  uint si = source(int(i) - int(p.pad), p.h);
+  uint sj = source(int(j) - int(p.pad), p.w);
+  p.y.v[index] = p.x.v[(plane * p.h + si) * p.w + sj];
+}
+
+#else
+// The padded coordinates (up to three) that copy coordinate i of a side of `size`: itself, its
+// mirror on the low side (1 <= i <= pad) and its mirror on the high side.
+uint copies(uint i, uint size, out uint at[3]) {
+  uint count = 0;
+  if (i >= 1 && i <= p.pad) at[count++] = p.pad - i;
+  at[count++] = p.pad + i;
+  if (i + 1 + p.pad >= size && i + 2 <= size) at[count++] = p.pad + 2 * (size - 1) - i;
+  return count;
+}
+
+void main() {
+  uint index = flat_index();
+  uint j = index % p.w;
+  uint rest = index / p.w;
+  uint i = rest % p.h;
+  uint plane = rest / p.h;
+  if (plane >= p.planes) return;
+  uint pw = p.w + 2 * p.pad;
+  uint rows[3];
+  uint columns[3];
+  uint row_count = copies(i, p.h, rows);
+  uint column_count = copies(j, p.w, columns);
+  float acc = 0.0;
+  for (uint r = 0; r < row_count; ++r) {
+    uint base = (plane * (p.h + 2 * p.pad) + rows[r]) * pw;
+    for (uint c = 0; c < column_count; ++c) acc += p.x.v[base + columns[c]];
+  }
+  p.y.v[index] = acc;
+}
+#endif
