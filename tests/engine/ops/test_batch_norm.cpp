@@ -103,6 +103,25 @@ TEST(BatchNorm, GradientOfInputAloneMatchesReference) {
   EXPECT_TRUE(close(x.grad(), ref::batch_norm2d_train_backward(in.x, in.gamma, in.r).x));
 }
 
+TEST(BatchNorm, GradientOfParametersAloneMatchesReference) {
+  // A constant input: only the per-channel sums run, in both modes.
+  const Inputs in = inputs({3, 5, 4, 7}, 1150);
+  for (const bool training : {true, false}) {
+    SCOPED_TRACE(training ? "training" : "eval");
+    Tensor gamma = test::leaf(in.gamma), beta = test::leaf(in.beta);
+    Tensor x = test::to_device(in.x);
+    Tensor y = ops::batch_norm2d(x, gamma, beta, test::to_device(in.running_mean),
+                                 test::to_device(in.running_var), training);
+    test::backward_with(y, in.r);
+    const auto g = training ? ref::batch_norm2d_train_backward(in.x, in.gamma, in.r)
+                            : ref::batch_norm2d_eval_backward(in.x, in.gamma, in.running_mean,
+                                                              in.running_var, in.r);
+    EXPECT_TRUE(close(gamma.grad(), g.gamma));
+    EXPECT_TRUE(close(beta.grad(), g.beta));
+    EXPECT_FALSE(x.grad().defined());
+  }
+}
+
 TEST(BatchNorm, TrainingWithOneValuePerChannelIsAnError) {
   const Inputs in = inputs({1, 3, 1, 1}, 1200);
   Tensor running_mean = test::to_device(in.running_mean);
