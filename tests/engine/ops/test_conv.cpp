@@ -129,6 +129,8 @@ TEST_P(ConvVariant, Conv2dSmallShapes) {
           {3, 2, 11, 10, 6, 1, 1, 0, true, false, false, 0},
           {1, 4, 10, 10, 9, 3, 3, 2, false, false, false, 0},
           {1, 5, 7, 7, 3, 4, 2, 1, true, false, true, 0},
+          // Enough rows of grad_y that the weight gradient sums three chunks, the last partial.
+          {2, 2, 70, 66, 3, 3, 1, 1, false, false, false, 0},
       },
       100);
   for (const auto& [c, e] : cases)
@@ -145,6 +147,8 @@ TEST_P(ConvVariant, ConvTranspose2dSmallShapes) {
           {1, 3, 3, 2, 2, 5, 3, 2, true, true, false, 2},
           {1, 6, 4, 4, 3, 2, 2, 0, false, true, false, 0},
           {3, 2, 2, 3, 5, 1, 1, 0, true, true, false, 0},
+          // Enough rows of x that the weight gradient sums two chunks.
+          {3, 2, 50, 50, 3, 4, 2, 1, true, true, false, 0},
       },
       200);
   for (const auto& [c, e] : cases)
