@@ -41,7 +41,8 @@ void main() {
   }
   if (lane == 0) {
 #if defined(VARIANT_SUM)
-    p.y.v[group] = partial[0];
+    // grid_1d may launch a few groups past the last chunk; they have nothing to write.
+    if (begin < p.n) p.y.v[group] = partial[0];
 #else
     if (c < p.chunk) p.y.v[c] = partial[0];
 #endif

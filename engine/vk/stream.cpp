@@ -102,14 +102,20 @@ void Stream::dispatch(VkPipeline pipeline, const void* push, uint32_t push_bytes
                      push);
   vkCmdDispatch(commands, groups.x, groups.y, groups.z);
   ++dispatches_;
-  if (++recorded_ >= kCommandsPerSubmit) flush();
+  count_command();
+}
+
+void Stream::count_command() {
+  if (++recorded_ >= kCommandsPerSubmit || slots_[current_].staged_bytes >= kStagingPerSubmit) {
+    flush();
+  }
 }
 
 void Stream::fill(const Allocation& dst, VkDeviceSize offset, VkDeviceSize bytes, uint32_t word) {
   if (bytes == 0) return;
   order({Access::write_of(dst, offset, bytes)});
   vkCmdFillBuffer(recording(), dst.buffer, dst.offset + offset, bytes, word);
-  ++recorded_;
+  count_command();
 }
 
 void Stream::copy(const Allocation& src, VkDeviceSize src_offset, const Allocation& dst,
@@ -118,7 +124,7 @@ void Stream::copy(const Allocation& src, VkDeviceSize src_offset, const Allocati
   order({Access::read_of(src, src_offset, bytes), Access::write_of(dst, dst_offset, bytes)});
   VkBufferCopy region{src.offset + src_offset, dst.offset + dst_offset, bytes};
   vkCmdCopyBuffer(recording(), src.buffer, dst.buffer, 1, &region);
-  ++recorded_;
+  count_command();
 }
 
 void Stream::upload(const Allocation& dst, VkDeviceSize offset, const void* data,
@@ -130,7 +136,8 @@ void Stream::upload(const Allocation& dst, VkDeviceSize offset, const void* data
   VkBufferCopy region{staging.offset, dst.offset + offset, bytes};
   vkCmdCopyBuffer(recording(), staging.buffer, dst.buffer, 1, &region);
   slots_[current_].staging.emplace_back(&upload_, staging);
-  ++recorded_;
+  slots_[current_].staged_bytes += bytes;
+  count_command();
 }
 
 void Stream::download(const Allocation& src, VkDeviceSize offset, void* data, VkDeviceSize bytes) {
@@ -185,6 +192,7 @@ void Stream::release_staging(Slot& slot) {
   for (auto& [pool, allocation] : slot.staging)
     pool->free(allocation);
   slot.staging.clear();
+  slot.staged_bytes = 0;
 }
 
 }  // namespace aegan::vk

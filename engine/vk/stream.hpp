@@ -64,14 +64,20 @@ class Stream {
     VkFence fence = VK_NULL_HANDLE;
     bool pending = false;
     std::vector<std::pair<MemoryPool*, Allocation>> staging;  // freed when the fence signals
+    VkDeviceSize staged_bytes = 0;
   };
   static constexpr size_t kSlots = 3;
   static constexpr uint32_t kCommandsPerSubmit = 256;
+  // Uploads are submitted in batches of at most this much so that their staging memory returns
+  // to the pool while the rest are recorded (initialising a large model uploads hundreds of MiB).
+  static constexpr VkDeviceSize kStagingPerSubmit = VkDeviceSize{64} << 20;
 
   VkCommandBuffer recording();
   void order(std::initializer_list<Access> accesses);
   void wait(Slot& slot);
   void release_staging(Slot& slot);
+  // Counts a recorded command and submits when the batch is full.
+  void count_command();
 
   const Context& context_;
   Pipelines& pipelines_;

@@ -22,135 +22,161 @@ Tensor leaf(const reference::Tensor& t) {
   return device;
 }
 
-// Backpropagates L = sum(y * R) for a random R, so each input's gradient is the op's backward at
-// grad_y = R; returns R.
-reference::Tensor backward_from(const Tensor& y, uint64_t seed) {
-  reference::Tensor r = random_tensor(y.shape(), seed);
+// Backpropagates L = sum(y * r), so each input's gradient is the op's backward at grad_y = r.
+void backward_from(const Tensor& y, const reference::Tensor& r) {
   ops::sum(ops::mul(y, test::to_device(r))).backward();
-  return r;
 }
 
 struct ConvCase {
   int64_t n, cin, h, w, cout;
   int k, stride, pad;
   bool bias;
+  bool transposed;
   bool reflect;        // conv2d only
   int output_padding;  // conv_transpose2d only
 };
 
 std::string describe(const ConvCase& c) {
-  return "x [" + std::to_string(c.n) + "," + std::to_string(c.cin) + "," + std::to_string(c.h) +
-         "," + std::to_string(c.w) + "] cout " + std::to_string(c.cout) + " k " +
-         std::to_string(c.k) + " stride " + std::to_string(c.stride) + " pad " +
-         std::to_string(c.pad) + (c.reflect ? " reflect" : "") + (c.bias ? " bias" : "") +
-         " output_padding " + std::to_string(c.output_padding);
+  return std::string(c.transposed ? "conv_transpose2d" : "conv2d") + " x [" + std::to_string(c.n) +
+         "," + std::to_string(c.cin) + "," + std::to_string(c.h) + "," + std::to_string(c.w) +
+         "] cout " + std::to_string(c.cout) + " k " + std::to_string(c.k) + " stride " +
+         std::to_string(c.stride) + " pad " + std::to_string(c.pad) +
+         (c.reflect ? " reflect" : "") + (c.bias ? " bias" : "") + " output_padding " +
+         std::to_string(c.output_padding);
 }
 
-void check_conv2d(const ConvCase& c, uint64_t seed) {
-  SCOPED_TRACE(describe(c));
-  const auto x = random_tensor({c.n, c.cin, c.h, c.w}, seed);
-  const auto weight = random_tensor({c.cout, c.cin, c.k, c.k}, seed + 1);
-  const auto bias = c.bias ? random_tensor({c.cout}, seed + 2) : reference::Tensor();
-  const auto mode = c.reflect ? reference::Padding::reflect : reference::Padding::zeros;
-  Tensor x_d = leaf(x), weight_d = leaf(weight), bias_d = c.bias ? leaf(bias) : Tensor();
-  Tensor y =
-      ops::conv2d(x_d, weight_d, bias_d,
-                  {c.stride, c.pad, c.reflect ? ops::Padding::reflect : ops::Padding::zeros});
-  EXPECT_TRUE(test::close(y, reference::conv2d(x, weight, bias, c.stride, c.pad, mode)));
-  const auto r = backward_from(y, seed + 3);
-  const auto want = reference::conv2d_backward(x, weight, c.bias, r, c.stride, c.pad, mode);
-  EXPECT_TRUE(test::close(x_d.grad(), want.x)) << "input gradient";
-  EXPECT_TRUE(test::close(weight_d.grad(), want.weight)) << "weight gradient";
-  if (c.bias) {
-    EXPECT_TRUE(test::close(bias_d.grad(), want.bias)) << "bias gradient";
-  }
-}
-
-void check_conv_transpose2d(const ConvCase& c, uint64_t seed) {
-  SCOPED_TRACE(describe(c));
-  const auto x = random_tensor({c.n, c.cin, c.h, c.w}, seed);
-  const auto weight = random_tensor({c.cin, c.cout, c.k, c.k}, seed + 1);
-  const auto bias = c.bias ? random_tensor({c.cout}, seed + 2) : reference::Tensor();
-  Tensor x_d = leaf(x), weight_d = leaf(weight), bias_d = c.bias ? leaf(bias) : Tensor();
-  Tensor y = ops::conv_transpose2d(x_d, weight_d, bias_d, {c.stride, c.pad, c.output_padding});
-  EXPECT_TRUE(test::close(
-      y, reference::conv_transpose2d(x, weight, bias, c.stride, c.pad, c.output_padding)));
-  const auto r = backward_from(y, seed + 3);
-  const auto want =
-      reference::conv_transpose2d_backward(x, weight, c.bias, r, c.stride, c.pad, c.output_padding);
-  EXPECT_TRUE(test::close(x_d.grad(), want.x)) << "input gradient";
-  EXPECT_TRUE(test::close(weight_d.grad(), want.weight)) << "weight gradient";
-  if (c.bias) {
-    EXPECT_TRUE(test::close(bias_d.grad(), want.bias)) << "bias gradient";
-  }
-}
-
-// Each test runs once per kernel variant of the table ("auto" = the automatic choice), so every
-// variant is checked on every device the tests run on.
-class ConvVariant : public testing::TestWithParam<std::string> {
- protected:
-  void SetUp() override { ops::conv::force_variant(GetParam() == "auto" ? "" : GetParam()); }
-  void TearDown() override { ops::conv::force_variant(""); }
+// Inputs of one case and what the CPU reference makes of them; R is the gradient of the output
+// (the tests backpropagate L = sum(y * R)).
+struct Expected {
+  reference::Tensor x, weight, bias, r, y;
+  reference::ConvGrads grads;
 };
 
-std::vector<std::string> variants() {
-  std::vector<std::string> names{"auto"};
-  for (const auto& name : ops::conv::variant_names())
-    names.push_back(name);
-  return names;
+Expected expect(const ConvCase& c, uint64_t seed) {
+  Expected e;
+  e.x = random_tensor({c.n, c.cin, c.h, c.w}, seed);
+  e.weight = random_tensor(c.transposed ? std::vector<int64_t>{c.cin, c.cout, c.k, c.k}
+                                        : std::vector<int64_t>{c.cout, c.cin, c.k, c.k},
+                           seed + 1);
+  if (c.bias) e.bias = random_tensor({c.cout}, seed + 2);
+  const auto mode = c.reflect ? reference::Padding::reflect : reference::Padding::zeros;
+  e.y = c.transposed
+            ? reference::conv_transpose2d(e.x, e.weight, e.bias, c.stride, c.pad, c.output_padding)
+            : reference::conv2d(e.x, e.weight, e.bias, c.stride, c.pad, mode);
+  e.r = random_tensor(e.y.shape, seed + 3);
+  e.grads = c.transposed
+                ? reference::conv_transpose2d_backward(e.x, e.weight, c.bias, e.r, c.stride, c.pad,
+                                                       c.output_padding)
+                : reference::conv2d_backward(e.x, e.weight, c.bias, e.r, c.stride, c.pad, mode);
+  return e;
 }
+
+void check(const ConvCase& c, const Expected& e) {
+  SCOPED_TRACE(describe(c));
+  Tensor x = leaf(e.x), weight = leaf(e.weight), bias = c.bias ? leaf(e.bias) : Tensor();
+  Tensor y =
+      c.transposed
+          ? ops::conv_transpose2d(x, weight, bias, {c.stride, c.pad, c.output_padding})
+          : ops::conv2d(x, weight, bias,
+                        {c.stride, c.pad, c.reflect ? ops::Padding::reflect : ops::Padding::zeros});
+  EXPECT_TRUE(test::close(y, e.y)) << "output";
+  backward_from(y, e.r);
+  EXPECT_TRUE(test::close(x.grad(), e.grads.x)) << "input gradient";
+  EXPECT_TRUE(test::close(weight.grad(), e.grads.weight)) << "weight gradient";
+  if (c.bias) {
+    EXPECT_TRUE(test::close(bias.grad(), e.grads.bias)) << "bias gradient";
+  }
+}
+
+// Each test runs once per kernel variant of the table (forced even where the automatic choice
+// would not take it), so every kernel is checked on every device the tests run on.
+class ConvVariant : public testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override { ops::conv::force_variant(GetParam()); }
+  void TearDown() override { ops::conv::force_variant(""); }
+};
 
 std::string variant_name(const testing::TestParamInfo<std::string>& variant) {
   return variant.param;
 }
 
-INSTANTIATE_TEST_SUITE_P(Kernels, ConvVariant, testing::ValuesIn(variants()), variant_name);
+INSTANTIATE_TEST_SUITE_P(Kernels, ConvVariant, testing::ValuesIn(ops::conv::variant_names()),
+                         variant_name);
+
+// The references of a list of cases, computed once for all variants (they take longer than the
+// GPU on a CPU device).
+struct Checked {
+  ConvCase c;
+  Expected e;
+};
+
+std::vector<Checked> with_references(const std::vector<ConvCase>& cases, uint64_t seed) {
+  std::vector<Checked> checked;
+  for (const auto& c : cases)
+    checked.push_back({c, expect(c, seed += 10)});
+  return checked;
+}
 
 TEST_P(ConvVariant, Conv2dSmallShapes) {
-  const std::vector<ConvCase> cases{
-      {1, 3, 7, 9, 5, 3, 1, 1, true, false, 0},    {2, 5, 8, 8, 7, 4, 2, 1, false, false, 0},
-      {1, 13, 9, 7, 3, 3, 2, 0, true, false, 0},   {2, 7, 6, 5, 13, 3, 1, 1, false, true, 0},
-      {1, 3, 5, 5, 1, 5, 1, 2, true, true, 0},     {3, 2, 11, 10, 6, 1, 1, 0, true, false, 0},
-      {1, 4, 10, 10, 9, 3, 3, 2, false, false, 0}, {1, 5, 7, 7, 3, 4, 2, 1, true, true, 0},
-  };
-  uint64_t seed = 100;
-  for (const auto& c : cases)
-    check_conv2d(c, seed += 10);
+  // n cin h w cout k stride pad bias transposed reflect output_padding
+  static const auto cases = with_references(
+      {
+          {1, 3, 7, 9, 5, 3, 1, 1, true, false, false, 0},
+          {2, 5, 8, 8, 7, 4, 2, 1, false, false, false, 0},
+          {1, 13, 9, 7, 3, 3, 2, 0, true, false, false, 0},
+          {2, 7, 6, 5, 13, 3, 1, 1, false, false, true, 0},
+          {1, 3, 5, 5, 1, 5, 1, 2, true, false, true, 0},
+          {3, 2, 11, 10, 6, 1, 1, 0, true, false, false, 0},
+          {1, 4, 10, 10, 9, 3, 3, 2, false, false, false, 0},
+          {1, 5, 7, 7, 3, 4, 2, 1, true, false, true, 0},
+          // Enough rows of grad_y that the weight gradient sums three chunks, the last partial.
+          {2, 2, 70, 66, 3, 3, 1, 1, false, false, false, 0},
+      },
+      100);
+  for (const auto& [c, e] : cases)
+    check(c, e);
 }
 
 TEST_P(ConvVariant, ConvTranspose2dSmallShapes) {
-  const std::vector<ConvCase> cases{
-      {1, 3, 5, 4, 5, 4, 2, 1, true, false, 0}, {2, 7, 3, 3, 13, 3, 2, 1, false, false, 1},
-      {1, 5, 1, 1, 7, 4, 1, 0, true, false, 0}, {2, 13, 4, 5, 3, 3, 1, 1, false, false, 0},
-      {1, 3, 3, 2, 2, 5, 3, 2, true, false, 2}, {1, 6, 4, 4, 3, 2, 2, 0, false, false, 0},
-      {3, 2, 2, 3, 5, 1, 1, 0, true, false, 0},
-  };
-  uint64_t seed = 200;
-  for (const auto& c : cases)
-    check_conv_transpose2d(c, seed += 10);
+  static const auto cases = with_references(
+      {
+          {1, 3, 5, 4, 5, 4, 2, 1, true, true, false, 0},
+          {2, 7, 3, 3, 13, 3, 2, 1, false, true, false, 1},
+          {1, 5, 1, 1, 7, 4, 1, 0, true, true, false, 0},
+          {2, 13, 4, 5, 3, 3, 1, 1, false, true, false, 0},
+          {1, 3, 3, 2, 2, 5, 3, 2, true, true, false, 2},
+          {1, 6, 4, 4, 3, 2, 2, 0, false, true, false, 0},
+          {3, 2, 2, 3, 5, 1, 1, 0, true, true, false, 0},
+          // Enough rows of x that the weight gradient sums two chunks.
+          {3, 2, 50, 50, 3, 4, 2, 1, true, true, false, 0},
+      },
+      200);
+  for (const auto& [c, e] : cases)
+    check(c, e);
 }
 
-// Every Conv and ConvT of the six networks of the tiny64 preset, at batch 2.
+// Every Conv and ConvT of the six networks of the tiny64 preset: batch 2, or 1 where the input
+// is 32x32 or larger (those dominate the time on a CPU device).
 TEST_P(ConvVariant, Tiny64LayerShapes) {
-  uint64_t seed = 300;
-  for (const ConvLayer& layer : conv_layers(preset_by_name("tiny64"))) {
-    SCOPED_TRACE(layer.name);
-    const ConvCase c{2,       layer.cin,    layer.in_size, layer.in_size, layer.cout,
-                     layer.k, layer.stride, layer.pad,     layer.bias,    layer.reflect,
-                     0};
-    if (layer.transposed) {
-      check_conv_transpose2d(c, seed += 10);
-    } else {
-      check_conv2d(c, seed += 10);
+  static const auto cases = [] {
+    std::vector<ConvCase> list;
+    for (const ConvLayer& layer : conv_layers(preset_by_name("tiny64"))) {
+      list.push_back({layer.in_size >= 32 ? 1 : 2, layer.cin, layer.in_size, layer.in_size,
+                      layer.cout, layer.k, layer.stride, layer.pad, layer.bias, layer.transposed,
+                      layer.reflect, 0});
     }
-  }
+    return with_references(list, 300);
+  }();
+  for (const auto& [c, e] : cases)
+    check(c, e);
 }
 
 TEST_P(ConvVariant, OnlyRequestedGradientsAreComputed) {
   const auto x = random_tensor({2, 5, 6, 7}, 401), weight = random_tensor({3, 5, 3, 3}, 402);
   Tensor x_d = test::to_device(x), weight_d = leaf(weight);
   Tensor y = ops::conv2d(x_d, weight_d, Tensor(), {2, 1, ops::Padding::zeros});
-  const auto r = backward_from(y, 403);
+  const auto r = random_tensor(y.shape(), 403);
+  backward_from(y, r);
   EXPECT_FALSE(x_d.grad().defined());
   EXPECT_TRUE(
       test::close(weight_d.grad(), reference::conv2d_backward(x, weight, false, r, 2, 1).weight));
@@ -158,11 +184,12 @@ TEST_P(ConvVariant, OnlyRequestedGradientsAreComputed) {
 
 TEST_P(ConvVariant, ResultsAreBitwiseReproducible) {
   const auto x = random_tensor({2, 7, 9, 9}, 501), weight = random_tensor({5, 7, 3, 3}, 502);
+  const auto r = random_tensor({2, 5, 9, 9}, 503);
   std::vector<std::vector<float>> runs;
   for (int run = 0; run < 2; ++run) {
     Tensor x_d = leaf(x), weight_d = leaf(weight);
     Tensor y = ops::conv2d(x_d, weight_d, Tensor(), {1, 1, ops::Padding::reflect});
-    backward_from(y, 503);
+    backward_from(y, r);
     auto values = y.to_host();
     for (const Tensor& grad : {x_d.grad(), weight_d.grad()}) {
       const auto g = grad.to_host();
@@ -187,7 +214,8 @@ TEST(ReflectionPad2d, ForwardAndGradient) {
     Tensor x_d = leaf(x);
     Tensor y = ops::reflection_pad2d(x_d, c.pad);
     EXPECT_TRUE(test::close(y, reference::reflection_pad2d(x, c.pad)));
-    const auto r = backward_from(y, seed + 1);
+    const auto r = random_tensor(y.shape(), seed + 1);
+    backward_from(y, r);
     EXPECT_TRUE(test::close(x_d.grad(), reference::reflection_pad2d_backward(r, c.shape, c.pad)));
   }
 }

@@ -1,0 +1,214 @@
+#include <algorithm>
+#include <cstdint>
+#include <string>
+
+#include "engine/autograd.hpp"
+#include "engine/ops.hpp"
+#include "engine/ops/launch.hpp"
+#include "shaders.hpp"
+
+namespace aegan::ops {
+namespace {
+
+struct BatchNormPush {
+  VkDeviceAddress x;
+  VkDeviceAddress dy;
+  VkDeviceAddress mean;
+  VkDeviceAddress invstd;
+  VkDeviceAddress gamma;
+  VkDeviceAddress beta;
+  VkDeviceAddress dgamma;
+  VkDeviceAddress dbeta;
+  VkDeviceAddress out0;
+  VkDeviceAddress out1;
+  VkDeviceAddress running_mean;
+  VkDeviceAddress running_var;
+  uint32_t channels;
+  uint32_t inner;
+  uint32_t count;
+  uint32_t chunk;
+  uint32_t chunks;
+  float eps;
+  float momentum;
+};
+
+// Per-channel reductions split each channel's M values into at most kMaxChunks chunks of at least
+// kValuesPerInvocation values per invocation, so large channels still spread over many workgroups.
+constexpr uint32_t kValuesPerInvocation = 16;
+constexpr uint32_t kMaxChunks = 1024;
+
+struct Layout {
+  uint32_t channels = 0;
+  uint32_t inner = 0;
+  uint32_t count = 0;  // values per channel
+  uint32_t chunk = 0;
+  uint32_t chunks = 0;
+};
+
+Layout layout_of(const Tensor& x) {
+  if (x.numel() == 0 || x.numel() > UINT32_MAX) {
+    throw Error("batch_norm2d: unsupported input size " + to_string(x.shape()));
+  }
+  Layout l;
+  l.channels = static_cast<uint32_t>(x.dim(1));
+  l.inner = static_cast<uint32_t>(x.dim(2) * x.dim(3));
+  l.count = static_cast<uint32_t>(x.dim(0)) * l.inner;
+  const uint32_t base = Runtime::get().workgroup_size() * kValuesPerInvocation;
+  l.chunk = std::max(base, (l.count + kMaxChunks - 1) / kMaxChunks);
+  l.chunks = std::max<uint32_t>(1, (l.count + l.chunk - 1) / l.chunk);
+  if (l.channels > Runtime::get().device().max_workgroup_count[1]) {
+    throw Error("batch_norm2d: too many channels for this device");
+  }
+  return l;
+}
+
+// Every pointer starts valid (x's address) so that fields a variant ignores are harmless.
+BatchNormPush push_for(const Tensor& x, const Layout& l, float eps, float momentum) {
+  const VkDeviceAddress a = x.address();
+  return {a, a, a,          a,       a,       a,       a,        a,   a,       a,
+          a, a, l.channels, l.inner, l.count, l.chunk, l.chunks, eps, momentum};
+}
+
+struct Stats {
+  Tensor mean;
+  Tensor invstd;
+};
+
+// Batch mean and 1/sqrt(biased variance + eps); updates the running statistics in place.
+Stats batch_stats(const Tensor& x, const Layout& l, const Tensor& running_mean,
+                  const Tensor& running_var, float eps, float momentum) {
+  Tensor partials = Tensor::empty({int64_t{l.channels}, int64_t{l.chunks}, 2});
+  Stats s{Tensor::empty({int64_t{l.channels}}), Tensor::empty({int64_t{l.channels}})};
+  BatchNormPush push = push_for(x, l, eps, momentum);
+  push.out0 = partials.address();
+  const uint32_t size = Runtime::get().workgroup_size();
+  launch(shaders::batch_norm_chunk_stats, {size}, {l.chunks, l.channels, 1}, push,
+         {x.reads(), partials.writes()});
+  push.x = partials.address();
+  push.out0 = s.mean.address();
+  push.out1 = s.invstd.address();
+  push.running_mean = running_mean.address();
+  push.running_var = running_var.address();
+  launch_1d(shaders::batch_norm_train_stats, l.channels, push,
+            {partials.reads(), s.mean.writes(), s.invstd.writes(), running_mean.writes(),
+             running_var.writes()});
+  return s;
+}
+
+Stats running_stats(const Tensor& x, const Layout& l, const Tensor& running_mean,
+                    const Tensor& running_var, float eps) {
+  Stats s{Tensor::empty({int64_t{l.channels}}), Tensor::empty({int64_t{l.channels}})};
+  BatchNormPush push = push_for(x, l, eps, 0.0f);
+  push.out0 = s.mean.address();
+  push.out1 = s.invstd.address();
+  push.running_mean = running_mean.address();
+  push.running_var = running_var.address();
+  launch_1d(shaders::batch_norm_eval_stats, l.channels, push,
+            {running_mean.reads(), running_var.reads(), s.mean.writes(), s.invstd.writes()});
+  return s;
+}
+
+struct Saved {
+  Tensor x;
+  Tensor gamma;
+  Stats stats;
+  Layout layout;
+  bool training;
+  bool x_grad, gamma_grad, beta_grad;
+};
+
+// Gradients of x, gamma and beta (undefined where not needed).
+std::vector<Tensor> backward(const Saved& s, const Tensor& dy) {
+  const Layout& l = s.layout;
+  BatchNormPush push = push_for(s.x, l, 0.0f, 0.0f);
+  push.dy = dy.address();
+  push.mean = s.stats.mean.address();
+  push.invstd = s.stats.invstd.address();
+  push.gamma = s.gamma.address();
+  Tensor dgamma, dbeta;
+  if (s.gamma_grad || s.beta_grad || (s.training && s.x_grad)) {
+    Tensor partials = Tensor::empty({int64_t{l.channels}, int64_t{l.chunks}, 2});
+    push.out0 = partials.address();
+    const uint32_t size = Runtime::get().workgroup_size();
+    launch(
+        shaders::batch_norm_chunk_grad, {size}, {l.chunks, l.channels, 1}, push,
+        {s.x.reads(), dy.reads(), s.stats.mean.reads(), s.stats.invstd.reads(), partials.writes()});
+    dgamma = Tensor::empty({int64_t{l.channels}});
+    dbeta = Tensor::empty({int64_t{l.channels}});
+    BatchNormPush sums = push;
+    sums.x = partials.address();
+    sums.out0 = dgamma.address();
+    sums.out1 = dbeta.address();
+    launch_1d(shaders::batch_norm_grad_sums, l.channels, sums,
+              {partials.reads(), dgamma.writes(), dbeta.writes()});
+  }
+  Tensor dx;
+  if (s.x_grad) {
+    dx = Tensor::empty(s.x.shape());
+    push.out0 = dx.address();
+    const uint64_t n = static_cast<uint64_t>(s.x.numel());
+    if (s.training) {
+      push.dgamma = dgamma.address();
+      push.dbeta = dbeta.address();
+      launch_1d(shaders::batch_norm_dx_train, n, push,
+                {s.x.reads(), dy.reads(), s.stats.mean.reads(), s.stats.invstd.reads(),
+                 s.gamma.reads(), dgamma.reads(), dbeta.reads(), dx.writes()});
+    } else {
+      launch_1d(shaders::batch_norm_dx_eval, n, push,
+                {dy.reads(), s.stats.invstd.reads(), s.gamma.reads(), dx.writes()});
+    }
+  }
+  return {dx, s.gamma_grad ? dgamma : Tensor(), s.beta_grad ? dbeta : Tensor()};
+}
+
+void check_inputs(const Tensor& x, const Tensor& weight, const Tensor& bias,
+                  const Tensor& running_mean, const Tensor& running_var) {
+  if (x.rank() != 4) throw Error("batch_norm2d needs an NCHW input, got " + to_string(x.shape()));
+  const Shape channels{x.dim(1)};
+  for (const Tensor* t : {&weight, &bias, &running_mean, &running_var}) {
+    if (!t->defined() || t->shape() != channels) {
+      throw Error("batch_norm2d: weight, bias and running statistics must have shape " +
+                  to_string(channels) + " for input " + to_string(x.shape()));
+    }
+  }
+}
+
+}  // namespace
+
+Tensor batch_norm2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
+                    const Tensor& running_mean, const Tensor& running_var, bool training,
+                    float momentum, float eps) {
+  check_inputs(x, weight, bias, running_mean, running_var);
+  const Layout l = layout_of(x);
+  if (training && l.count < 2) {
+    throw Error("batch_norm2d in training needs more than one value per channel, got input " +
+                to_string(x.shape()));
+  }
+  Stats stats = training ? batch_stats(x, l, running_mean, running_var, eps, momentum)
+                         : running_stats(x, l, running_mean, running_var, eps);
+  Tensor y = Tensor::empty(x.shape());
+  BatchNormPush push = push_for(x, l, eps, momentum);
+  push.mean = stats.mean.address();
+  push.invstd = stats.invstd.address();
+  push.gamma = weight.address();
+  push.beta = bias.address();
+  push.out0 = y.address();
+  launch_1d(shaders::batch_norm_normalize, static_cast<uint64_t>(x.numel()), push,
+            {x.reads(), stats.mean.reads(), stats.invstd.reads(), weight.reads(), bias.reads(),
+             y.writes()});
+  if (needs_grad({&x, &weight, &bias})) {
+    Saved saved{x.detach(),
+                weight.detach(),
+                stats,
+                l,
+                training,
+                x.requires_grad(),
+                weight.requires_grad(),
+                bias.requires_grad()};
+    record(y, "batch_norm2d", {x, weight, bias},
+           [saved](const Tensor& grad) { return backward(saved, grad); });
+  }
+  return y;
+}
+
+}  // namespace aegan::ops

@@ -1,0 +1,147 @@
+#version 460
+// aegan-variants: chunk_stats train_stats eval_stats normalize chunk_grad grad_sums dx_train dx_eval
+#extension GL_GOOGLE_include_directive : require
+#include "common.glsl"
+
+// 2-D batch normalisation over x [N, C, H, W]; per channel the M = N*H*W values are split into
+// chunks of `chunk` values (in n, then h*w order). Per-channel reductions run in two fixed-order
+// stages: chunk_* kernels (one workgroup per chunk and channel, shared-memory tree) write one
+// partial per chunk, then train_stats / grad_sums (one invocation per channel) combine the
+// partials in chunk order. No atomics, so results are bitwise reproducible.
+layout(push_constant, scalar) uniform Push {
+  ConstFloats x;
+  ConstFloats dy;
+  ConstFloats mean;    // per channel, saved by the forward pass
+  ConstFloats invstd;  // per channel, 1/sqrt(var + eps)
+  ConstFloats gamma;
+  ConstFloats beta;
+  ConstFloats dgamma;  // per channel sum(dy * xhat), for dx_train
+  ConstFloats dbeta;   // per channel sum(dy), for dx_train
+  Floats out0;  // the kernel's main result (see each variant)
+  Floats out1;
+  Floats running_mean;
+  Floats running_var;
+  uint channels;
+  uint inner;   // H*W
+  uint count;   // M = N*H*W
+  uint chunk;   // values per chunk
+  uint chunks;  // chunks per channel
+  float eps;
+  float momentum;
+} p;
+
+shared vec2 partial[gl_WorkGroupSize.x];
+
+// Sum over the workgroup in a fixed tree order; every invocation gets the total.
+vec2 workgroup_sum(vec2 v) {
+  uint lane = gl_LocalInvocationID.x;
+  partial[lane] = v;
+  barrier();
+  for (uint stride = gl_WorkGroupSize.x / 2; stride > 0; stride /= 2) {
+    if (lane < stride) partial[lane] += partial[lane + stride];
+    barrier();
+  }
+  vec2 total = partial[0];
+  barrier();  // partial[] may be reused right after
+  return total;
+}
+
+// Position in x of the m-th value of channel c.
+uint at(uint c, uint m) {
+  return ((m / p.inner) * p.channels + c) * p.inner + m % p.inner;
+}
+
+void main() {
+#if defined(VARIANT_CHUNK_STATS) || defined(VARIANT_CHUNK_GRAD)
+  uint k = gl_WorkGroupID.x;
+  uint c = gl_WorkGroupID.y;
+  uint lane = gl_LocalInvocationID.x;
+  uint begin = k * p.chunk;
+  uint end = min(begin + p.chunk, p.count);
+#if defined(VARIANT_CHUNK_STATS)
+  // Mean, then the sum of squared deviations from it: two passes over the chunk (the second
+  // mostly from cache) avoid the cancellation of sum(x^2) - M*mean^2.
+  float s = 0.0;
+  for (uint m = begin + lane; m < end; m += gl_WorkGroupSize.x) s += p.x.v[at(c, m)];
+  float chunk_mean = workgroup_sum(vec2(s, 0.0)).x / float(end - begin);
+  float q = 0.0;
+  for (uint m = begin + lane; m < end; m += gl_WorkGroupSize.x) {
+    float d = p.x.v[at(c, m)] - chunk_mean;
+    q += d * d;
+  }
+  float m2 = workgroup_sum(vec2(q, 0.0)).x;
+  if (lane == 0) {
+    p.out0.v[2 * (c * p.chunks + k)] = chunk_mean;
+    p.out0.v[2 * (c * p.chunks + k) + 1] = m2;
+  }
+#else
+  // sum(dy) and sum(dy * xhat) of the chunk.
+  float mu = p.mean.v[c];
+  float is = p.invstd.v[c];
+  vec2 acc = vec2(0.0);
+  for (uint m = begin + lane; m < end; m += gl_WorkGroupSize.x) {
+    uint i = at(c, m);
+    float g = p.dy.v[i];
+    acc += vec2(g, g * ((p.x.v[i] - mu) * is));
+  }
+  vec2 total = workgroup_sum(acc);
+  if (lane == 0) {
+    p.out0.v[2 * (c * p.chunks + k)] = total.x;
+    p.out0.v[2 * (c * p.chunks + k) + 1] = total.y;
+  }
+#endif
+
+#elif defined(VARIANT_TRAIN_STATS) || defined(VARIANT_EVAL_STATS) || defined(VARIANT_GRAD_SUMS)
+  uint c = flat_index();
+  if (c >= p.channels) return;
+#if defined(VARIANT_TRAIN_STATS)
+  // Chan et al.'s pairwise combination of (count, mean, M2), in chunk order. x holds the partials.
+  float n = 0.0, mu = 0.0, m2 = 0.0;
+  for (uint k = 0; k < p.chunks; ++k) {
+    float nk = float(min(p.chunk, p.count - k * p.chunk));
+    float mk = p.x.v[2 * (c * p.chunks + k)];
+    float qk = p.x.v[2 * (c * p.chunks + k) + 1];
+    float total = n + nk;
+    float delta = mk - mu;
+    mu += delta * (nk / total);
+    m2 += qk + delta * delta * (n * nk / total);
+    n = total;
+  }
+  float var_biased = m2 / n;
+  p.out0.v[c] = mu;
+  p.out1.v[c] = 1.0 / sqrt(var_biased + p.eps);
+  // PyTorch's convention: the running variance takes the unbiased estimate (count >= 2 here).
+  float unbiased = m2 / (n - 1.0);
+  p.running_mean.v[c] = (1.0 - p.momentum) * p.running_mean.v[c] + p.momentum * mu;
+  p.running_var.v[c] = (1.0 - p.momentum) * p.running_var.v[c] + p.momentum * unbiased;
+#elif defined(VARIANT_EVAL_STATS)
+  p.out0.v[c] = p.running_mean.v[c];
+  p.out1.v[c] = 1.0 / sqrt(p.running_var.v[c] + p.eps);
+#else
+  // x holds the chunk partials; out0 = dgamma = sum(dy * xhat), out1 = dbeta = sum(dy).
+  float s = 0.0, sx = 0.0;
+  for (uint k = 0; k < p.chunks; ++k) {
+    s += p.x.v[2 * (c * p.chunks + k)];
+    sx += p.x.v[2 * (c * p.chunks + k) + 1];
+  }
+  p.out0.v[c] = sx;
+  p.out1.v[c] = s;
+#endif
+
+#else
+  // Elementwise over x: normalize writes y, dx_* write dx.
+  uint i = flat_index();
+  if (i >= p.count * p.channels) return;
+  uint c = (i / p.inner) % p.channels;
+  float scale = p.gamma.v[c] * p.invstd.v[c];
+#if defined(VARIANT_NORMALIZE)
+  p.out0.v[i] = (p.x.v[i] - p.mean.v[c]) * scale + p.beta.v[c];
+#elif defined(VARIANT_DX_TRAIN)
+  float xhat = (p.x.v[i] - p.mean.v[c]) * p.invstd.v[c];
+  float inv_count = 1.0 / float(p.count);
+  p.out0.v[i] = scale * (p.dy.v[i] - p.dbeta.v[c] * inv_count - xhat * (p.dgamma.v[c] * inv_count));
+#else
+  p.out0.v[i] = scale * p.dy.v[i];
+#endif
+#endif
+}
