@@ -13,5 +13,6 @@ namespace aegan::app {
 void register_devices(CLI::App& app, const GlobalOptions& globals);
 void register_train(CLI::App& app, const GlobalOptions& globals);
 void register_sample(CLI::App& app, const GlobalOptions& globals);
+void register_walk(CLI::App& app, const GlobalOptions& globals);
 
 }  // namespace aegan::app

@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   aegan::app::register_devices(app, globals);
   aegan::app::register_train(app, globals);
   aegan::app::register_sample(app, globals);
+  aegan::app::register_walk(app, globals);
 
   try {
     try {

@@ -76,7 +76,7 @@ void restore_checkpoint(const TrainingCheckpoint& checkpoint, Aegan& model,
     const auto steps = training.at("optimizers").find(optimizer.name);
     if (steps == training.at("optimizers").end()) continue;  // saved in another stage
     restore_tensors(moments(optimizer), checkpoint.file);
-    optimizer.adam->set_steps(steps->get<int64_t>());
+    optimizer.adam->set_steps(steps->get<std::vector<int64_t>>());
   }
 }
 

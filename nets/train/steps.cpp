@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "engine/autograd.hpp"
 #include "engine/ops.hpp"
 
 namespace aegan::train {
@@ -104,7 +105,7 @@ void prepare_stage(Aegan& model, int stage) {
   for (auto [name, net] : model.networks())
     net->set_trainable(true);
   if (stage == 2) {
-    for (nn::Module* frozen : {static_cast<nn::Module*>(&model.h()), &model.f()}) {
+    for (nn::Module* frozen : std::initializer_list<nn::Module*>{&model.h(), &model.f()}) {
       frozen->set_training(false);
       frozen->set_trainable(false);
     }

@@ -138,13 +138,17 @@ bool Trainer::run() {
     const int64_t total = stage_steps(stage);
     prepare_stage(*model_, stage);
     const int64_t batch = std::min<int64_t>(config_.batch, impl_->images.size());
+    const int64_t per_epoch = impl_->images.size() / batch;
     impl_->loader = std::make_unique<data::Loader>(
-        impl_->images, static_cast<int>(batch), config_.seed + static_cast<uint64_t>(stage),
-        data::Position{state_.stage_step / (impl_->images.size() / batch),
-                       state_.stage_step % (impl_->images.size() / batch)});
+        impl_->images,
+        data::LoaderOptions{batch, config_.seed + static_cast<uint64_t>(stage),
+                            data::Position{state_.stage_step / per_epoch,
+                                           state_.stage_step % per_epoch}});
     std::optional<report::Progress> progress;
     if (options_.progress && total > 0) {
-      progress.emplace(stage_name(stage), total, *options_.progress, options_.progress_is_terminal);
+      report::ProgressOptions progress_options;
+      progress_options.terminal = options_.progress_is_terminal;
+      progress.emplace(stage_name(stage), total, *options_.progress, progress_options);
     }
     auto interval_start = std::chrono::steady_clock::now();
     int64_t interval_images = 0;
@@ -157,7 +161,7 @@ bool Trainer::run() {
       }
       const data::Batch images = impl_->loader->next();
       const Tensor x =
-          Tensor::from_host({batch, 3, config_.preset.r, config_.preset.r}, images.pixels);
+          Tensor::from_host({batch, 3, config_.preset.r, config_.preset.r}, images.images);
       LossValues losses;
       try {
         if (stage == 1) {
