@@ -98,16 +98,17 @@ std::vector<uint8_t> load_image_rgb(const fs::path& file, const ImageOptions& op
       stbi_load_from_memory(bytes.data(), length, &width, &height, &channels, 4), &stbi_image_free);
   if (!rgba) throw Error(file.string() + ": cannot decode (" + stb_reason() + ")");
 
+  // Composited in place: RGB pixel i is written at or before where RGBA pixel i is read, so the
+  // decoded buffer also holds the RGB image and a large photo needs no second copy.
   const size_t pixels = static_cast<size_t>(width) * static_cast<size_t>(height);
-  std::vector<uint8_t> rgb(pixels * 3);
+  stbi_uc* const data = rgba.get();
   for (size_t i = 0; i < pixels; ++i) {
-    const unsigned alpha = rgba.get()[i * 4 + 3];
+    const unsigned alpha = data[i * 4 + 3];
     for (size_t c = 0; c < 3; ++c) {
-      const unsigned value = rgba.get()[i * 4 + c] * alpha + options.background[c] * (255 - alpha);
-      rgb[i * 3 + c] = static_cast<uint8_t>((value + 127) / 255);
+      const unsigned value = data[i * 4 + c] * alpha + options.background[c] * (255 - alpha);
+      data[i * 3 + c] = static_cast<stbi_uc>((value + 127) / 255);
     }
   }
-  rgba.reset();
 
   int crop_x = 0, crop_y = 0, crop_w = width, crop_h = height;
   if (options.center_crop) {
@@ -118,7 +119,7 @@ std::vector<uint8_t> load_image_rgb(const fs::path& file, const ImageOptions& op
   const int r = options.resolution;
   const int stride = width * 3;
   std::vector<uint8_t> out(static_cast<size_t>(r) * static_cast<size_t>(r) * 3);
-  const uint8_t* origin = rgb.data() + static_cast<size_t>(crop_y) * static_cast<size_t>(stride) +
+  const uint8_t* origin = data + static_cast<size_t>(crop_y) * static_cast<size_t>(stride) +
                           static_cast<size_t>(crop_x) * 3;
   if (!stbir_resize_uint8_generic(origin, crop_w, crop_h, stride, out.data(), r, r, r * 3, 3,
                                   STBIR_ALPHA_CHANNEL_NONE, 0, STBIR_EDGE_CLAMP,
