@@ -7,7 +7,7 @@
 
 namespace aegan::app {
 
-Preset ModelFlags::preset() const {
+Preset ModelFlags::resolve() const {
   Preset p = preset_by_name(preset);
   const bool custom = r || es || ec || w || nz;
   if (r) p.r = r;

@@ -16,7 +16,7 @@ struct ModelFlags {
   std::string preset = "tiny64";
   int r = 0, es = 0, ec = 0, w = 0, nz = 0;  // 0: the preset's value
 
-  Preset preset() const;
+  Preset resolve() const;
 };
 
 void add_model_options(CLI::App& command, ModelFlags& flags);

@@ -79,7 +79,7 @@ void run_training(const CLI::App& command, TrainFlags& flags, const GlobalOption
         options, [&](train::TrainConfig& saved) { apply_given(command, config, saved); });
   } else {
     if (config.data.empty()) throw Error("--data is required for a new run");
-    config.preset = flags.model.preset();
+    config.preset = flags.model.resolve();
     config.background = parse_colour(flags.background);
     trainer = std::make_unique<train::Trainer>(config, options);
   }

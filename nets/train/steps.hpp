@@ -33,7 +33,8 @@ struct Optimizer {
 using Optimizers = std::vector<Optimizer>;
 
 // Stage 1: "ae" over H and F. Stage 2: "d_e", "g_e", "d_r", "phi". Stage 3: "d_e", "d_r" and
-// "generators" over H, F, G_E and phi. Each stage starts with fresh moments.
+// "generators" over H, F, G_E and phi. Each stage starts with fresh moments. Call it after
+// prepare_stage(model, stage): frozen networks have no parameters to optimise.
 Optimizers make_optimizers(Aegan& model, int stage, const TrainConfig& config);
 
 // Puts the networks in the training/eval modes and trainable flags a stage needs: frozen networks

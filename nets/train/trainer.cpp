@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "engine/autograd.hpp"
 #include "engine/error.hpp"
 #include "engine/init.hpp"
 #include "engine/ops.hpp"
@@ -103,7 +104,10 @@ Trainer::Trainer(const TrainConfig& config, const RunOptions& options,
   }
   impl_->fixed_images = Tensor::from_host({shown, 3, config.preset.r, config.preset.r}, pixels);
 
-  if (state_.stage <= 3) impl_->optimizers = make_optimizers(*model_, state_.stage, config_);
+  if (state_.stage <= 3) {
+    prepare_stage(*model_, state_.stage);
+    impl_->optimizers = make_optimizers(*model_, state_.stage, config_);
+  }
   if (from) restore_checkpoint(*from, *model_, impl_->optimizers);
 }
 
@@ -206,8 +210,11 @@ bool Trainer::run() {
     // a resume never mixes moments of two stages.
     ++state_.stage;
     state_.stage_step = 0;
-    impl_->optimizers =
-        state_.stage <= 3 ? make_optimizers(*model_, state_.stage, config_) : Optimizers{};
+    impl_->optimizers.clear();
+    if (state_.stage <= 3) {
+      prepare_stage(*model_, state_.stage);
+      impl_->optimizers = make_optimizers(*model_, state_.stage, config_);
+    }
     save("checkpoint.safetensors");
   }
   return true;
@@ -233,7 +240,7 @@ void Trainer::write_samples() {
                                kSampleGridSide);
     }
   }
-  prepare_stage(*model_, state_.stage);
+  if (state_.stage <= 3) prepare_stage(*model_, state_.stage);
   if (impl_->log.lines() > 0) report::plot_losses(impl_->log.path(), options_.out / "losses.png");
 }
 
