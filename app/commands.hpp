@@ -11,5 +11,7 @@ namespace aegan::app {
 // One function per sub-command, each in its own file. `globals` is filled in after parsing and
 // before any sub-command runs, so callbacks read it, never copy it at registration time.
 void register_devices(CLI::App& app, const GlobalOptions& globals);
+// `bench` and its sub-commands (`bench ops`).
+void register_bench(CLI::App& app, const GlobalOptions& globals);
 
 }  // namespace aegan::app

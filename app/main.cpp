@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   app.parse_complete_callback([&] { globals = aegan::app::resolve_global_options(flags); });
 
   aegan::app::register_devices(app, globals);
+  aegan::app::register_bench(app, globals);
 
   try {
     try {

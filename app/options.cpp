@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "engine/error.hpp"
+#include "engine/runtime.hpp"
 
 namespace aegan::app {
 namespace {
@@ -81,6 +82,10 @@ vk::ContextOptions context_options(const GlobalOptions& options) {
   result.device_index = options.device;
   result.validation = options.validation;
   return result;
+}
+
+void start_runtime(const GlobalOptions& options) {
+  Runtime::init(RuntimeOptions{options.device, options.validation});
 }
 
 }  // namespace aegan::app

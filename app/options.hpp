@@ -37,4 +37,7 @@ uint32_t parse_device_index(std::string_view text, std::string_view source);
 
 vk::ContextOptions context_options(const GlobalOptions& options);
 
+// Starts the engine on the chosen device; commands that compute call it first.
+void start_runtime(const GlobalOptions& options);
+
 }  // namespace aegan::app
