@@ -28,13 +28,6 @@ std::string numbered(const char* stem, int64_t i) {
   return name;
 }
 
-int grid_columns(int64_t count) {
-  int columns = 1;
-  while (static_cast<int64_t>(columns) * columns < count)
-    ++columns;
-  return columns;
-}
-
 void write_each(const std::filesystem::path& dir, const char* stem, const Tensor& images,
                 int64_t per_file) {
   const std::vector<float> host = images.to_host();
@@ -91,9 +84,8 @@ void run_sample(const SampleFlags& flags, const GlobalOptions& globals) {
                                         : read_z(flags.z_file, model->preset().nz);
   const Generated generated = generate(*model, z, flags.batch);
   write_each(flags.out, "sample", generated.image, 1);
-  const int columns = grid_columns(z.dim(0));
   report::write_image_grid(std::filesystem::path(flags.out) / "grid.png", generated.image.to_host(),
-                           static_cast<int>(z.dim(0)), 3, model->preset().r, columns);
+                           static_cast<int>(z.dim(0)), 3, model->preset().r, 0);
   if (!flags.tensors.empty()) {
     io::Safetensors file;
     for (const auto& [name, tensor] : {std::pair<const char*, const Tensor&>{"z", z},

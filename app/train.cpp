@@ -60,8 +60,10 @@ void apply_given(const CLI::App& command, const train::TrainConfig& given,
 
 void run_training(const CLI::App& command, TrainFlags& flags, const GlobalOptions& globals) {
   train::TrainConfig& config = flags.config;
-  if (config.log_every < 1 || config.sample_every < 1 || config.checkpoint_every < 1) {
-    throw Error("--log-every, --sample-every and --checkpoint-every must be at least 1");
+  if (config.log_every < 1 || config.sample_every < 1 || config.checkpoint_every < 1 ||
+      config.sample_count < 1) {
+    throw Error(
+        "--log-every, --sample-every, --checkpoint-every and --sample-count must be at least 1");
   }
   start_runtime(globals);
   train::RunOptions options;
@@ -124,6 +126,8 @@ void register_train(CLI::App& app, const GlobalOptions& globals) {
                       "dataset cache file of pre-resized images (built when missing or stale)");
   command->add_option("--log-every", c.log_every, "steps between log lines")->capture_default_str();
   command->add_option("--sample-every", c.sample_every, "steps between sample grids")
+      ->capture_default_str();
+  command->add_option("--sample-count", c.sample_count, "images in each sample grid")
       ->capture_default_str();
   command->add_option("--checkpoint-every", c.checkpoint_every, "steps between checkpoints")
       ->capture_default_str();

@@ -50,7 +50,8 @@ void to_json(nlohmann::json& j, const TrainConfig& c) {
        {"dataset_cache", c.dataset_cache.string()},
        {"log_every", c.log_every},
        {"sample_every", c.sample_every},
-       {"checkpoint_every", c.checkpoint_every}};
+       {"checkpoint_every", c.checkpoint_every},
+       {"sample_count", c.sample_count}};
 }
 
 void from_json(const nlohmann::json& j, TrainConfig& c) {
@@ -73,6 +74,7 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
   c.log_every = j.at("log_every").get<int64_t>();
   c.sample_every = j.at("sample_every").get<int64_t>();
   c.checkpoint_every = j.at("checkpoint_every").get<int64_t>();
+  c.sample_count = j.at("sample_count").get<int>();
 }
 
 }  // namespace aegan::train

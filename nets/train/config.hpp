@@ -34,6 +34,7 @@ struct TrainConfig {
   int64_t log_every = 10;
   int64_t sample_every = 250;
   int64_t checkpoint_every = 500;
+  int sample_count = 64;  // images in each sample grid (fixed z, so grids compare over time)
 
   const StageSchedule& schedule(int stage) const;
 };

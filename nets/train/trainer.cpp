@@ -20,9 +20,6 @@
 namespace aegan::train {
 namespace {
 
-constexpr int kSampleGridSide = 8;
-constexpr int kReconstructionCount = 8;
-
 // Per-step randomness comes from the seed and the step alone, so a resumed run draws the same z
 // and dropout masks as one that never stopped.
 uint64_t step_seed(uint64_t seed, int64_t global_step, uint64_t stream) {
@@ -95,9 +92,8 @@ Trainer::Trainer(const TrainConfig& config, const RunOptions& options,
   }
 
   Rng sample_rng(config.seed ^ 0x5a5a5a5a5a5a5a5aull);
-  impl_->fixed_z =
-      uniform({kSampleGridSide * kSampleGridSide, config.preset.nz, 1, 1}, -1.0f, 1.0f, sample_rng);
-  const int64_t shown = std::min<int64_t>(kReconstructionCount, impl_->images.size());
+  impl_->fixed_z = uniform({config.sample_count, config.preset.nz, 1, 1}, -1.0f, 1.0f, sample_rng);
+  const int64_t shown = std::min<int64_t>(std::min(config.sample_count, 8), impl_->images.size());
   std::vector<float> pixels(static_cast<size_t>(shown * 3 * config.preset.r * config.preset.r));
   for (int64_t i = 0; i < shown; ++i) {
     impl_->images.load(i, pixels.data() + i * 3 * config.preset.r * config.preset.r);
@@ -144,10 +140,9 @@ bool Trainer::run() {
     const int64_t batch = std::min<int64_t>(config_.batch, impl_->images.size());
     const int64_t per_epoch = impl_->images.size() / batch;
     impl_->loader = std::make_unique<data::Loader>(
-        impl_->images,
-        data::LoaderOptions{batch, config_.seed + static_cast<uint64_t>(stage),
-                            data::Position{state_.stage_step / per_epoch,
-                                           state_.stage_step % per_epoch}});
+        impl_->images, data::LoaderOptions{batch, config_.seed + static_cast<uint64_t>(stage),
+                                           data::Position{state_.stage_step / per_epoch,
+                                                          state_.stage_step % per_epoch}});
     std::optional<report::Progress> progress;
     if (options_.progress && total > 0) {
       report::ProgressOptions progress_options;
@@ -236,8 +231,7 @@ void Trainer::write_samples() {
                                static_cast<int>(x.dim(0)));
     } else {
       const Tensor images = model_->generate(impl_->fixed_z);
-      report::write_image_grid(png, images.to_host(), static_cast<int>(images.dim(0)), 3, r,
-                               kSampleGridSide);
+      report::write_image_grid(png, images.to_host(), static_cast<int>(images.dim(0)), 3, r, 0);
     }
   }
   if (state_.stage <= 3) prepare_stage(*model_, state_.stage);

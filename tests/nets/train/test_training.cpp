@@ -62,6 +62,7 @@ class TrainingTest : public ::testing::Test {
     c.log_every = 1;
     c.sample_every = 100;
     c.checkpoint_every = 100;
+    c.sample_count = 4;
     return c;
   }
 
