@@ -1,5 +1,7 @@
 #include "engine/init.hpp"
 
+#include <limits>
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -15,6 +17,16 @@ uint64_t Rng::next_u64() {
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
   return z ^ (z >> 31);
+}
+
+uint64_t Rng::below(uint64_t bound) {
+  // Values above `limit` would make the low residues one more likely than the others.
+  const uint64_t max = std::numeric_limits<uint64_t>::max();
+  const uint64_t limit = max - (max % bound + 1) % bound;
+  uint64_t value = next_u64();
+  while (value > limit)
+    value = next_u64();
+  return value % bound;
 }
 
 double Rng::uniform01() {

@@ -21,6 +21,8 @@ class Rng {
   explicit Rng(uint64_t seed) : state_(seed) {}
 
   uint64_t next_u64();
+  // Uniform in [0, bound), bound > 0, without modulo bias (the short last interval is rejected).
+  uint64_t below(uint64_t bound);
   double uniform01();  // [0, 1), 53 random bits
 
   uint64_t state() const { return state_; }

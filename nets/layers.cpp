@@ -11,31 +11,24 @@ constexpr float kDropout = 0.5f;
 
 }  // namespace
 
-Conv2d::Conv2d(int cin, int cout, int k, const ops::Conv2dOptions& options, bool bias)
-    : options_(options), weight_(add_parameter("weight", {cout, cin, k, k})) {
-  if (bias) bias_ = add_parameter("bias", {cout});
+Convolution::Convolution(const ConvSpec& spec)
+    : spec_(spec),
+      weight_(add_parameter("weight", spec.transposed
+                                          ? Shape{spec.cin, spec.cout, spec.k, spec.k}
+                                          : Shape{spec.cout, spec.cin, spec.k, spec.k})) {
+  if (spec.bias) bias_ = add_parameter("bias", {spec.cout});
 }
 
-Tensor Conv2d::forward(const Tensor& x) {
-  return ops::conv2d(x, weight_, bias_, options_);
+Tensor Convolution::forward(const Tensor& x) {
+  if (spec_.transposed) {
+    return ops::conv_transpose2d(x, weight_, bias_, {spec_.stride, spec_.pad, 0});
+  }
+  return ops::conv2d(
+      x, weight_, bias_,
+      {spec_.stride, spec_.pad, spec_.reflect ? ops::Padding::reflect : ops::Padding::zeros});
 }
 
-void Conv2d::initialise(Rng& rng) {
-  normal_(weight_, 0.0f, kWeightStd, rng);
-  if (bias_.defined()) fill_(bias_, 0.0f);
-}
-
-ConvTranspose2d::ConvTranspose2d(int cin, int cout, int k,
-                                 const ops::ConvTranspose2dOptions& options, bool bias)
-    : options_(options), weight_(add_parameter("weight", {cin, cout, k, k})) {
-  if (bias) bias_ = add_parameter("bias", {cout});
-}
-
-Tensor ConvTranspose2d::forward(const Tensor& x) {
-  return ops::conv_transpose2d(x, weight_, bias_, options_);
-}
-
-void ConvTranspose2d::initialise(Rng& rng) {
+void Convolution::initialise(Rng& rng) {
   normal_(weight_, 0.0f, kWeightStd, rng);
   if (bias_.defined()) fill_(bias_, 0.0f);
 }
@@ -58,10 +51,11 @@ void BatchNorm2d::initialise(Rng& rng) {
 }
 
 ResBlock::ResBlock(int channels) {
-  const ops::Conv2dOptions same{1, 1, ops::Padding::reflect};
-  conv1_ = &add_child("conv1", std::make_unique<Conv2d>(channels, channels, 3, same, false));
+  const ConvSpec same{
+      .cin = channels, .cout = channels, .k = 3, .stride = 1, .pad = 1, .reflect = true};
+  conv1_ = &add_child("conv1", std::make_unique<Convolution>(same));
   bn1_ = &add_child("bn1", std::make_unique<BatchNorm2d>(channels));
-  conv2_ = &add_child("conv2", std::make_unique<Conv2d>(channels, channels, 3, same, false));
+  conv2_ = &add_child("conv2", std::make_unique<Convolution>(same));
   bn2_ = &add_child("bn2", std::make_unique<BatchNorm2d>(channels));
 }
 
@@ -85,17 +79,13 @@ Tensor activate(const Tensor& x, Activation activation) {
 }
 
 Stage::Stage(const StageSpec& spec) : spec_(spec) {
-  if (spec.transposed) {
-    conv_ =
-        &add_child("conv", std::make_unique<ConvTranspose2d>(
-                               spec.cin, spec.cout, spec.k,
-                               ops::ConvTranspose2dOptions{spec.stride, spec.pad, 0}, spec.bias));
-  } else {
-    conv_ = &add_child(
-        "conv", std::make_unique<Conv2d>(
-                    spec.cin, spec.cout, spec.k,
-                    ops::Conv2dOptions{spec.stride, spec.pad, ops::Padding::zeros}, spec.bias));
-  }
+  conv_ = &add_child("conv", std::make_unique<Convolution>(ConvSpec{.transposed = spec.transposed,
+                                                                    .cin = spec.cin,
+                                                                    .cout = spec.cout,
+                                                                    .k = spec.k,
+                                                                    .stride = spec.stride,
+                                                                    .pad = spec.pad,
+                                                                    .bias = spec.bias}));
   if (spec.batch_norm) bn_ = &add_child("bn", std::make_unique<BatchNorm2d>(spec.cout));
   if (spec.res_block) res_ = &add_child("res", std::make_unique<ResBlock>(spec.cout));
 }

@@ -6,27 +6,24 @@
 
 namespace aegan::nn {
 
-// The building blocks of docs/aegan.md ("Notation"). Convolutions are square, weights are drawn
-// from N(0, 0.02) and biases start at 0 ("Initialisation").
-class Conv2d : public Module {
- public:
-  Conv2d(int cin, int cout, int k, const ops::Conv2dOptions& options, bool bias);
-  Tensor forward(const Tensor& x) override;
-  void initialise(Rng& rng) override;
-
- private:
-  ops::Conv2dOptions options_;
-  Tensor weight_, bias_;
+// The building blocks of docs/aegan.md ("Notation").
+// A square convolution: Conv (weight [cout, cin, k, k]) or ConvT (weight [cin, cout, k, k]).
+// Weights are drawn from N(0, 0.02) and biases start at 0 ("Initialisation").
+struct ConvSpec {
+  bool transposed = false;
+  int cin = 0, cout = 0, k = 4, stride = 1, pad = 0;
+  bool reflect = false;  // reflection instead of zero padding (Conv only)
+  bool bias = false;
 };
 
-class ConvTranspose2d : public Module {
+class Convolution : public Module {
  public:
-  ConvTranspose2d(int cin, int cout, int k, const ops::ConvTranspose2dOptions& options, bool bias);
+  explicit Convolution(const ConvSpec& spec);
   Tensor forward(const Tensor& x) override;
   void initialise(Rng& rng) override;
 
  private:
-  ops::ConvTranspose2dOptions options_;
+  ConvSpec spec_;
   Tensor weight_, bias_;
 };
 
@@ -48,9 +45,9 @@ class ResBlock : public Module {
   Tensor forward(const Tensor& x) override;
 
  private:
-  Conv2d* conv1_;
+  Convolution* conv1_;
   BatchNorm2d* bn1_;
-  Conv2d* conv2_;
+  Convolution* conv2_;
   BatchNorm2d* bn2_;
 };
 
@@ -80,7 +77,7 @@ class Stage : public Module {
 
  private:
   StageSpec spec_;
-  Module* conv_;
+  Convolution* conv_;
   BatchNorm2d* bn_ = nullptr;
   ResBlock* res_ = nullptr;
   uint64_t dropout_seed_ = 0;

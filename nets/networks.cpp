@@ -30,7 +30,7 @@ void add_stage(nn::Sequential& net, std::string layer, const StageSpec& spec) {
 }
 
 void add_head(nn::Sequential& net, int channels) {
-  net.add("head", std::make_unique<nn::Conv2d>(channels, 1, 4, ops::Conv2dOptions{1, 0}, false));
+  net.add("head", std::make_unique<nn::Convolution>(nn::ConvSpec{.cin = channels, .cout = 1}));
 }
 
 std::unique_ptr<nn::Sequential> embedding_generator(const Preset& p) {

@@ -63,8 +63,8 @@ if grep -q '^\* ' <<<"$devices" && ! grep -q '^\* \[[0-9]*\] llvmpipe' <<<"$devi
   echo "test.sh: device in use is not lavapipe; subgroup-size runs skipped"
 else
   for width in 128 512; do
-    run_tests "device tests, LP_NATIVE_VECTOR_WIDTH=$width" LP_NATIVE_VECTOR_WIDTH=$width -- \
-      -R '^device\.'
+    run_tests "engine tests, LP_NATIVE_VECTOR_WIDTH=$width" LP_NATIVE_VECTOR_WIDTH=$width -- \
+      -R '^engine\.'
   done
 fi
 

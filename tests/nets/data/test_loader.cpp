@@ -16,13 +16,6 @@ namespace {
 using test::constant_pixels;
 using test::TempDir;
 
-TEST(DataShuffle, SplitMix64MatchesItsDefinition) {
-  // First outputs for seed 0 of the reference implementation (Vigna's splitmix64.c).
-  SplitMix64 rng(0);
-  EXPECT_EQ(rng.next(), 0xE220A8397B1DCDAFull);
-  EXPECT_EQ(rng.next(), 0x6E789E6AA1B965F4ull);
-}
-
 TEST(DataShuffle, EpochPermutationIsAFixedPermutation) {
   for (int64_t count : {0, 1, 2, 7, 100}) {
     auto order = epoch_permutation(count, 42, 3);
