@@ -139,6 +139,12 @@ struct GemmDataPush {
   uint32_t kh0, kw0, taps_h, taps_w, k, stride, transposed, has_bias;
 };
 
+struct PackPush {
+  VkDeviceAddress weight;
+  VkDeviceAddress packed;
+  uint32_t out_channels, in_channels, taps, padded_rows, transposed;
+};
+
 struct GemmWeightPush {
   VkDeviceAddress g;
   VkDeviceAddress s;
@@ -201,6 +207,17 @@ Tensor run_gemm_data(const DataProblem& problem) {
   const bool has_bias = problem.bias.defined();
   const Tile tile = gemm_tile(out_c);
   const uint32_t size = gemm_workgroup_size();
+  const int64_t padded_rows = static_cast<int64_t>(blocks(out_c, tile.rows)) * tile.rows;
+  Tensor packed = Tensor::empty({x.dim(1) * k * k * padded_rows});
+  PackPush pack{problem.weight.address(),
+                packed.address(),
+                u32(out_c),
+                u32(x.dim(1)),
+                u32(k * k),
+                u32(padded_rows),
+                problem.transposed ? 1u : 0u};
+  launch_1d(shaders::conv_gemm_pack, static_cast<uint64_t>(u32(packed.numel())), pack,
+            {problem.weight.reads(), packed.writes()});
   const int64_t phases = problem.transposed ? stride : 1;
   for (int64_t oh0 = 0; oh0 < phases; ++oh0) {
     for (int64_t ow0 = 0; ow0 < phases; ++ow0) {
@@ -216,7 +233,7 @@ Tensor run_gemm_data(const DataProblem& problem) {
       const int64_t columns = x.dim(0) * col_h * col_w;
       GemmDataPush push{
           x.address(),
-          problem.weight.address(),
+          packed.address(),
           has_bias ? problem.bias.address() : x.address(),
           y.address(),
           u32(out_c),
@@ -240,10 +257,9 @@ Tensor run_gemm_data(const DataProblem& problem) {
           u32(stride),
           problem.transposed ? 1u : 0u,
           has_bias ? 1u : 0u};
-      launch(
-          shaders::conv_gemm_data, {size, tile.rows, tile.columns}, gemm_groups(out_c, columns, 1),
-          push,
-          {x.reads(), problem.weight.reads(), (has_bias ? problem.bias : x).reads(), y.writes()});
+      launch(shaders::conv_gemm_data, {size, tile.rows, tile.columns},
+             gemm_groups(out_c, columns, 1), push,
+             {x.reads(), packed.reads(), (has_bias ? problem.bias : x).reads(), y.writes()});
     }
   }
   return y;
@@ -258,7 +274,9 @@ int64_t gemm_rows_per_chunk(const WeightProblem& problem, int64_t count) {
                                                          : per_chunk;
 }
 
+// Needs 64-bit integers for unaligned vec4 loads of g.
 bool gemm_weight_supports(const vk::DeviceInfo& device, const WeightProblem& problem) {
+  if (!device.shader_int64) return false;
   const int64_t count = problem.g.dim(1) * problem.s.dim(1) * problem.k * problem.k;
   const int64_t rows = problem.g.dim(0) * problem.g.dim(2);
   const int64_t per_chunk = gemm_rows_per_chunk(problem, count);
@@ -300,12 +318,13 @@ bool always(const vk::DeviceInfo&, const Problem&) {
   return true;
 }
 
-// Blocking over channels wastes most of each block when there are only a few (heads, RGB).
-bool enough_out_channels(const vk::DeviceInfo&, const DataProblem& problem) {
-  return problem.out_channels() >= 4;
-}
-bool enough_s_channels(const vk::DeviceInfo&, const WeightProblem& problem) {
-  return problem.s.dim(1) >= 4;
+// The automatic choice, in one place (measured on lavapipe, tiny64 at batch 16): the implicit
+// GEMM wins wherever its tile is mostly useful work; it loses where a tile is mostly padding
+// rows (fewer than 4 output channels) or an image smaller than the kernel makes most taps fall
+// outside it. Blocked beats direct on every measured shape, so direct is only the fallback.
+bool gemm_data_suits(const vk::DeviceInfo&, const DataProblem& problem) {
+  return problem.out_channels() >= 4 &&
+         problem.x.dim(2) * problem.x.dim(3) >= problem.k() * problem.k();
 }
 
 std::string& forced() {
@@ -334,8 +353,8 @@ Tensor choose_and_run(const std::vector<Kernel<Problem>>& table, const Problem& 
 
 const std::vector<Kernel<DataProblem>>& data_kernels() {
   static const std::vector<Kernel<DataProblem>> table{
-      {"gemm", gemm_data_supports, always<DataProblem>, run_gemm_data},
-      {"blocked", always<DataProblem>, enough_out_channels,
+      {"gemm", gemm_data_supports, gemm_data_suits, run_gemm_data},
+      {"blocked", always<DataProblem>, always<DataProblem>,
        [](const DataProblem& p) { return run_data(p, 4, 4); }},
       {"direct", always<DataProblem>, always<DataProblem>,
        [](const DataProblem& p) { return run_data(p, 1, 1); }},
@@ -346,7 +365,7 @@ const std::vector<Kernel<DataProblem>>& data_kernels() {
 const std::vector<Kernel<WeightProblem>>& weight_kernels() {
   static const std::vector<Kernel<WeightProblem>> table{
       {"gemm", gemm_weight_supports, always<WeightProblem>, run_gemm_weight},
-      {"blocked", always<WeightProblem>, enough_s_channels,
+      {"blocked", always<WeightProblem>, always<WeightProblem>,
        [](const WeightProblem& p) { return run_weight(p, 4); }},
       {"direct", always<WeightProblem>, always<WeightProblem>,
        [](const WeightProblem& p) { return run_weight(p, 1); }},
