@@ -1,0 +1,278 @@
+#version 460
+// aegan-variants: data weight pack
+#extension GL_GOOGLE_include_directive : require
+#extension GL_EXT_control_flow_attributes : require
+#if defined(VARIANT_WEIGHT)
+#extension GL_EXT_shader_explicit_arithmetic_types_int64 : require
+#endif
+#include "common.glsl"
+
+// Convolutions as implicit register-blocked GEMMs (no column buffer; see
+// engine/ops/conv_kernels.hpp for the formulas): C[m, n] = sum over r of A[m, r] * B[r, n], where
+// B is read straight from the image. Each invocation accumulates a TM x TN tile: the TM rows are
+// shared by its whole workgroup (so A's addresses are uniform: scalar loads on GPUs) and its TN
+// columns are WG apart (neighbouring invocations read neighbouring addresses). Every product
+// that lands in an output is summed by one invocation in a fixed order, so results are bitwise
+// reproducible; nothing uses shared memory, barriers or subgroups.
+//
+// Out-of-range rows and columns are clamped to the last one (computed, never stored), so the
+// inner loop has no edge branches; taps outside the image load index 0 and multiply by zero.
+layout(constant_id = 1) const uint TM = 8;
+layout(constant_id = 2) const uint TN = 4;
+
+// Loads of 4 consecutive floats: one vector load where llvmpipe would otherwise loop over the
+// invocations of a SIMD vector once per float.
+layout(buffer_reference, scalar, buffer_reference_align = 16) readonly buffer ConstVec4s {
+  vec4 v[];
+};
+layout(buffer_reference, scalar, buffer_reference_align = 4) readonly buffer UnalignedVec4s {
+  vec4 v[];
+};
+
+#if defined(VARIANT_DATA)
+// A = weight (m: output channel, r: input channel and tap), B = input pixels, C = output. Columns
+// n = (image, i, j) map to output pixel (oh0 + i * out_step, ow0 + j * out_step) and read input
+// pixel (i * in_step + dh, j * in_step + dw) for the tap (th, tw) with dh = dh0 + th * d_step.
+// - direct:     in_step = stride, out_step = 1, kh = th, dh = th - pad;
+// - transposed: one dispatch per output phase (oh0, ow0) < stride, whose taps are
+//               kh = kh0 + th * stride, read at dh = dh0 - th (in_step 1, out_step stride).
+layout(push_constant, scalar) uniform Push {
+  ConstFloats x;
+  ConstVec4s w;  // packed: [in_channels][k][k][out_channels rounded up to TM] (see VARIANT_PACK)
+  ConstFloats bias;
+  Floats y;
+  uint out_channels;  // M
+  uint columns;       // N = images * col_h * col_w
+  uint col_h;
+  uint col_w;
+  uint in_channels;
+  uint in_h;
+  uint in_w;
+  uint out_h;
+  uint out_w;
+  uint oh0;
+  uint ow0;
+  int dh0;
+  int dw0;
+  uint kh0;
+  uint kw0;
+  uint taps_h;
+  uint taps_w;
+  uint k;
+  uint stride;
+  uint transposed;
+  uint has_bias;
+} p;
+
+void main() {
+  const uint wg = gl_WorkGroupSize.x;
+  uint m0 = gl_WorkGroupID.y * TM;
+  uint n0 = gl_WorkGroupID.x * wg * TN + gl_LocalInvocationID.x;
+  bool transposed = p.transposed != 0;
+  uint in_step = transposed ? 1 : p.stride;
+  int d_step = transposed ? -1 : 1;
+  uint k_step = transposed ? p.stride : 1;
+  uint padded_rows = (p.out_channels + TM - 1) / TM * TM;
+  uint plane = p.in_h * p.in_w;
+
+  uint image_base[TN];
+  int lane_h[TN];
+  int lane_w[TN];
+  [[unroll]] for (uint t = 0; t < TN; ++t) {
+    uint n = min(n0 + t * wg, p.columns - 1);
+    uint rest = n / p.col_w;
+    lane_w[t] = int((n % p.col_w) * in_step);
+    lane_h[t] = int((rest % p.col_h) * in_step);
+    image_base[t] = (rest / p.col_h) * p.in_channels * plane;
+  }
+
+  float acc[TM * TN];
+  [[unroll]] for (uint i = 0; i < TM * TN; ++i) acc[i] = 0.0;
+
+  for (uint ci = 0; ci < p.in_channels; ++ci) {
+    for (uint th = 0; th < p.taps_h; ++th) {
+      int dh = p.dh0 + int(th) * d_step;
+      uint w_tap = (ci * p.k + p.kh0 + th * k_step) * p.k + p.kw0;
+      uint row[TN];
+      bool row_ok[TN];
+      [[unroll]] for (uint t = 0; t < TN; ++t) {
+        int ih = lane_h[t] + dh;
+        row_ok[t] = uint(ih) < p.in_h;
+        row[t] = image_base[t] + ci * plane + uint(ih) * p.in_w;
+      }
+      for (uint tw = 0; tw < p.taps_w; ++tw) {
+        int dw = p.dw0 + int(tw) * d_step;
+        float b[TN];
+        [[unroll]] for (uint t = 0; t < TN; ++t) {
+          int iw = lane_w[t] + dw;
+          bool ok = row_ok[t] && uint(iw) < p.in_w;
+          float v = p.x.v[ok ? row[t] + uint(iw) : 0];
+          b[t] = ok ? v : 0.0;
+        }
+        uint w_index = ((w_tap + tw * k_step) * padded_rows + m0) / 4;
+        [[unroll]] for (uint q = 0; q < TM / 4; ++q) {
+          vec4 a = p.w.v[w_index + q];
+          [[unroll]] for (uint t = 0; t < TN; ++t) {
+            acc[(4 * q) * TN + t] += a.x * b[t];
+            acc[(4 * q + 1) * TN + t] += a.y * b[t];
+            acc[(4 * q + 2) * TN + t] += a.z * b[t];
+            acc[(4 * q + 3) * TN + t] += a.w * b[t];
+          }
+        }
+      }
+    }
+  }
+
+  [[unroll]] for (uint t = 0; t < TN; ++t) {
+    uint n = n0 + t * wg;
+    if (n >= p.columns) break;
+    uint rest = n / p.col_w;
+    uint ow = p.ow0 + (n % p.col_w) * (transposed ? p.stride : 1);
+    uint oh = p.oh0 + (rest % p.col_h) * (transposed ? p.stride : 1);
+    uint image = rest / p.col_h;
+    [[unroll]] for (uint r = 0; r < TM; ++r) {
+      uint o = m0 + r;
+      if (o >= p.out_channels) break;
+      float bias = p.has_bias != 0 ? p.bias.v[o] : 0.0;
+      p.y.v[((image * p.out_channels + o) * p.out_h + oh) * p.out_w + ow] = acc[r * TN + t] + bias;
+    }
+  }
+}
+
+#elif defined(VARIANT_WEIGHT)
+// dw[a, b, kh, kw] = sum over (image, i, j) of g[image, a, i, j] * s[image, b, i * stride - pad +
+// kh, ...]: A = g (m: channel a, r: pixel of g), B = taps of s (n: b, kh, kw). Workgroup z sums
+// the rows (image, i) of chunk z into its own slice of `partial` ([chunks][M][N]); the chunks
+// are then added in ascending order by conv.comp's weight_grad_reduce.
+layout(push_constant, scalar) uniform Push {
+  ConstFloats g;
+  ConstFloats s;
+  Floats partial;
+  uint g_channels;  // M
+  uint columns;     // N = s_channels * k * k
+  uint g_h;
+  uint g_w;
+  uint s_channels;
+  uint s_h;
+  uint s_w;
+  uint k;
+  uint stride;
+  uint pad;
+  uint rows;  // images * g_h
+  uint rows_per_chunk;
+} p;
+
+void main() {
+  const uint wg = gl_WorkGroupSize.x;
+  uint m0 = gl_WorkGroupID.y * TM;
+  uint n0 = gl_WorkGroupID.x * wg * TN + gl_LocalInvocationID.x;
+  uint chunk = gl_WorkGroupID.z;
+  uint taps = p.k * p.k;
+  uint s_plane = p.s_h * p.s_w;
+  uint g_plane = p.g_h * p.g_w;
+
+  uint lane_base[TN];
+  int lane_h[TN];
+  int lane_w[TN];
+  [[unroll]] for (uint t = 0; t < TN; ++t) {
+    uint n = min(n0 + t * wg, p.columns - 1);
+    uint tap = n % taps;
+    lane_base[t] = (n / taps) * s_plane;
+    lane_h[t] = int(tap / p.k) - int(p.pad);
+    lane_w[t] = int(tap % p.k) - int(p.pad);
+  }
+  uint g_row[TM];
+  [[unroll]] for (uint r = 0; r < TM; ++r) g_row[r] = min(m0 + r, p.g_channels - 1) * g_plane;
+
+  float acc[TM * TN];
+  [[unroll]] for (uint i = 0; i < TM * TN; ++i) acc[i] = 0.0;
+
+  uint row_begin = chunk * p.rows_per_chunk;
+  uint row_end = min(row_begin + p.rows_per_chunk, p.rows);
+  for (uint row_index = row_begin; row_index < row_end; ++row_index) {
+    uint image = row_index / p.g_h;
+    uint i = row_index % p.g_h;
+    uint g_image = image * p.g_channels * g_plane + i * p.g_w;
+    uint s_image = image * p.s_channels * s_plane;
+    uint row[TN];
+    bool row_ok[TN];
+    [[unroll]] for (uint t = 0; t < TN; ++t) {
+      int sh = int(i * p.stride) + lane_h[t];
+      row_ok[t] = uint(sh) < p.s_h;
+      row[t] = s_image + lane_base[t] + uint(sh) * p.s_w;
+    }
+    uint j = 0;
+    for (; j + 4 <= p.g_w; j += 4) {
+      float b[4 * TN];
+      for (uint u = 0; u < 4; ++u) {
+        for (uint t = 0; t < TN; ++t) {
+          int sw = int((j + u) * p.stride) + lane_w[t];
+          bool ok = row_ok[t] && uint(sw) < p.s_w;
+          float v = p.s.v[ok ? row[t] + uint(sw) : 0];
+          b[u * TN + t] = ok ? v : 0.0;
+        }
+      }
+      for (uint r = 0; r < TM; ++r) {
+        vec4 a = UnalignedVec4s(uint64_t(p.g) + 4 * uint64_t(g_image + g_row[r] + j)).v[0];
+        for (uint t = 0; t < TN; ++t) {
+          acc[r * TN + t] += a.x * b[t];
+          acc[r * TN + t] += a.y * b[TN + t];
+          acc[r * TN + t] += a.z * b[2 * TN + t];
+          acc[r * TN + t] += a.w * b[3 * TN + t];
+        }
+      }
+    }
+    for (; j < p.g_w; ++j) {
+      float b[TN];
+      [[unroll]] for (uint t = 0; t < TN; ++t) {
+        int sw = int(j * p.stride) + lane_w[t];
+        bool ok = row_ok[t] && uint(sw) < p.s_w;
+        float v = p.s.v[ok ? row[t] + uint(sw) : 0];
+        b[t] = ok ? v : 0.0;
+      }
+      [[unroll]] for (uint r = 0; r < TM; ++r) {
+        float a = p.g.v[g_image + g_row[r] + j];
+        [[unroll]] for (uint t = 0; t < TN; ++t) acc[r * TN + t] += a * b[t];
+      }
+    }
+  }
+
+  uint count = p.g_channels * p.columns;
+  [[unroll]] for (uint t = 0; t < TN; ++t) {
+    uint n = n0 + t * wg;
+    if (n >= p.columns) break;
+    [[unroll]] for (uint r = 0; r < TM; ++r) {
+      uint a = m0 + r;
+      if (a >= p.g_channels) break;
+      p.partial.v[chunk * count + a * p.columns + n] = acc[r * TN + t];
+    }
+  }
+}
+
+#else  // VARIANT_PACK
+// Weights of a data pass as the GEMM reads them: packed[(ci * k + kh) * k + kw][o], each row of
+// output channels zero-padded to a multiple of TM so that a tile's rows are whole aligned vec4s.
+layout(push_constant, scalar) uniform Push {
+  ConstFloats w;
+  Floats packed;
+  uint out_channels;
+  uint in_channels;
+  uint taps;
+  uint padded_rows;
+  uint transposed;
+} p;
+
+void main() {
+  uint i = flat_index();
+  if (i >= p.in_channels * p.taps * p.padded_rows) return;
+  uint o = i % p.padded_rows;
+  uint rest = i / p.padded_rows;
+  uint tap = rest % p.taps;
+  uint ci = rest / p.taps;
+  float v = 0.0;
+  if (o < p.out_channels) {
+    v = p.w.v[(p.transposed != 0 ? ci * p.out_channels + o : o * p.in_channels + ci) * p.taps + tap];
+  }
+  p.packed.v[i] = v;
+}
+#endif
