@@ -59,7 +59,7 @@ void run_eval(const EvalFlags& flags, const GlobalOptions& globals) {
   } else {
     const data::ImageSet against = data::ImageSet::open(flags.against, image_options);
     other = eval::load_images(against, count, flags.seed, stderr_progress("load against"));
-    other_set = {"against", flags.against};
+    other_set = {"against", flags.against};  // --data is the second set either way
   }
   eval::EvalOptions options;
   options.swd.patches_per_image = flags.patches;

@@ -89,10 +89,12 @@ nlohmann::ordered_json to_json(const EvalReport& report, const EvalOptions& opti
 }
 
 std::string format_table(const EvalReport& report) {
-  std::string out = std::to_string(report.first.count) + " " + report.first.name + " vs " +
-                    std::to_string(report.second.count) + " " + report.second.name + " images, " +
-                    std::to_string(report.resolution) + "x" + std::to_string(report.resolution) +
-                    "\n";
+  std::string out;
+  for (const EvalSet* set : {&report.first, &report.second}) {
+    out += set->name + ": " + std::to_string(set->count) + " images (" + set->source + ")\n";
+  }
+  out += "resolution " + std::to_string(report.resolution) + "x" +
+         std::to_string(report.resolution) + "\n";
   for (size_t i = 0; i < report.swd.per_level.size(); ++i) {
     const std::string r = std::to_string(report.swd.resolutions[i]);
     out += line("  %-28s %10.3f\n", "SWD x1e3 level " + r + "x" + r, report.swd.per_level[i]);

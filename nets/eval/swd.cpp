@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <numeric>
 
 #include "engine/error.hpp"
@@ -145,20 +146,26 @@ std::vector<float> sorted_projections(const std::vector<float>& set, const float
 }
 
 // The 1-D Wasserstein-1 distance of the projections (mean |sorted a - sorted b|), averaged over
-// directions; the paper's 4 repeats of 128 directions average the same way.
+// directions; the paper's 4 repeats of 128 directions average the same way. `blocks_done` is
+// told after every few blocks of directions.
 double sliced_distance(const std::vector<float>& a, const std::vector<float>& b,
-                       const std::vector<float>& directions, int64_t patches) {
+                       const std::vector<float>& directions, int64_t patches,
+                       const std::function<void(int64_t)>& blocks_done) {
+  constexpr int64_t kBlocksPerReport = 8;
   const int64_t blocks = static_cast<int64_t>(directions.size() / (kBlock * kDims));
   std::vector<double> sums(static_cast<size_t>(blocks));
-  parallel_for(blocks, [&](int64_t j) {
-    const float* block = directions.data() + j * kBlock * kDims;
-    const std::vector<float> pa = sorted_projections(a, block, patches);
-    const std::vector<float> pb = sorted_projections(b, block, patches);
-    double sum = 0;
-    for (size_t i = 0; i < pa.size(); ++i)
-      sum += std::abs(double{pa[i]} - pb[i]);
-    sums[static_cast<size_t>(j)] = sum;
-  });
+  for (int64_t first = 0; first < blocks; first += kBlocksPerReport) {
+    parallel_for(std::min(kBlocksPerReport, blocks - first), [&](int64_t k) {
+      const float* block = directions.data() + (first + k) * kBlock * kDims;
+      const std::vector<float> pa = sorted_projections(a, block, patches);
+      const std::vector<float> pb = sorted_projections(b, block, patches);
+      double sum = 0;
+      for (size_t i = 0; i < pa.size(); ++i)
+        sum += std::abs(double{pa[i]} - pb[i]);
+      sums[static_cast<size_t>(first + k)] = sum;
+    });
+    blocks_done(std::min(blocks, first + kBlocksPerReport));
+  }
   return std::accumulate(sums.begin(), sums.end(), 0.0) /
          static_cast<double>(blocks * kBlock * patches);
 }
@@ -182,16 +189,19 @@ SwdResult sliced_wasserstein(const Images& a, const Images& b, const SwdOptions&
   auto db = descriptors(b, result.resolutions, positions);
   const int rounded = (options.directions + kBlock - 1) / kBlock * kBlock;
   const std::vector<float> directions = random_directions(rounded, options.seed + 1);
+  const int64_t blocks = rounded / kBlock;
+  if (progress) progress(0, levels * blocks);
   for (int64_t l = 0; l < levels; ++l) {
-    if (progress) progress(l, levels);
     auto& la = da[static_cast<size_t>(l)];
     auto& lb = db[static_cast<size_t>(l)];
     normalise(la, lb);
-    result.per_level.push_back(1e3 * sliced_distance(la, lb, directions, patches));
+    const auto done = [&](int64_t d) {
+      if (progress) progress(l * blocks + d, levels * blocks);
+    };
+    result.per_level.push_back(1e3 * sliced_distance(la, lb, directions, patches, done));
     la = {};
     lb = {};
   }
-  if (progress) progress(levels, levels);
   result.average = std::accumulate(result.per_level.begin(), result.per_level.end(), 0.0) /
                    static_cast<double>(levels);
   return result;

@@ -11,7 +11,7 @@ namespace aegan::eval {
 struct SwdOptions {
   int patches_per_image = 128;  // per level; sets of different sizes use min(count) * this
   int min_resolution = 16;      // coarsest level: the smallest size >= this (or the image size)
-  int directions = 512;         // random unit directions, processed in blocks
+  int directions = 512;         // random unit directions, rounded up to a multiple of 16
   uint64_t seed = 1;
 };
 
@@ -22,7 +22,7 @@ struct SwdResult {
 };
 
 // Throws aegan::Error when the sets are empty, differ in image size, or the images are smaller
-// than one 7x7 patch. `progress` counts levels.
+// than one 7x7 patch. `progress` counts blocks of directions over all levels.
 SwdResult sliced_wasserstein(const Images& a, const Images& b, const SwdOptions& options = {},
                              const ProgressFn& progress = {});
 
