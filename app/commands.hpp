@@ -14,6 +14,7 @@ void register_devices(CLI::App& app, const GlobalOptions& globals);
 void register_train(CLI::App& app, const GlobalOptions& globals);
 void register_sample(CLI::App& app, const GlobalOptions& globals);
 void register_walk(CLI::App& app, const GlobalOptions& globals);
+void register_eval(CLI::App& app, const GlobalOptions& globals);
 // `bench` and its sub-commands (`bench ops`).
 void register_bench(CLI::App& app, const GlobalOptions& globals);
 

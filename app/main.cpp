@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   aegan::app::register_train(app, globals);
   aegan::app::register_sample(app, globals);
   aegan::app::register_walk(app, globals);
+  aegan::app::register_eval(app, globals);
   aegan::app::register_bench(app, globals);
 
   try {

@@ -1,0 +1,110 @@
+#include <CLI/CLI.hpp>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "app/commands.hpp"
+#include "engine/error.hpp"
+#include "nets/data/image_set.hpp"
+#include "nets/eval/evaluate.hpp"
+#include "nets/eval/sources.hpp"
+#include "nets/model_io.hpp"
+#include "nets/report/progress.hpp"
+
+namespace aegan::app {
+namespace {
+
+struct EvalFlags {
+  std::string checkpoint, data, against, json;
+  int64_t count = 0;  // 0: min(1000, images in --data)
+  uint64_t seed = 1;
+  int64_t batch = 16;
+  int64_t pairs = 500;
+  int patches = 128;
+};
+
+// A progress line on stderr per part of the work, opened when the part reports its total.
+eval::ProgressFn stderr_progress(const std::string& part) {
+  auto progress = std::make_shared<std::unique_ptr<report::Progress>>();
+  return [progress, part](int64_t done, int64_t total) {
+    if (!*progress) {
+      *progress = std::make_unique<report::Progress>(
+          part, total, std::cerr,
+          report::ProgressOptions{.terminal = report::stderr_is_terminal()});
+    }
+    (*progress)->update(done);
+    if (done == total) (*progress)->finish();
+  };
+}
+
+void run_eval(const EvalFlags& flags, const GlobalOptions& globals) {
+  if (flags.count < 0 || flags.pairs < 1 || flags.patches < 1) {
+    throw Error("--count must be >= 0, --pairs and --patches >= 1");
+  }
+  start_runtime(globals);
+  std::unique_ptr<Aegan> model = load_model(flags.checkpoint);
+  data::ImageOptions image_options;
+  image_options.resolution = model->preset().r;
+  const data::ImageSet data_set = data::ImageSet::open(flags.data, image_options);
+  const int64_t count = flags.count > 0 ? flags.count : std::min<int64_t>(1000, data_set.size());
+
+  const eval::Images data =
+      eval::load_images(data_set, count, flags.seed, stderr_progress("load data"));
+  eval::Images other;
+  eval::EvalSet other_set;
+  if (flags.against.empty()) {
+    other =
+        eval::generate_images(*model, count, flags.seed, flags.batch, stderr_progress("generate"));
+    other_set = {"generated", "phi(F(G_E(z))), z seed " + std::to_string(flags.seed)};
+  } else {
+    const data::ImageSet against = data::ImageSet::open(flags.against, image_options);
+    other = eval::load_images(against, count, flags.seed, stderr_progress("load against"));
+    other_set = {"against", flags.against};  // --data is the second set either way
+  }
+  eval::EvalOptions options;
+  options.swd.patches_per_image = flags.patches;
+  options.swd.seed = flags.seed;
+  options.diversity_pairs = flags.pairs;
+  options.seed = flags.seed;
+  options.batch = flags.batch;
+  const eval::EvalReport report = eval::evaluate(
+      *model, std::move(other_set), other, {"data", flags.data}, data, options, stderr_progress);
+  std::cout << eval::format_table(report);
+  if (!flags.json.empty()) {
+    nlohmann::ordered_json json = {{"checkpoint", flags.checkpoint}};
+    json.update(eval::to_json(report, options));
+    std::ofstream file(flags.json);
+    file << json.dump(2) << '\n';
+    if (!file) throw Error("cannot write " + flags.json);
+  }
+}
+
+}  // namespace
+
+void register_eval(CLI::App& app, const GlobalOptions& globals) {
+  auto* command = app.add_subcommand(
+      "eval",
+      std::string("Quality figures of a checkpoint against a data folder (or of two folders with "
+                  "--against): SWD on Laplacian-pyramid patches (x1e3), ") +
+          eval::kFdHDescription + ", and MS-SSIM diversity of each set (lower = more diverse).");
+  auto flags = std::make_shared<EvalFlags>();
+  command
+      ->add_option("--checkpoint", flags->checkpoint, "checkpoint or model file (its H gives FD-H)")
+      ->required();
+  command->add_option("--data", flags->data, "folder of real images")->required();
+  command->add_option("--against", flags->against,
+                      "compare --data with this folder instead of with generated samples");
+  command->add_option("--count", flags->count,
+                      "samples to generate and most images used per folder (default: 1000 or the "
+                      "number of images in --data, whichever is smaller)");
+  command->add_option("--seed", flags->seed, "seed of z, image subsets, patches and pairs")
+      ->capture_default_str();
+  command->add_option("--batch", flags->batch, "images per GPU pass")->capture_default_str();
+  command->add_option("--pairs", flags->pairs, "MS-SSIM pairs per set")->capture_default_str();
+  command->add_option("--patches", flags->patches, "SWD patches per image and level")
+      ->capture_default_str();
+  command->add_option("--json", flags->json, "also write every figure as JSON to FILE");
+  command->callback([flags, &globals] { run_eval(*flags, globals); });
+}
+
+}  // namespace aegan::app

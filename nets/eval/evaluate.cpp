@@ -1,0 +1,115 @@
+#include "nets/eval/evaluate.hpp"
+
+#include <cstdio>
+#include <utility>
+
+#include "nets/eval/features.hpp"
+#include "nets/eval/frechet.hpp"
+
+namespace aegan::eval {
+namespace {
+
+ProgressFn part_progress(const ProgressFactory& progress, const std::string& part) {
+  return progress ? progress(part) : ProgressFn{};
+}
+
+std::optional<Diversity> diversity(const Images& images, const EvalOptions& options,
+                                   const ProgressFactory& progress, const std::string& name) {
+  if (images.count < 2) return std::nullopt;
+  return ms_ssim_diversity(images, options.diversity_pairs, options.seed,
+                           part_progress(progress, "MS-SSIM " + name));
+}
+
+nlohmann::ordered_json set_json(const EvalSet& set, const std::optional<Diversity>& d) {
+  nlohmann::ordered_json out = {{"name", set.name}, {"source", set.source}, {"count", set.count}};
+  out["ms_ssim_diversity"] =
+      d ? nlohmann::ordered_json{{"mean", d->mean_ms_ssim}, {"pairs", d->pairs}}
+        : nlohmann::ordered_json(nullptr);
+  return out;
+}
+
+std::string line(const char* format, const std::string& label, double value) {
+  char text[160];
+  std::snprintf(text, sizeof text, format, label.c_str(), value);
+  return text;
+}
+
+}  // namespace
+
+EvalReport evaluate(Aegan& model, EvalSet first_set, const Images& first, EvalSet second_set,
+                    const Images& second, const EvalOptions& options,
+                    const ProgressFactory& progress) {
+  EvalReport report;
+  report.first = std::move(first_set);
+  report.second = std::move(second_set);
+  report.first.count = first.count;
+  report.second.count = second.count;
+  report.resolution = first.size;
+  report.swd = sliced_wasserstein(first, second, options.swd, part_progress(progress, "SWD"));
+  const int dims = encoder_feature_dims(model.preset());
+  const Gaussian a =
+      fit_gaussian(encoder_features(model, first, options.batch,
+                                    part_progress(progress, "FD-H " + report.first.name)),
+                   dims);
+  const Gaussian b =
+      fit_gaussian(encoder_features(model, second, options.batch,
+                                    part_progress(progress, "FD-H " + report.second.name)),
+                   dims);
+  report.fd_h = frechet_distance(a, b);
+  report.fd_h_dims = dims;
+  report.first_diversity = diversity(first, options, progress, report.first.name);
+  report.second_diversity = diversity(second, options, progress, report.second.name);
+  return report;
+}
+
+nlohmann::ordered_json to_json(const EvalReport& report, const EvalOptions& options) {
+  nlohmann::ordered_json levels = nlohmann::ordered_json::array();
+  for (size_t i = 0; i < report.swd.per_level.size(); ++i) {
+    levels.push_back(
+        {{"resolution", report.swd.resolutions[i]}, {"swd_x1e3", report.swd.per_level[i]}});
+  }
+  return {
+      {"resolution", report.resolution},
+      {"first", set_json(report.first, report.first_diversity)},
+      {"second", set_json(report.second, report.second_diversity)},
+      {"swd",
+       {{"description",
+         "sliced Wasserstein distance on 7x7 Laplacian-pyramid patches x 1e3 "
+         "(Karras et al. 2018)"},
+        {"patches_per_image", options.swd.patches_per_image},
+        {"directions", options.swd.directions},
+        {"seed", options.swd.seed},
+        {"levels", levels},
+        {"average_x1e3", report.swd.average}}},
+      {"fd_h",
+       {{"description", kFdHDescription}, {"dims", report.fd_h_dims}, {"value", report.fd_h}}},
+      {"ms_ssim_diversity_description",
+       "mean MS-SSIM over random pairs of different images of a set; lower = more diverse"},
+  };
+}
+
+std::string format_table(const EvalReport& report) {
+  std::string out;
+  for (const EvalSet* set : {&report.first, &report.second}) {
+    out += set->name + ": " + std::to_string(set->count) + " images (" + set->source + ")\n";
+  }
+  out += "resolution " + std::to_string(report.resolution) + "x" +
+         std::to_string(report.resolution) + "\n";
+  for (size_t i = 0; i < report.swd.per_level.size(); ++i) {
+    const std::string r = std::to_string(report.swd.resolutions[i]);
+    out += line("  %-28s %10.3f\n", "SWD x1e3 level " + r + "x" + r, report.swd.per_level[i]);
+  }
+  out += line("  %-28s %10.3f\n", "SWD x1e3 average", report.swd.average);
+  out +=
+      line("  %-28s %10.4f", "FD-H (" + std::to_string(report.fd_h_dims) + " dims)", report.fd_h);
+  out += std::string("   ") + kFdHDescription + "\n";
+  for (const auto& [set, d] : {std::pair{&report.first, &report.first_diversity},
+                               std::pair{&report.second, &report.second_diversity}}) {
+    if (!*d) continue;
+    out += line("  %-28s %10.4f", "MS-SSIM " + set->name, (*d)->mean_ms_ssim);
+    out += "   mean over " + std::to_string((*d)->pairs) + " pairs; lower = more diverse\n";
+  }
+  return out;
+}
+
+}  // namespace aegan::eval
