@@ -131,6 +131,7 @@ void register_bench(CLI::App& app, const GlobalOptions& globals) {
   auto* bench = app.add_subcommand("bench", "Measure the speed of the engine on this device.");
   bench->require_subcommand(1);
   register_ops(*bench, globals);
+  register_bench_view(*bench, globals);
 }
 
 }  // namespace aegan::app

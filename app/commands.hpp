@@ -17,5 +17,9 @@ void register_walk(CLI::App& app, const GlobalOptions& globals);
 void register_eval(CLI::App& app, const GlobalOptions& globals);
 // `bench` and its sub-commands (`bench ops`).
 void register_bench(CLI::App& app, const GlobalOptions& globals);
+// `bench view`, registered by register_bench.
+void register_bench_view(CLI::App& bench, const GlobalOptions& globals);
+// `view`: the live viewer (or a message when built without it).
+void register_view(CLI::App& app, const GlobalOptions& globals);
 
 }  // namespace aegan::app

@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
   aegan::app::register_walk(app, globals);
   aegan::app::register_eval(app, globals);
   aegan::app::register_bench(app, globals);
+  aegan::app::register_view(app, globals);
 
   try {
     try {

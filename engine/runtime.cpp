@@ -32,7 +32,7 @@ RuntimeOptions runtime_options_from_environment() {
 }
 
 Runtime::Runtime(const RuntimeOptions& options)
-    : context_(vk::ContextOptions{options.device, options.validation}),
+    : context_(vk::ContextOptions{options.device, options.validation, options.presentation}),
       device_memory_(context_, vk::MemoryKind::device),
       upload_memory_(context_, vk::MemoryKind::upload),
       readback_memory_(context_, vk::MemoryKind::readback),

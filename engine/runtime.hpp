@@ -14,6 +14,7 @@ namespace aegan {
 struct RuntimeOptions {
   std::optional<uint32_t> device;  // index from `aegan-vk devices`; empty picks the best
   bool validation = false;
+  std::optional<vk::PresentationOptions> presentation;  // set by the viewer only
 };
 
 // AEGAN_VK_DEVICE and AEGAN_VK_VALIDATION=1, for programs without their own options.

@@ -13,6 +13,8 @@ PACKAGES=(
   glslang-tools spirv-tools
   # libraries
   libcli11-dev nlohmann-json3-dev libstb-dev
+  # the viewer's window and UI (aegan-vk view), and a virtual display for its test
+  libglfw3-dev libimgui-dev xvfb
   # tests
   libgtest-dev libgmock-dev
 )

@@ -42,7 +42,8 @@ std::vector<std::string> device_extensions(VkPhysicalDevice physical) {
   return names;
 }
 
-VkInstance create_instance(bool validation, bool* portability) {
+VkInstance create_instance(bool validation, const std::vector<std::string>& window_extensions,
+                           bool* portability) {
   VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
   app.pApplicationName = "aegan-vk";
   app.pEngineName = "aegan-vk";
@@ -53,6 +54,12 @@ VkInstance create_instance(bool validation, bool* portability) {
   if (validation) {
     layers.push_back(kValidationLayer);
     extensions.push_back(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
+  }
+  for (const std::string& name : window_extensions) {
+    if (!has_instance_extension(name.c_str())) {
+      throw Error("the Vulkan driver lacks instance extension " + name + " needed for a window");
+    }
+    extensions.push_back(name.c_str());
   }
   *portability = has_instance_extension(VK_KHR_PORTABILITY_ENUMERATION_EXTENSION_NAME);
   if (*portability) extensions.push_back(VK_KHR_PORTABILITY_ENUMERATION_EXTENSION_NAME);
@@ -190,11 +197,24 @@ DeviceInfo describe(VkPhysicalDevice physical, uint32_t index) {
 
 // The queue family used for everything: one that can compute, preferring one that can also draw
 // so the viewer can present the engine's results without a queue-ownership transfer.
-uint32_t choose_queue_family(VkPhysicalDevice physical) {
+uint32_t choose_queue_family(VkInstance instance, VkPhysicalDevice physical,
+                             const std::optional<PresentationOptions>& presentation) {
   uint32_t count = 0;
   vkGetPhysicalDeviceQueueFamilyProperties(physical, &count, nullptr);
   std::vector<VkQueueFamilyProperties> families(count);
   vkGetPhysicalDeviceQueueFamilyProperties(physical, &count, families.data());
+  if (presentation) {
+    // Every Vulkan device that draws has a family that also computes; presenting from it too is
+    // what every desktop driver offers, so a second queue is not worth its synchronisation.
+    for (uint32_t i = 0; i < count; ++i) {
+      const VkQueueFlags flags = families[i].queueFlags;
+      if ((flags & VK_QUEUE_COMPUTE_BIT) && (flags & VK_QUEUE_GRAPHICS_BIT) &&
+          (!presentation->can_present || presentation->can_present(instance, physical, i))) {
+        return i;
+      }
+    }
+    throw Error("the selected Vulkan device has no queue that can compute, draw and present");
+  }
   std::optional<uint32_t> compute_only;
   for (uint32_t i = 0; i < count; ++i) {
     const VkQueueFlags flags = families[i].queueFlags;
@@ -246,7 +266,7 @@ std::string DeviceInfo::unsupported_reason() const {
 
 std::vector<DeviceInfo> Context::list_devices() {
   bool portability = false;
-  VkInstance instance = create_instance(false, &portability);
+  VkInstance instance = create_instance(false, {}, &portability);
   std::vector<DeviceInfo> infos;
   try {
     const auto devices = physical_devices(instance);
@@ -278,7 +298,9 @@ uint32_t Context::preferred_device(const std::vector<DeviceInfo>& devices) {
 Context::Context(const ContextOptions& options) {
   const bool validation = options.validation && has_layer(kValidationLayer);
   bool portability = false;
-  instance_ = create_instance(validation, &portability);
+  const std::vector<std::string> window_extensions =
+      options.presentation ? options.presentation->instance_extensions : std::vector<std::string>{};
+  instance_ = create_instance(validation, window_extensions, &portability);
   try {
     if (validation) {
       VkDebugUtilsMessengerCreateInfoEXT info{
@@ -316,7 +338,7 @@ Context::Context(const ContextOptions& options) {
     }
     physical_ = devices[chosen];
     info_ = infos[chosen];
-    queue_family_ = choose_queue_family(physical_);
+    queue_family_ = choose_queue_family(instance_, physical_, options.presentation);
 
     const float priority = 1.0f;
     VkDeviceQueueCreateInfo queue_info{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
@@ -339,6 +361,15 @@ Context::Context(const ContextOptions& options) {
     if (std::find(available.begin(), available.end(), "VK_KHR_portability_subset") !=
         available.end()) {
       extensions.push_back("VK_KHR_portability_subset");
+    }
+    if (options.presentation) {
+      if (std::find(available.begin(), available.end(), VK_KHR_SWAPCHAIN_EXTENSION_NAME) ==
+          available.end()) {
+        throw Error("device " + info_.name + " cannot show images in a window (no " +
+                    VK_KHR_SWAPCHAIN_EXTENSION_NAME + ")");
+      }
+      extensions.push_back(VK_KHR_SWAPCHAIN_EXTENSION_NAME);
+      presentation_ = true;
     }
 
     VkDeviceCreateInfo device_info{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO, &features};

@@ -2,6 +2,7 @@
 #include <vulkan/vulkan.h>
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -46,11 +47,23 @@ struct DeviceInfo {
   std::string unsupported_reason() const;
 };
 
+// What a window (the viewer) needs beyond compute. The engine's one queue must then also draw and
+// present, so the viewer records on the same queue and the engine's results reach the screen
+// ordered by submission order and barriers alone, with no queue-ownership transfer.
+struct PresentationOptions {
+  std::vector<std::string> instance_extensions;  // e.g. what GLFW requires for its surfaces
+  // True when queue family `family` of `physical` can present to the window system.
+  std::function<bool(VkInstance instance, VkPhysicalDevice physical, uint32_t family)> can_present;
+};
+
 struct ContextOptions {
   // Index into the device list; empty picks the best (discrete > integrated > virtual > CPU).
   std::optional<uint32_t> device_index;
   // Enables VK_LAYER_KHRONOS_validation with synchronization validation when it is installed.
   bool validation = false;
+  // Set by the viewer: adds the window system's extensions, VK_KHR_swapchain and a queue family
+  // that can compute, draw and present.
+  std::optional<PresentationOptions> presentation;
 };
 
 // Instance, chosen physical device, logical device and one compute queue. Validation messages of
@@ -74,6 +87,7 @@ class Context {
   uint32_t queue_family() const { return queue_family_; }
   const DeviceInfo& info() const { return info_; }
   bool validation_enabled() const { return messenger_ != VK_NULL_HANDLE; }
+  bool presentation_enabled() const { return presentation_; }
 
   uint64_t validation_error_count() const;
   std::vector<std::string> validation_messages() const;  // error-severity messages so far
@@ -91,6 +105,7 @@ class Context {
   VkDevice device_ = VK_NULL_HANDLE;
   VkQueue queue_ = VK_NULL_HANDLE;
   uint32_t queue_family_ = 0;
+  bool presentation_ = false;
   DeviceInfo info_;
   mutable std::mutex messages_mutex_;
   std::vector<std::string> error_messages_;

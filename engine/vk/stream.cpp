@@ -105,6 +105,13 @@ void Stream::dispatch(VkPipeline pipeline, const void* push, uint32_t push_bytes
   count_command();
 }
 
+void Stream::record(std::initializer_list<Access> accesses,
+                    const std::function<void(VkCommandBuffer)>& commands) {
+  order(accesses);
+  commands(recording());
+  count_command();
+}
+
 void Stream::count_command() {
   if (++recorded_ >= kCommandsPerSubmit || slots_[current_].staged_bytes >= kStagingPerSubmit) {
     flush();

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <utility>
 #include <vector>
@@ -50,6 +51,12 @@ class Stream {
   void upload(const Allocation& dst, VkDeviceSize offset, const void* data, VkDeviceSize bytes);
   // Copies device memory to the host; waits for all work recorded so far.
   void download(const Allocation& src, VkDeviceSize offset, void* data, VkDeviceSize bytes);
+
+  // Records commands of another user of the device (the viewer's timestamp queries) in order with
+  // the engine's own, after the barrier a command touching `accesses` would get. The commands must
+  // not bind compute pipelines or push constants behind the stream's back.
+  void record(std::initializer_list<Access> accesses,
+              const std::function<void(VkCommandBuffer)>& commands);
 
   void flush();   // submits what is recorded; does not wait
   void finish();  // submits and waits until the device is idle

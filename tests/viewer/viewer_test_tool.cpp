@@ -1,0 +1,130 @@
+// Helper of test_view.sh: writes a model both `aegan-vk view` and `aegan-vk sample` load, and
+// compares the viewer's screenshot with the sample's PNG.
+//   viewer_test_tool write-model FILE SEED GAIN
+//   viewer_test_tool compare SHOT.png SAMPLE.png X Y ZOOM TOLERANCE
+#include <stb/stb_image.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "engine/error.hpp"
+#include "engine/io/safetensors.hpp"
+#include "engine/runtime.hpp"
+#include "nets/model_io.hpp"
+#include "nets/networks.hpp"
+#include "nets/preset.hpp"
+
+namespace {
+
+// Freshly initialised weights give an almost uniform grey image, which would make the comparison
+// meaningless; scaling the convolution weights by GAIN gives images with structure.
+int write_model(const std::string& path, uint64_t seed, float gain) {
+  aegan::Aegan model(aegan::preset_by_name("tiny64"));
+  model.initialise(seed);
+  for (auto& [name, tensor] : model.state()) {
+    if (tensor.rank() != 4 || name.find("weight") == std::string::npos) continue;
+    std::vector<float> values = tensor.to_host();
+    for (float& v : values)
+      v *= gain;
+    tensor.upload(values);
+  }
+  aegan::io::Safetensors file;
+  file.metadata = aegan::preset_metadata(model.preset());
+  aegan::store_tensors(model.state(), file);
+  aegan::io::write_safetensors(path, file);
+  return 0;
+}
+
+struct Image {
+  int width = 0, height = 0;
+  std::unique_ptr<unsigned char, void (*)(void*)> pixels{nullptr, stbi_image_free};
+  const unsigned char* at(int x, int y) const { return pixels.get() + (y * width + x) * 3; }
+};
+
+Image load(const char* path) {
+  Image image;
+  int channels = 0;
+  image.pixels.reset(stbi_load(path, &image.width, &image.height, &channels, 3));
+  if (!image.pixels) throw aegan::Error(std::string("cannot read ") + path);
+  return image;
+}
+
+int compare(const char* shot_path, const char* sample_path, int x0, int y0, int zoom,
+            double tolerance) {
+  const Image shot = load(shot_path), sample = load(sample_path);
+  const int w = sample.width * zoom, h = sample.height * zoom;
+  if (x0 < 0 || y0 < 0 || x0 + w > shot.width || y0 + h > shot.height) {
+    std::printf("FAIL: the image (%dx%d at %d,%d) lies outside the %dx%d screenshot\n", w, h, x0,
+                y0, shot.width, shot.height);
+    return 1;
+  }
+  double max_diff = 0, sum_diff = 0, sum = 0, sum_sq = 0;
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x) {
+      const unsigned char* a = shot.at(x0 + x, y0 + y);
+      const unsigned char* b = sample.at(x / zoom, y / zoom);
+      for (int c = 0; c < 3; ++c) {
+        const double d = std::abs(double(a[c]) - double(b[c]));
+        max_diff = std::max(max_diff, d);
+        sum_diff += d;
+        sum += b[c];
+        sum_sq += double(b[c]) * b[c];
+      }
+    }
+  }
+  const double n = 3.0 * w * h;
+  const double spread = std::sqrt(std::max(0.0, sum_sq / n - (sum / n) * (sum / n)));
+  // The UI: many distinct colours outside the image (text, widgets, window frames).
+  std::set<int> colours;
+  for (int y = 0; y < shot.height; y += 1) {
+    for (int x = 0; x < std::min(x0, shot.width); ++x) {
+      const unsigned char* p = shot.at(x, y);
+      colours.insert(p[0] << 16 | p[1] << 8 | p[2]);
+    }
+  }
+  std::printf(
+      "image: max diff %.0f, mean diff %.3f, sample spread %.1f; UI colours left of it %zu\n",
+      max_diff, sum_diff / n, spread, colours.size());
+  if (spread < 5) {
+    std::printf("FAIL: the sample is nearly uniform, the comparison would prove nothing\n");
+    return 1;
+  }
+  if (max_diff > tolerance) {
+    std::printf("FAIL: the screenshot's image differs from the sample by more than %.0f\n",
+                tolerance);
+    return 1;
+  }
+  if (colours.size() < 8) {
+    std::printf("FAIL: no UI outside the image\n");
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    const std::string command = argc > 1 ? argv[1] : "";
+    if (command == "write-model" && argc == 5) {
+      return write_model(argv[2], std::strtoull(argv[3], nullptr, 10),
+                         std::strtof(argv[4], nullptr));
+    }
+    if (command == "compare" && argc == 8) {
+      return compare(argv[2], argv[3], std::atoi(argv[4]), std::atoi(argv[5]), std::atoi(argv[6]),
+                     std::atof(argv[7]));
+    }
+    std::fprintf(stderr,
+                 "usage: viewer_test_tool write-model FILE SEED GAIN | compare SHOT "
+                 "SAMPLE X Y ZOOM TOLERANCE\n");
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "viewer_test_tool: %s\n", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,89 @@
+#pragma once
+#include <vulkan/vulkan.h>
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <vector>
+
+#include "viewer/core/display.hpp"
+#include "viewer/window.hpp"
+
+namespace aegan::viewer {
+
+// Where a DisplayImage goes in the window: its top-left corner in framebuffer pixels (may lie
+// outside) and the rectangle it is clipped to (the panel showing it).
+struct Placement {
+  const DisplayImage* image = nullptr;
+  int x = 0, y = 0;
+  int clip_x0 = 0, clip_y0 = 0, clip_x1 = 0, clip_y1 = 0;
+};
+
+// The swapchain and the per-frame work of showing one frame, recorded on the engine's queue after
+// the engine's own submissions: the generated images are copied from the engine's buffers straight
+// into the swapchain image (GPU to GPU), then the UI is drawn over them by a render pass.
+class Presenter {
+ public:
+  static constexpr uint32_t kFramesInFlight = 2;
+
+  explicit Presenter(Window& window);
+  ~Presenter();
+  Presenter(const Presenter&) = delete;
+  Presenter& operator=(const Presenter&) = delete;
+
+  PixelOrder pixel_order() const { return order_; }
+  VkRenderPass render_pass() const { return render_pass_; }
+  uint32_t image_count() const { return static_cast<uint32_t>(images_.size()); }
+  uint32_t min_image_count() const { return min_images_; }
+  VkCommandPool command_pool() const { return pool_; }
+
+  // Waits until frame slot `slot` is free again (its previous frame, and all work submitted before
+  // it, has finished on the device).
+  void wait(uint32_t slot);
+  // Shows one frame from `slot`: copies `images`, runs `draw_ui` inside the render pass, presents.
+  // With `screenshot` set, also writes the frame as PNG (waiting for it). Returns false when the
+  // frame was skipped (minimised window, swapchain rebuilt).
+  bool present(uint32_t slot, const std::vector<Placement>& images,
+               const std::function<void(VkCommandBuffer)>& draw_ui,
+               const std::filesystem::path* screenshot);
+
+ private:
+  struct Slot {
+    VkCommandBuffer commands = VK_NULL_HANDLE;
+    VkFence fence = VK_NULL_HANDLE;
+    VkSemaphore acquired = VK_NULL_HANDLE;
+    bool pending = false;
+  };
+  struct Image {
+    VkImage image = VK_NULL_HANDLE;
+    VkImageView view = VK_NULL_HANDLE;
+    VkFramebuffer framebuffer = VK_NULL_HANDLE;
+    VkSemaphore rendered = VK_NULL_HANDLE;  // per image: presentation may still hold the last one
+  };
+
+  bool rebuild();
+  void destroy_swapchain_images();
+  void record(Slot& slot, Image& image, const std::vector<Placement>& images,
+              const std::function<void(VkCommandBuffer)>& draw_ui, bool screenshot);
+  void write_screenshot(const std::filesystem::path& path);
+  void ensure_readback(VkDeviceSize bytes);
+
+  Window& window_;
+  VkDevice device_;
+  VkSurfaceFormatKHR format_{};
+  PixelOrder order_ = PixelOrder::bgra;
+  VkRenderPass render_pass_ = VK_NULL_HANDLE;
+  VkSwapchainKHR swapchain_ = VK_NULL_HANDLE;
+  VkExtent2D extent_{};
+  uint32_t min_images_ = 2;
+  std::vector<Image> images_;
+  VkCommandPool pool_ = VK_NULL_HANDLE;
+  std::array<Slot, kFramesInFlight> slots_;
+  VkBuffer readback_ = VK_NULL_HANDLE;
+  VkDeviceMemory readback_memory_ = VK_NULL_HANDLE;
+  VkDeviceSize readback_bytes_ = 0;
+  void* readback_mapped_ = nullptr;
+};
+
+}  // namespace aegan::viewer

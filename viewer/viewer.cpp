@@ -1,0 +1,236 @@
+#include "viewer/viewer.hpp"
+
+#include <GLFW/glfw3.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include "engine/error.hpp"
+#include "engine/runtime.hpp"
+#include "nets/report/image_grid.hpp"
+#include "viewer/gui.hpp"
+#include "viewer/panels.hpp"
+
+namespace aegan::viewer {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string describe(const ViewerModel& model) {
+  const Preset& p = model.model->preset();
+  std::string text =
+      "preset " + p.name + " (" + std::to_string(p.r) + "px, nz " + std::to_string(p.nz) + ")\n";
+  if (model.checkpoint.empty()) return text + "fresh weights (no checkpoint)";
+  text += model.checkpoint.filename().string();
+  if (model.step >= 0) text += ", step " + std::to_string(model.step);
+  return text;
+}
+
+// The training log that `aegan-vk train` writes next to its checkpoints.
+std::filesystem::path loss_log_of(const std::filesystem::path& checkpoint) {
+  if (checkpoint.empty()) return {};
+  for (const auto& dir : {checkpoint.parent_path(), checkpoint.parent_path().parent_path()}) {
+    const auto log = dir / "log.jsonl";
+    if (std::filesystem::exists(log)) return log;
+  }
+  return {};
+}
+
+void save_image(const Inference& inference, const std::filesystem::path& path) {
+  const Tensor& image = inference.image();
+  report::write_image_grid(path, image.to_host(), 1, static_cast<int>(image.dim(1)),
+                           static_cast<int>(image.dim(3)), 1, 0);
+}
+
+// One viewer session; separate from run_viewer so that every Vulkan object is destroyed before
+// the runtime and GLFW shut down, also when an error is thrown.
+class Session {
+ public:
+  explicit Session(const ViewerOptions& options)
+      : options_(options),
+        model_(options.checkpoint.empty() ? fresh_viewer_model(options.preset, options.init_seed)
+                                          : load_viewer_model(options.checkpoint)),
+        window_(options.width, options.height, "aegan-vk view",
+                Runtime::get().context().instance()),
+        presenter_(window_),
+        gui_(window_, presenter_),
+        inference_(Presenter::kFramesInFlight),
+        player_(model_.model->preset().nz, options.walk),
+        log_path_(loss_log_of(options.checkpoint)) {
+    state_.device = Runtime::get().device().name;
+    state_.model = describe(model_);
+    state_.walk = options.walk;
+    state_.paused = options.paused;
+    state_.zoom = options.zoom > 0 ? options.zoom : std::max(1, 256 / model_.model->preset().r);
+    state_.gpu_timing = inference_.clock().gpu();
+    player_.set_paused(options.paused);
+    reload_losses();
+  }
+
+  void run() {
+    auto last = Clock::now();
+    auto last_poll = last;
+    double fps_frames = 0;
+    auto fps_start = last;
+    for (uint64_t frame = 0; !window_.should_close(); ++frame) {
+      if (options_.frames > 0 && frame >= static_cast<uint64_t>(options_.frames)) break;
+      glfwPollEvents();
+      auto [width, height] = window_.framebuffer_size();
+      if (width == 0 || height == 0) {
+        glfwWaitEventsTimeout(0.1);  // minimised: nothing to draw, do not spin
+        last = Clock::now();
+        continue;
+      }
+      const auto now = Clock::now();
+      const double seconds = std::chrono::duration<double>(now - last).count();
+      last = now;
+      if (now - last_poll > std::chrono::seconds(1)) {
+        last_poll = now;
+        poll_files();
+      }
+      apply_controls(seconds);
+      const uint32_t slot = static_cast<uint32_t>(frame % Presenter::kFramesInFlight);
+      presenter_.wait(slot);
+      inference_.clock().read(slot, state_.stage_ms);
+      DisplaySettings display{state_.zoom, presenter_.pixel_order(), state_.show_x_hat};
+      inference_.run(*model_.model, player_.z(), display, slot);
+
+      gui_.new_frame();
+      std::vector<Placement> images;
+      draw_panels(state_, inference_, images);
+      gui_.end_frame();
+      const bool last_frame =
+          options_.frames > 0 && frame + 1 == static_cast<uint64_t>(options_.frames);
+      const bool shot = last_frame && !options_.screenshot.empty();
+      presenter_.present(
+          slot, images, [&](VkCommandBuffer commands) { gui_.draw(commands); },
+          shot ? &options_.screenshot : nullptr);
+      if (shot) report_placement(images);
+      capture(frame);
+
+      ++fps_frames;
+      const double window_s = std::chrono::duration<double>(Clock::now() - fps_start).count();
+      if (window_s >= 0.5) {
+        state_.fps = fps_frames / window_s;
+        state_.frame_ms = 1000.0 * window_s / fps_frames;
+        fps_frames = 0;
+        fps_start = Clock::now();
+      }
+    }
+  }
+
+ private:
+  void apply_controls(double seconds) {
+    const WalkSettings& now = player_.settings();
+    const WalkSettings& want = state_.walk;
+    if (want.seed != now.seed || want.keyframes != now.keyframes || want.mode != now.mode ||
+        want.loop != now.loop || want.speed != now.speed) {
+      player_.configure(want);
+    }
+    player_.set_paused(state_.paused);
+    if (state_.reset) player_.reset();
+    if (state_.step != 0) player_.step(state_.step);
+    state_.reset = false;
+    state_.step = 0;
+    player_.advance(seconds);
+  }
+
+  // Reloads the checkpoint when training in another process has replaced it, and the loss log.
+  void poll_files() {
+    reload_losses();
+    if (model_.checkpoint.empty()) return;
+    std::error_code error;
+    const auto modified = std::filesystem::last_write_time(model_.checkpoint, error);
+    if (error || modified == model_.modified) return;
+    try {
+      Runtime::get().stream().finish();
+      ViewerModel loaded = load_viewer_model(model_.checkpoint);
+      if (loaded.model->preset().nz != model_.model->preset().nz) {
+        throw Error("the new checkpoint has a different latent size");
+      }
+      model_ = std::move(loaded);
+      state_.model = describe(model_);
+      state_.message = "reloaded " + model_.checkpoint.filename().string();
+    } catch (const Error& e) {
+      model_.modified = modified;  // do not retry a broken file every second
+      state_.message = std::string("reload failed: ") + e.what();
+    }
+  }
+
+  void reload_losses() {
+    if (log_path_.empty()) return;
+    try {
+      losses_ = report::read_loss_log(log_path_);
+      state_.losses = &losses_;
+    } catch (const Error& e) {
+      state_.losses = nullptr;
+    }
+  }
+
+  void capture(uint64_t frame) {
+    if (state_.save_png) {
+      state_.save_png = false;
+      const auto path = std::filesystem::path("aegan-view-" + std::to_string(frame) + ".png");
+      save_image(inference_, path);
+      state_.message = "saved " + path.string();
+    }
+    if (state_.recording) {
+      const auto dir = options_.record_dir.empty() ? std::filesystem::path("aegan-view-frames")
+                                                   : options_.record_dir;
+      std::filesystem::create_directories(dir);
+      char name[32];
+      std::snprintf(name, sizeof name, "frame_%05d.png", recorded_++);
+      save_image(inference_, dir / name);
+    }
+  }
+
+  // Tells a test where the generated image is in the screenshot.
+  void report_placement(const std::vector<Placement>& images) const {
+    if (images.empty()) return;
+    const Placement& p = images.front();
+    std::cout << "screenshot " << options_.screenshot.string() << ": image at " << p.x << "," << p.y
+              << " size " << p.image->width << "x" << p.image->height << " zoom " << state_.zoom
+              << std::endl;
+  }
+
+  const ViewerOptions& options_;
+  ViewerModel model_;
+  Window window_;
+  Presenter presenter_;
+  Gui gui_;
+  Inference inference_;
+  WalkPlayer player_;
+  PanelState state_;
+  std::filesystem::path log_path_;
+  report::LossLog losses_;
+  int recorded_ = 0;
+};
+
+}  // namespace
+
+uint64_t run_viewer(const ViewerOptions& options) {
+  RuntimeOptions runtime;
+  runtime.device = options.device;
+  runtime.validation = options.validation;
+  runtime.presentation = Window::window_presentation();
+  struct Terminate {
+    ~Terminate() {
+      Runtime::shutdown();
+      glfwTerminate();
+    }
+  } terminate;
+  Runtime::init(runtime);
+  {
+    Session session(options);
+    session.run();
+    Runtime::get().stream().finish();
+  }
+  const uint64_t errors = Runtime::get().context().validation_error_count();
+  if (Runtime::get().context().validation_enabled()) {
+    std::cout << "validation errors: " << errors << std::endl;
+  }
+  return errors;
+}
+
+}  // namespace aegan::viewer

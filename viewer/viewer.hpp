@@ -1,0 +1,31 @@
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+
+#include "nets/preset.hpp"
+#include "viewer/core/player.hpp"
+
+namespace aegan::viewer {
+
+struct ViewerOptions {
+  std::optional<uint32_t> device;
+  bool validation = false;
+  std::filesystem::path checkpoint;  // empty: fresh weights of `preset`
+  Preset preset;
+  uint64_t init_seed = 1;  // of the fresh weights
+  WalkSettings walk;
+  bool paused = false;
+  int zoom = 0;  // 0: the largest that keeps the image near 256 pixels
+  int width = 1280, height = 800;
+  int frames = 0;                    // 0: until the window is closed
+  std::filesystem::path screenshot;  // written after the last of `frames`
+  std::filesystem::path record_dir;  // "record frames" writes numbered PNGs here
+};
+
+// Opens the window and plays the walk until it is closed (or `frames` have been shown). Starts
+// the engine's runtime itself, with presentation support. Returns the number of validation errors
+// (0 unless --validation found some).
+uint64_t run_viewer(const ViewerOptions& options);
+
+}  // namespace aegan::viewer

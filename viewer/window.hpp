@@ -1,0 +1,36 @@
+#pragma once
+#include <vulkan/vulkan.h>
+
+#include <utility>
+
+#include "engine/vk/context.hpp"
+
+struct GLFWwindow;
+
+namespace aegan::viewer {
+
+// A GLFW window and its Vulkan surface. GLFW is initialised first (window_presentation()) so that
+// the engine's instance is created with the extensions the window system needs.
+class Window {
+ public:
+  // Initialises GLFW; an aegan::Error when there is no display to open a window on.
+  static vk::PresentationOptions window_presentation();
+
+  Window(int width, int height, const char* title, VkInstance instance);
+  ~Window();
+  Window(const Window&) = delete;
+  Window& operator=(const Window&) = delete;
+
+  GLFWwindow* handle() const { return window_; }
+  VkSurfaceKHR surface() const { return surface_; }
+  bool should_close() const;
+  // In pixels; (0, 0) while minimised.
+  std::pair<int, int> framebuffer_size() const;
+
+ private:
+  VkInstance instance_;
+  GLFWwindow* window_ = nullptr;
+  VkSurfaceKHR surface_ = VK_NULL_HANDLE;
+};
+
+}  // namespace aegan::viewer
