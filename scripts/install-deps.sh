@@ -17,6 +17,8 @@ PACKAGES=(
   libglfw3-dev libimgui-dev xvfb
   # tests
   libgtest-dev libgmock-dev
+  # the main job's default data: 881 emoji images (scripts/train-demo.sh)
+  libjs-emojify
 )
 
 if [[ "${1:-}" == "--list" ]]; then
