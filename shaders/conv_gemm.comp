@@ -1,5 +1,5 @@
 #version 460
-// aegan-variants: data weight pack
+// aegan-variants: data weight pack data_texel weight_texel
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
 #if defined(VARIANT_WEIGHT)
@@ -29,7 +29,16 @@ layout(buffer_reference, scalar, buffer_reference_align = 4) readonly buffer Una
   vec4 v[];
 };
 
-#if defined(VARIANT_DATA)
+// The _texel variants read their inputs through uniform texel buffer views of whole memory blocks
+// (from the element offsets in the push constants on; those inputs' pointers are unused):
+// llvmpipe vectorises texel fetches but loops over the lanes for loads through pointers.
+#if defined(VARIANT_DATA_TEXEL) || defined(VARIANT_WEIGHT_TEXEL)
+layout(set = 0, binding = 0) uniform samplerBuffer texels0;
+layout(set = 0, binding = 1) uniform samplerBuffer texels1;
+#define TEXELS 1
+#endif
+
+#if defined(VARIANT_DATA) || defined(VARIANT_DATA_TEXEL)
 // A = weight (m: output channel, r: input channel and tap), B = input pixels, C = output. Columns
 // n = (image, i, j) map to output pixel (oh0 + i * out_step, ow0 + j * out_step) and read input
 // pixel (i * in_step + dh, j * in_step + dw) for the tap (th, tw) with dh = dh0 + th * d_step.
@@ -62,7 +71,17 @@ layout(push_constant, scalar) uniform Push {
   uint stride;
   uint transposed;
   uint has_bias;
+  uint x_first;  // texel variant: x is texels0[x_first...] (R32F), w texels1[w_first...] (RGBA32F)
+  uint w_first;
 } p;
+
+#if defined(TEXELS)
+#define LOAD_X(i) texelFetch(texels0, int(p.x_first + (i))).x
+#define LOAD_W4(i) texelFetch(texels1, int(p.w_first + (i)))
+#else
+#define LOAD_X(i) p.x.v[i]
+#define LOAD_W4(i) p.w.v[i]
+#endif
 
 void main() {
   const uint wg = gl_WorkGroupSize.x;
@@ -106,12 +125,12 @@ void main() {
         [[unroll]] for (uint t = 0; t < TN; ++t) {
           int iw = lane_w[t] + dw;
           bool ok = row_ok[t] && uint(iw) < p.in_w;
-          float v = p.x.v[ok ? row[t] + uint(iw) : 0];
+          float v = LOAD_X(ok ? row[t] + uint(iw) : 0);
           b[t] = ok ? v : 0.0;
         }
         uint w_index = ((w_tap + tw * k_step) * padded_rows + m0) / 4;
         [[unroll]] for (uint q = 0; q < TM / 4; ++q) {
-          vec4 a = p.w.v[w_index + q];
+          vec4 a = LOAD_W4(w_index + q);
           [[unroll]] for (uint t = 0; t < TN; ++t) {
             acc[(4 * q) * TN + t] += a.x * b[t];
             acc[(4 * q + 1) * TN + t] += a.y * b[t];
@@ -139,7 +158,7 @@ void main() {
   }
 }
 
-#elif defined(VARIANT_WEIGHT)
+#elif defined(VARIANT_WEIGHT) || defined(VARIANT_WEIGHT_TEXEL)
 // dw[a, b, kh, kw] = sum over (image, i, j) of g[image, a, i, j] * s[image, b, i * stride - pad +
 // kh, ...]: A = g (m: channel a, r: pixel of g), B = taps of s (n: b, kh, kw). Workgroup z sums
 // the rows (image, i) of chunk z into its own slice of `partial` ([chunks][M][N]); the chunks
@@ -160,7 +179,19 @@ layout(push_constant, scalar) uniform Push {
   uint pad;
   uint rows;  // images * g_h
   uint rows_per_chunk;
+  uint g_first;  // texel variant: g is texels0[g_first...], s is texels1[s_first...] (R32F)
+  uint s_first;
 } p;
+
+#if defined(TEXELS)
+#define LOAD_S(i) texelFetch(texels1, int(p.s_first + (i))).x
+#define LOAD_G(i) texelFetch(texels0, int(p.g_first + (i))).x
+#define LOAD_G4(i) vec4(LOAD_G(i), LOAD_G((i) + 1), LOAD_G((i) + 2), LOAD_G((i) + 3))
+#else
+#define LOAD_S(i) p.s.v[i]
+#define LOAD_G(i) p.g.v[i]
+#define LOAD_G4(i) UnalignedVec4s(uint64_t(p.g) + 4 * uint64_t(i)).v[0]
+#endif
 
 void main() {
   const uint wg = gl_WorkGroupSize.x;
@@ -208,12 +239,12 @@ void main() {
         for (uint t = 0; t < TN; ++t) {
           int sw = int((j + u) * p.stride) + lane_w[t];
           bool ok = row_ok[t] && uint(sw) < p.s_w;
-          float v = p.s.v[ok ? row[t] + uint(sw) : 0];
+          float v = LOAD_S(ok ? row[t] + uint(sw) : 0);
           b[u * TN + t] = ok ? v : 0.0;
         }
       }
       for (uint r = 0; r < TM; ++r) {
-        vec4 a = UnalignedVec4s(uint64_t(p.g) + 4 * uint64_t(g_image + g_row[r] + j)).v[0];
+        vec4 a = LOAD_G4(g_image + g_row[r] + j);
         for (uint t = 0; t < TN; ++t) {
           acc[r * TN + t] += a.x * b[t];
           acc[r * TN + t] += a.y * b[TN + t];
@@ -227,11 +258,11 @@ void main() {
       [[unroll]] for (uint t = 0; t < TN; ++t) {
         int sw = int(j * p.stride) + lane_w[t];
         bool ok = row_ok[t] && uint(sw) < p.s_w;
-        float v = p.s.v[ok ? row[t] + uint(sw) : 0];
+        float v = LOAD_S(ok ? row[t] + uint(sw) : 0);
         b[t] = ok ? v : 0.0;
       }
       [[unroll]] for (uint r = 0; r < TM; ++r) {
-        float a = p.g.v[g_image + g_row[r] + j];
+        float a = LOAD_G(g_image + g_row[r] + j);
         [[unroll]] for (uint t = 0; t < TN; ++t) acc[r * TN + t] += a * b[t];
       }
     }

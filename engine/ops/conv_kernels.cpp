@@ -137,6 +137,7 @@ struct GemmDataPush {
   uint32_t oh0, ow0;
   int32_t dh0, dw0;
   uint32_t kh0, kw0, taps_h, taps_w, k, stride, transposed, has_bias;
+  uint32_t x_first, w_first;  // texel variant only
 };
 
 struct PackPush {
@@ -151,6 +152,7 @@ struct GemmWeightPush {
   VkDeviceAddress partial;
   uint32_t g_channels, columns, g_h, g_w;
   uint32_t s_channels, s_h, s_w, k, stride, pad, rows, rows_per_chunk;
+  uint32_t g_first, s_first;  // texel variant only
 };
 
 // Register tile of the GEMM kernels: TM rows (output channels, shared by a workgroup) times TN
@@ -193,10 +195,26 @@ bool gemm_data_supports(const vk::DeviceInfo& device, const DataProblem& problem
   return fits(device, gemm_groups(problem.out_channels(), columns, 1));
 }
 
+// Element offsets of a tensor in its block's texel views (allocations are 256-byte aligned).
+uint32_t first_texel(const Tensor& t, VkDeviceSize texel_bytes) {
+  return static_cast<uint32_t>(t.allocation().offset / texel_bytes);
+}
+
+bool texels_available(const vk::DeviceInfo& device) {
+  return device.push_descriptor && device.uniform_texel_buffers;
+}
+
+bool gemm_texel_data_supports(const vk::DeviceInfo& device, const DataProblem& problem) {
+  return texels_available(device) && problem.x.allocation().texels &&
+         gemm_data_supports(device, problem);
+}
+
 // Implicit GEMM (shaders/conv_gemm.comp): a direct convolution is one dispatch over all output
 // pixels; a transposed one a dispatch per output phase (oh mod stride, ow mod stride), whose
 // pixels all take the same kernel taps, so no invocation loops over taps that do not apply.
-Tensor run_gemm_data(const DataProblem& problem) {
+// `texels`: read x and the packed weights through texel views (conv_gemm_data_texel) where both
+// have one.
+Tensor run_gemm_data(const DataProblem& problem, bool texels) {
   const Tensor& x = problem.x;
   const int64_t out_c = problem.out_channels();
   Tensor y = Tensor::empty({x.dim(0), out_c, problem.out_h, problem.out_w});
@@ -218,6 +236,8 @@ Tensor run_gemm_data(const DataProblem& problem) {
                 problem.transposed ? 1u : 0u};
   launch_1d(shaders::conv_gemm_pack, static_cast<uint64_t>(u32(packed.numel())), pack,
             {problem.weight.reads(), packed.writes()});
+  // The packed weights may land in a block too large for a view: then read them by pointer.
+  const bool use_texels = texels && x.allocation().texels && packed.allocation().texels4;
   const int64_t phases = problem.transposed ? stride : 1;
   for (int64_t oh0 = 0; oh0 < phases; ++oh0) {
     for (int64_t ow0 = 0; ow0 < phases; ++ow0) {
@@ -256,10 +276,20 @@ Tensor run_gemm_data(const DataProblem& problem) {
           u32(k),
           u32(stride),
           problem.transposed ? 1u : 0u,
-          has_bias ? 1u : 0u};
-      launch(shaders::conv_gemm_data, {size, tile.rows, tile.columns},
-             gemm_groups(out_c, columns, 1), push,
-             {x.reads(), packed.reads(), (has_bias ? problem.bias : x).reads(), y.writes()});
+          has_bias ? 1u : 0u,
+          first_texel(x, 4),
+          first_texel(packed, 16)};
+      const vk::Groups groups = gemm_groups(out_c, columns, 1);
+      const Tensor& bias = has_bias ? problem.bias : x;
+      if (use_texels) {
+        launch_texels(shaders::conv_gemm_data_texel, {size, tile.rows, tile.columns}, groups, push,
+                      {x.reads(), packed.reads(), bias.reads(), y.writes()},
+                      {{x.allocation().texels, x.allocation()},
+                       {packed.allocation().texels4, packed.allocation()}});
+      } else {
+        launch(shaders::conv_gemm_data, {size, tile.rows, tile.columns}, groups, push,
+               {x.reads(), packed.reads(), bias.reads(), y.writes()});
+      }
     }
   }
   return y;
@@ -274,9 +304,7 @@ int64_t gemm_rows_per_chunk(const WeightProblem& problem, int64_t count) {
                                                          : per_chunk;
 }
 
-// Needs 64-bit integers for unaligned vec4 loads of g.
-bool gemm_weight_supports(const vk::DeviceInfo& device, const WeightProblem& problem) {
-  if (!device.shader_int64) return false;
+bool gemm_weight_fits(const vk::DeviceInfo& device, const WeightProblem& problem) {
   const int64_t count = problem.g.dim(1) * problem.s.dim(1) * problem.k * problem.k;
   const int64_t rows = problem.g.dim(0) * problem.g.dim(2);
   const int64_t per_chunk = gemm_rows_per_chunk(problem, count);
@@ -284,7 +312,18 @@ bool gemm_weight_supports(const vk::DeviceInfo& device, const WeightProblem& pro
                                   static_cast<uint64_t>((rows + per_chunk - 1) / per_chunk)));
 }
 
-Tensor run_gemm_weight(const WeightProblem& problem) {
+// Needs 64-bit integers for unaligned vec4 loads of g.
+bool gemm_weight_supports(const vk::DeviceInfo& device, const WeightProblem& problem) {
+  return device.shader_int64 && gemm_weight_fits(device, problem);
+}
+
+bool gemm_texel_weight_supports(const vk::DeviceInfo& device, const WeightProblem& problem) {
+  return texels_available(device) && problem.g.allocation().texels &&
+         problem.s.allocation().texels && gemm_weight_fits(device, problem);
+}
+
+// `texels`: read g and s through texel views (conv_gemm_weight_texel).
+Tensor run_gemm_weight(const WeightProblem& problem, bool texels) {
   const Tensor& g = problem.g;
   const Tensor& s = problem.s;
   Tensor dw = Tensor::empty({g.dim(1), s.dim(1), problem.k, problem.k});
@@ -300,11 +339,19 @@ Tensor run_gemm_weight(const WeightProblem& problem) {
   GemmWeightPush push{g.address(),      s.address(),   out.address(),  u32(g.dim(1)),
                       u32(columns),     u32(g.dim(2)), u32(g.dim(3)),  u32(s.dim(1)),
                       u32(s.dim(2)),    u32(s.dim(3)), u32(problem.k), u32(problem.stride),
-                      u32(problem.pad), u32(rows),     u32(per_chunk)};
+                      u32(problem.pad), u32(rows),     u32(per_chunk), first_texel(g, 4),
+                      first_texel(s, 4)};
   const Tile tile = gemm_tile(g.dim(1));
-  launch(shaders::conv_gemm_weight, {gemm_workgroup_size(), tile.rows, tile.columns},
-         gemm_groups(g.dim(1), columns, static_cast<uint64_t>(chunks)), push,
-         {g.reads(), s.reads(), out.writes()});
+  const vk::Groups groups = gemm_groups(g.dim(1), columns, static_cast<uint64_t>(chunks));
+  if (texels) {
+    launch_texels(
+        shaders::conv_gemm_weight_texel, {gemm_workgroup_size(), tile.rows, tile.columns}, groups,
+        push, {g.reads(), s.reads(), out.writes()},
+        {{g.allocation().texels, g.allocation()}, {s.allocation().texels, s.allocation()}});
+  } else {
+    launch(shaders::conv_gemm_weight, {gemm_workgroup_size(), tile.rows, tile.columns}, groups,
+           push, {g.reads(), s.reads(), out.writes()});
+  }
   if (chunks > 1) {
     ReducePush reduce{out.address(), dw.address(), u32(count), u32(chunks)};
     launch_1d(shaders::conv_weight_grad_reduce, static_cast<uint64_t>(count), reduce,
@@ -349,11 +396,28 @@ Tensor choose_and_run(const std::vector<Kernel<Problem>>& table, const Problem& 
   throw Error("no convolution kernel supports this device and shape");
 }
 
+// Texel-buffer loads are what makes lavapipe fast (its storage-buffer loads run lane by lane); on
+// GPUs the variant is unmeasured so far, and its whole-block read tracking costs overlap there.
+bool measured_fast_with_texels(const vk::DeviceInfo& device) {
+  return device.type == VK_PHYSICAL_DEVICE_TYPE_CPU;
+}
+
+bool gemm_texel_data_suits(const vk::DeviceInfo& device, const DataProblem& problem) {
+  return measured_fast_with_texels(device) && gemm_data_suits(device, problem);
+}
+
+bool gemm_texel_weight_suits(const vk::DeviceInfo& device, const WeightProblem&) {
+  return measured_fast_with_texels(device);
+}
+
 }  // namespace
 
 const std::vector<Kernel<DataProblem>>& data_kernels() {
   static const std::vector<Kernel<DataProblem>> table{
-      {"gemm", gemm_data_supports, gemm_data_suits, run_gemm_data},
+      {"gemm_texel", gemm_texel_data_supports, gemm_texel_data_suits,
+       [](const DataProblem& p) { return run_gemm_data(p, true); }},
+      {"gemm", gemm_data_supports, gemm_data_suits,
+       [](const DataProblem& p) { return run_gemm_data(p, false); }},
       {"blocked", always<DataProblem>, always<DataProblem>,
        [](const DataProblem& p) { return run_data(p, 4, 4); }},
       {"direct", always<DataProblem>, always<DataProblem>,
@@ -364,7 +428,10 @@ const std::vector<Kernel<DataProblem>>& data_kernels() {
 
 const std::vector<Kernel<WeightProblem>>& weight_kernels() {
   static const std::vector<Kernel<WeightProblem>> table{
-      {"gemm", gemm_weight_supports, always<WeightProblem>, run_gemm_weight},
+      {"gemm_texel", gemm_texel_weight_supports, gemm_texel_weight_suits,
+       [](const WeightProblem& p) { return run_gemm_weight(p, true); }},
+      {"gemm", gemm_weight_supports, always<WeightProblem>,
+       [](const WeightProblem& p) { return run_gemm_weight(p, false); }},
       {"blocked", always<WeightProblem>, always<WeightProblem>,
        [](const WeightProblem& p) { return run_weight(p, 4); }},
       {"direct", always<WeightProblem>, always<WeightProblem>,

@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <initializer_list>
+#include <span>
 #include <vector>
 
 #include "engine/error.hpp"
@@ -24,6 +25,20 @@ void launch(const vk::ShaderCode& shader, std::initializer_list<uint32_t> specia
   const std::vector<uint32_t> spec(specialization);
   VkPipeline pipeline = runtime.pipelines().get(shader, spec);
   runtime.stream().dispatch(pipeline, &push, sizeof(Push), groups, accesses);
+}
+
+// As launch(), for a kernel that also reads through uniform texel buffers: `texels[i]` is bound
+// to set 0, binding i (needs DeviceInfo::push_descriptor and non-null views).
+template <class Push>
+void launch_texels(const vk::ShaderCode& shader, std::initializer_list<uint32_t> specialization,
+                   vk::Groups groups, const Push& push, std::initializer_list<vk::Access> accesses,
+                   std::initializer_list<vk::TexelRead> texels) {
+  static_assert(sizeof(Push) <= vk::kPushConstantBytes, "push constants exceed 128 bytes");
+  Runtime& runtime = Runtime::get();
+  const std::vector<uint32_t> spec(specialization);
+  VkPipeline pipeline = runtime.pipelines().get(shader, spec, true);
+  runtime.stream().dispatch(pipeline, &push, sizeof(Push), groups, accesses,
+                            std::span<const vk::TexelRead>(texels.begin(), texels.size()));
 }
 
 // One invocation per element (index < n), with the default workgroup size.

@@ -143,6 +143,7 @@ DeviceInfo describe(VkPhysicalDevice physical, uint32_t index) {
   info.max_shared_memory_bytes = limits.maxComputeSharedMemorySize;
   info.max_push_constants_bytes = limits.maxPushConstantsSize;
   info.max_storage_buffer_range = limits.maxStorageBufferRange;
+  info.max_texel_buffer_elements = limits.maxTexelBufferElements;
   info.timestamp_period_ns = limits.timestampPeriod;
   if (vulkan_1_2) {
     info.driver_name = driver.driverName;
@@ -180,6 +181,15 @@ DeviceInfo describe(VkPhysicalDevice physical, uint32_t index) {
   for (const std::string& name : device_extensions(physical)) {
     if (name == "VK_KHR_cooperative_matrix" || name == "VK_NV_cooperative_matrix") {
       info.cooperative_matrix = true;
+    }
+    if (name == VK_KHR_PUSH_DESCRIPTOR_EXTENSION_NAME) info.push_descriptor = true;
+  }
+  info.uniform_texel_buffers = true;
+  for (VkFormat format : {VK_FORMAT_R32_SFLOAT, VK_FORMAT_R32G32B32A32_SFLOAT}) {
+    VkFormatProperties format_properties;
+    vkGetPhysicalDeviceFormatProperties(physical, format, &format_properties);
+    if (!(format_properties.bufferFeatures & VK_FORMAT_FEATURE_UNIFORM_TEXEL_BUFFER_BIT)) {
+      info.uniform_texel_buffers = false;
     }
   }
 
@@ -371,6 +381,7 @@ Context::Context(const ContextOptions& options) {
       extensions.push_back(VK_KHR_SWAPCHAIN_EXTENSION_NAME);
       presentation_ = true;
     }
+    if (info_.push_descriptor) extensions.push_back(VK_KHR_PUSH_DESCRIPTOR_EXTENSION_NAME);
 
     VkDeviceCreateInfo device_info{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO, &features};
     device_info.queueCreateInfoCount = 1;

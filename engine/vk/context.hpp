@@ -41,6 +41,12 @@ struct DeviceInfo {
   bool subgroup_size_control = false;
   bool cooperative_matrix = false;  // VK_KHR_ or VK_NV_cooperative_matrix advertised
   bool timestamps = false;
+  // VK_KHR_push_descriptor (enabled when present): the texel-buffer kernels' only descriptors.
+  bool push_descriptor = false;
+  // R32_SFLOAT and R32G32B32A32_SFLOAT uniform texel buffers: on some devices (lavapipe) their
+  // loads vectorise where loads through pointers do not.
+  bool uniform_texel_buffers = false;
+  uint32_t max_texel_buffer_elements = 0;
 
   std::string type_name() const;
   // Why the engine cannot run on this device, or empty when it can.

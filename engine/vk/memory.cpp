@@ -66,6 +66,24 @@ uint32_t MemoryPool::choose_memory_type(uint32_t type_bits) const {
               std::string(kind_ == MemoryKind::device ? "tensors" : "staging buffers"));
 }
 
+// Texel views only serve kernels that bind them with push descriptors.
+bool MemoryPool::texel_views() const {
+  const DeviceInfo& info = context_.info();
+  return kind_ == MemoryKind::device && info.uniform_texel_buffers && info.push_descriptor;
+}
+
+VkBufferView MemoryPool::create_view(const Block& block, VkFormat format,
+                                     VkDeviceSize texel_bytes) const {
+  if (block.size / texel_bytes > context_.info().max_texel_buffer_elements) return VK_NULL_HANDLE;
+  VkBufferViewCreateInfo info{VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO};
+  info.buffer = block.buffer;
+  info.format = format;
+  info.range = block.size / texel_bytes * texel_bytes;
+  VkBufferView view = VK_NULL_HANDLE;
+  VK_CHECK(vkCreateBufferView(context_.device(), &info, nullptr, &view));
+  return view;
+}
+
 bool MemoryPool::create_block(VkDeviceSize bytes) {
   auto block = std::make_unique<Block>();
   block->size = bytes;
@@ -76,6 +94,7 @@ bool MemoryPool::create_block(VkDeviceSize bytes) {
     buffer_info.usage |=
         VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_SHADER_DEVICE_ADDRESS_BIT;
   }
+  if (texel_views()) buffer_info.usage |= VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT;
   buffer_info.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
   VK_CHECK(vkCreateBuffer(context_.device(), &buffer_info, nullptr, &block->buffer));
 
@@ -98,6 +117,10 @@ bool MemoryPool::create_block(VkDeviceSize bytes) {
     VkBufferDeviceAddressInfo address{VK_STRUCTURE_TYPE_BUFFER_DEVICE_ADDRESS_INFO};
     address.buffer = block->buffer;
     block->address = vkGetBufferDeviceAddress(context_.device(), &address);
+    if (texel_views()) {
+      block->texels = create_view(*block, VK_FORMAT_R32_SFLOAT, 4);
+      block->texels4 = create_view(*block, VK_FORMAT_R32G32B32A32_SFLOAT, 16);
+    }
   } else {
     VK_CHECK(vkMapMemory(context_.device(), block->memory, 0, VK_WHOLE_SIZE, 0, &block->mapped));
   }
@@ -115,6 +138,8 @@ bool MemoryPool::create_block(VkDeviceSize bytes) {
 
 void MemoryPool::destroy_block(Block& block) {
   if (block.mapped) vkUnmapMemory(context_.device(), block.memory);
+  vkDestroyBufferView(context_.device(), block.texels, nullptr);
+  vkDestroyBufferView(context_.device(), block.texels4, nullptr);
   vkDestroyBuffer(context_.device(), block.buffer, nullptr);
   vkFreeMemory(context_.device(), block.memory, nullptr);
   stats_.bytes_reserved -= block.size;
@@ -160,6 +185,9 @@ Allocation MemoryPool::allocate(VkDeviceSize bytes) {
       a.address = best_block->address ? best_block->address + offset : 0;
       a.mapped = best_block->mapped ? static_cast<char*>(best_block->mapped) + offset : nullptr;
       a.block = best_index;
+      a.block_size = best_block->size;
+      a.texels = best_block->texels;
+      a.texels4 = best_block->texels4;
       return a;
     }
     if (attempt == 0 && create_block(std::max(block_size_, align_up(size, 1ull << 20)))) continue;

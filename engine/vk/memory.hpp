@@ -20,6 +20,9 @@ enum class MemoryKind {
 
 // A suballocated range of one block. `address` is the buffer device address of the first byte
 // (device memory only); `mapped` the host pointer of the first byte (staging memory only).
+// `texels` and `texels4` are R32_SFLOAT and R32G32B32A32_SFLOAT uniform texel buffer views of the
+// whole block (device memory, where the device supports them and the block is within
+// maxTexelBufferElements; else null): a kernel reads this range from element offset / 4 or / 16.
 struct Allocation {
   VkBuffer buffer = VK_NULL_HANDLE;
   VkDeviceSize offset = 0;
@@ -27,6 +30,9 @@ struct Allocation {
   VkDeviceAddress address = 0;
   void* mapped = nullptr;
   uint32_t block = 0;
+  VkDeviceSize block_size = 0;
+  VkBufferView texels = VK_NULL_HANDLE;
+  VkBufferView texels4 = VK_NULL_HANDLE;
   explicit operator bool() const { return buffer != VK_NULL_HANDLE; }
 };
 
@@ -66,6 +72,8 @@ class MemoryPool {
     VkDeviceSize size = 0;
     VkDeviceAddress address = 0;
     void* mapped = nullptr;
+    VkBufferView texels = VK_NULL_HANDLE;
+    VkBufferView texels4 = VK_NULL_HANDLE;
     std::map<VkDeviceSize, VkDeviceSize> free_ranges;  // offset -> size
     VkDeviceSize used = 0;
   };
@@ -73,6 +81,8 @@ class MemoryPool {
   bool create_block(VkDeviceSize bytes);
   void destroy_block(Block& block);
   uint32_t choose_memory_type(uint32_t type_bits) const;
+  bool texel_views() const;
+  VkBufferView create_view(const Block& block, VkFormat format, VkDeviceSize texel_bytes) const;
 
   const Context& context_;
   MemoryKind kind_;

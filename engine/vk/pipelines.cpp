@@ -25,6 +25,21 @@ Pipelines::Pipelines(const Context& context) : context_(context) {
   layout_info.pushConstantRangeCount = 1;
   layout_info.pPushConstantRanges = &range;
   VK_CHECK(vkCreatePipelineLayout(context.device(), &layout_info, nullptr, &layout_));
+  if (context.info().push_descriptor) {
+    VkDescriptorSetLayoutBinding bindings[kTexelBindings];
+    for (uint32_t i = 0; i < kTexelBindings; ++i) {
+      bindings[i] = {i, VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT,
+                     nullptr};
+    }
+    VkDescriptorSetLayoutCreateInfo set_info{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
+    set_info.flags = VK_DESCRIPTOR_SET_LAYOUT_CREATE_PUSH_DESCRIPTOR_BIT_KHR;
+    set_info.bindingCount = kTexelBindings;
+    set_info.pBindings = bindings;
+    VK_CHECK(vkCreateDescriptorSetLayout(context.device(), &set_info, nullptr, &texel_set_layout_));
+    layout_info.setLayoutCount = 1;
+    layout_info.pSetLayouts = &texel_set_layout_;
+    VK_CHECK(vkCreatePipelineLayout(context.device(), &layout_info, nullptr, &texel_layout_));
+  }
 
   const DeviceInfo& info = context.info();
   cache_path_ = cache_directory() /
@@ -53,6 +68,8 @@ Pipelines::~Pipelines() {
     vkDestroyShaderModule(context_.device(), module, nullptr);
   vkDestroyPipelineCache(context_.device(), cache_, nullptr);
   vkDestroyPipelineLayout(context_.device(), layout_, nullptr);
+  vkDestroyPipelineLayout(context_.device(), texel_layout_, nullptr);
+  vkDestroyDescriptorSetLayout(context_.device(), texel_set_layout_, nullptr);
 }
 
 void Pipelines::save_cache() {
@@ -72,7 +89,11 @@ void Pipelines::save_cache() {
   std::filesystem::rename(temporary, cache_path_, error);
 }
 
-VkPipeline Pipelines::get(const ShaderCode& shader, std::span<const uint32_t> specialization) {
+VkPipeline Pipelines::get(const ShaderCode& shader, std::span<const uint32_t> specialization,
+                          bool texels) {
+  if (texels && !texel_layout_) {
+    throw Error("internal error: texel buffer kernel without VK_KHR_push_descriptor");
+  }
   std::lock_guard lock(mutex_);
   auto key =
       std::make_pair(&shader, std::vector<uint32_t>(specialization.begin(), specialization.end()));
@@ -97,7 +118,7 @@ VkPipeline Pipelines::get(const ShaderCode& shader, std::span<const uint32_t> sp
   info.stage.module = module;
   info.stage.pName = "main";
   info.stage.pSpecializationInfo = specialization.empty() ? nullptr : &spec;
-  info.layout = layout_;
+  info.layout = texels ? texel_layout_ : layout_;
   VkPipeline pipeline = VK_NULL_HANDLE;
   VK_CHECK(vkCreateComputePipelines(context_.device(), cache_, 1, &info, nullptr, &pipeline));
   pipelines_.emplace(std::move(key), pipeline);

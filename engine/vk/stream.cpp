@@ -22,6 +22,10 @@ Stream::Stream(const Context& context, Pipelines& pipelines, MemoryPool& upload,
     VkFenceCreateInfo fence_info{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
     VK_CHECK(vkCreateFence(context.device(), &fence_info, nullptr, &slot.fence));
   }
+  if (context.info().push_descriptor) {
+    push_descriptor_set_ = reinterpret_cast<PFN_vkCmdPushDescriptorSetKHR>(
+        vkGetDeviceProcAddr(context.device(), "vkCmdPushDescriptorSetKHR"));
+  }
 }
 
 Stream::~Stream() {
@@ -56,7 +60,7 @@ static bool overlaps(const Access& a, const Access& b) {
   return a.begin < b.end && b.begin < a.end;
 }
 
-void Stream::order(std::initializer_list<Access> accesses) {
+void Stream::order(std::span<const Access> accesses) {
   bool hazard = false;
   for (const Access& next : accesses) {
     for (const Access& earlier : since_barrier_) {
@@ -86,20 +90,50 @@ void Stream::order(std::initializer_list<Access> accesses) {
 
 void Stream::dispatch(VkPipeline pipeline, const void* push, uint32_t push_bytes, Groups groups,
                       std::initializer_list<Access> accesses) {
+  dispatch(pipeline, push, push_bytes, groups, accesses, {});
+}
+
+void Stream::dispatch(VkPipeline pipeline, const void* push, uint32_t push_bytes, Groups groups,
+                      std::initializer_list<Access> accesses, std::span<const TexelRead> texels) {
   if (groups.x == 0 || groups.y == 0 || groups.z == 0) return;
   const DeviceInfo& info = context_.info();
   if (groups.x > info.max_workgroup_count[0] || groups.y > info.max_workgroup_count[1] ||
       groups.z > info.max_workgroup_count[2]) {
     throw Error("internal error: dispatch exceeds the device's workgroup count limit");
   }
-  order(accesses);
+  if (texels.size() > kTexelBindings || (!texels.empty() && !push_descriptor_set_)) {
+    throw Error("internal error: unsupported texel buffer bindings");
+  }
+  if (texels.empty()) {
+    order(accesses);
+  } else {
+    std::vector<Access> all(accesses);
+    for (const TexelRead& texel : texels) {
+      if (!texel.view) throw Error("internal error: a texel buffer binding without a view");
+      const VkDeviceAddress block = texel.allocation.address - texel.allocation.offset;
+      all.push_back({block, block + texel.allocation.block_size, false});
+    }
+    order(all);
+  }
   VkCommandBuffer commands = recording();
   if (bound_ != pipeline) {
     vkCmdBindPipeline(commands, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline);
     bound_ = pipeline;
   }
-  vkCmdPushConstants(commands, pipelines_.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, push_bytes,
-                     push);
+  const VkPipelineLayout layout = texels.empty() ? pipelines_.layout() : pipelines_.texel_layout();
+  if (!texels.empty()) {
+    std::array<VkWriteDescriptorSet, kTexelBindings> writes{};
+    for (uint32_t i = 0; i < texels.size(); ++i) {
+      writes[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+      writes[i].dstBinding = i;
+      writes[i].descriptorCount = 1;
+      writes[i].descriptorType = VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER;
+      writes[i].pTexelBufferView = &texels[i].view;
+    }
+    push_descriptor_set_(commands, VK_PIPELINE_BIND_POINT_COMPUTE, layout, 0,
+                         static_cast<uint32_t>(texels.size()), writes.data());
+  }
+  vkCmdPushConstants(commands, layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, push_bytes, push);
   vkCmdDispatch(commands, groups.x, groups.y, groups.z);
   ++dispatches_;
   count_command();

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -27,6 +28,14 @@ struct Access {
   }
 };
 
+// A uniform texel buffer view a dispatch binds (binding i = i-th entry): one of `allocation`'s
+// block views. Validation counts the binding as a read of the whole view, so the stream orders
+// it as a read of the whole block.
+struct TexelRead {
+  VkBufferView view = VK_NULL_HANDLE;
+  Allocation allocation;
+};
+
 struct Groups {
   uint32_t x = 1, y = 1, z = 1;
 };
@@ -45,6 +54,9 @@ class Stream {
 
   void dispatch(VkPipeline pipeline, const void* push, uint32_t push_bytes, Groups groups,
                 std::initializer_list<Access> accesses);
+  // A dispatch of a pipeline made with Pipelines::get(..., texels = true).
+  void dispatch(VkPipeline pipeline, const void* push, uint32_t push_bytes, Groups groups,
+                std::initializer_list<Access> accesses, std::span<const TexelRead> texels);
   void fill(const Allocation& dst, VkDeviceSize offset, VkDeviceSize bytes, uint32_t word);
   void copy(const Allocation& src, VkDeviceSize src_offset, const Allocation& dst,
             VkDeviceSize dst_offset, VkDeviceSize bytes);
@@ -80,7 +92,10 @@ class Stream {
   static constexpr VkDeviceSize kStagingPerSubmit = VkDeviceSize{64} << 20;
 
   VkCommandBuffer recording();
-  void order(std::initializer_list<Access> accesses);
+  void order(std::span<const Access> accesses);
+  void order(std::initializer_list<Access> accesses) {
+    order(std::span<const Access>(accesses.begin(), accesses.size()));
+  }
   void wait(Slot& slot);
   void release_staging(Slot& slot);
   // Counts a recorded command and submits when the batch is full.
@@ -97,6 +112,7 @@ class Stream {
   uint32_t recorded_ = 0;
   std::vector<Access> since_barrier_;
   VkPipeline bound_ = VK_NULL_HANDLE;
+  PFN_vkCmdPushDescriptorSetKHR push_descriptor_set_ = nullptr;
   uint64_t submissions_ = 0;
   uint64_t dispatches_ = 0;
   uint64_t barriers_ = 0;
