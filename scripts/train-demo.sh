@@ -21,8 +21,8 @@ if [[ -f $run/checkpoint.safetensors ]]; then
   "$aegan" train --out "$run" --resume
 else
   "$aegan" train --data "$data" --out "$run" --preset tiny64 --background ffffff \
-    --epochs1 "${AEGAN_DEMO_EPOCHS1:-4}" --lr1 1e-3 \
-    --epochs2 "${AEGAN_DEMO_EPOCHS2:-1}" --lr2 2e-4 \
+    --epochs1 "${AEGAN_DEMO_EPOCHS1:-5}" --lr1 1e-3 \
+    --epochs2 "${AEGAN_DEMO_EPOCHS2:-3}" --lr2 2e-4 \
     --log-every 10 --sample-every 100 --checkpoint-every 100
 fi
 
