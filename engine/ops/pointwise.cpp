@@ -3,20 +3,11 @@
 #include "engine/autograd.hpp"
 #include "engine/ops.hpp"
 #include "engine/ops/launch.hpp"
+#include "engine/ops/pointwise_push.hpp"
 #include "shaders.hpp"
 
 namespace aegan::ops {
 namespace {
-
-struct PointwisePush {
-  VkDeviceAddress a;
-  VkDeviceAddress b;
-  VkDeviceAddress y;
-  uint32_t n;
-  float alpha;
-  uint32_t seed_lo;
-  uint32_t seed_hi;
-};
 
 uint32_t element_count(const Tensor& x) {
   if (x.numel() > UINT32_MAX) throw Error("tensor of shape " + to_string(x.shape()) + " too large");

@@ -3,6 +3,7 @@
 #include "engine/autograd.hpp"
 #include "engine/ops.hpp"
 #include "engine/ops/launch.hpp"
+#include "engine/ops/pointwise_push.hpp"
 #include "shaders.hpp"
 
 namespace aegan::ops {
@@ -14,16 +15,6 @@ struct ReducePush {
   uint32_t n;
   uint32_t chunk;
   uint32_t inner;
-};
-
-struct BroadcastPush {
-  VkDeviceAddress a;
-  VkDeviceAddress b;
-  VkDeviceAddress y;
-  uint32_t n;
-  float alpha;
-  uint32_t seed_lo;
-  uint32_t seed_hi;
 };
 
 constexpr uint32_t kElementsPerInvocation = 16;
@@ -66,7 +57,7 @@ Tensor sum_per_channel(const Tensor& x) {
 Tensor broadcast_scalar(const Tensor& s, const Shape& shape, float factor) {
   Tensor y = Tensor::empty(shape);
   const uint32_t n = checked_u32(y.numel());
-  BroadcastPush push{s.address(), s.address(), y.address(), n, factor, 0, 0};
+  PointwisePush push{s.address(), s.address(), y.address(), n, factor, 0, 0};
   launch_1d(shaders::pointwise_broadcast, n, push, {s.reads(), y.writes()});
   return y;
 }
