@@ -156,25 +156,32 @@ struct GemmWeightPush {
 };
 
 // Register tile of the GEMM kernels: TM rows (output channels, shared by a workgroup) times TN
-// columns per invocation. Few rows waste most of a tall tile, so TM follows the row count.
+// columns per invocation, `workgroup` invocations side by side. Few rows waste most of a tall
+// tile, so TM follows the row count; few columns (small images, batch 1) would leave most
+// invocations computing clamped copies of the last column, so TN and then the workgroup shrink
+// until a workgroup covers less than twice the columns.
 struct Tile {
-  uint32_t rows, columns;
+  uint32_t rows, columns, workgroup;
 };
 
-Tile gemm_tile(int64_t rows) {
-  return {rows <= 4 ? 4u : rows <= 8 ? 8u : 16u, 4u};
-}
-
-uint32_t gemm_workgroup_size() {
-  return std::min(64u, Runtime::get().workgroup_size());
+Tile gemm_tile(int64_t rows, int64_t columns) {
+  Tile tile{rows <= 4   ? 4u
+            : rows <= 8 ? 8u
+                        : 16u,
+            4u, std::min(64u, Runtime::get().workgroup_size())};
+  auto spare = [&] { return int64_t{tile.workgroup} * tile.columns >= 2 * columns; };
+  while (tile.columns > 1 && spare())
+    tile.columns /= 2;
+  while (tile.workgroup > 1 && spare())
+    tile.workgroup /= 2;
+  return tile;
 }
 
 // Saturates, so that fits() rejects grids beyond any device's limits.
-vk::Groups gemm_groups(int64_t rows, int64_t columns, uint64_t depth) {
-  const Tile tile = gemm_tile(rows);
+vk::Groups gemm_groups(const Tile& tile, int64_t rows, int64_t columns, uint64_t depth) {
   auto clamp = [](uint64_t n) { return static_cast<uint32_t>(std::min<uint64_t>(n, UINT32_MAX)); };
-  return {clamp(blocks(columns, gemm_workgroup_size() * tile.columns)),
-          clamp(blocks(rows, tile.rows)), clamp(depth)};
+  return {clamp(blocks(columns, tile.workgroup * tile.columns)), clamp(blocks(rows, tile.rows)),
+          clamp(depth)};
 }
 
 bool fits(const vk::DeviceInfo& device, const vk::Groups& groups) {
@@ -187,12 +194,22 @@ int64_t phase_count(int64_t size, int64_t o0, int64_t stride) {
   return size > o0 ? (size - o0 + stride - 1) / stride : 0;
 }
 
+// The stride of a transposed convolution's output phases. From a 1x1 input every output pixel
+// takes one tap whatever the stride, so phases k apart make each dispatch a plain GEMM with one
+// tap instead of k x k taps of which all but one fall outside the input (G_E's first layer).
+int64_t phase_stride(const DataProblem& problem) {
+  const bool single_pixel = problem.x.dim(2) == 1 && problem.x.dim(3) == 1;
+  return problem.transposed && single_pixel ? problem.k() : problem.stride;
+}
+
 bool gemm_data_supports(const vk::DeviceInfo& device, const DataProblem& problem) {
+  const int64_t stride = phase_stride(problem);
   const int64_t columns =
-      problem.x.dim(0) * (problem.transposed ? phase_count(problem.out_h, 0, problem.stride) *
-                                                   phase_count(problem.out_w, 0, problem.stride)
+      problem.x.dim(0) * (problem.transposed ? phase_count(problem.out_h, 0, stride) *
+                                                   phase_count(problem.out_w, 0, stride)
                                              : problem.out_h * problem.out_w);
-  return fits(device, gemm_groups(problem.out_channels(), columns, 1));
+  const int64_t rows = problem.out_channels();
+  return fits(device, gemm_groups(gemm_tile(rows, columns), rows, columns, 1));
 }
 
 // Element offsets of a tensor in its block's texel views (allocations are 256-byte aligned).
@@ -221,11 +238,10 @@ Tensor run_gemm_data(const DataProblem& problem, bool texels) {
   u32(x.numel());
   u32(y.numel());
   u32(problem.weight.numel());
-  const int64_t k = problem.k(), stride = problem.stride, pad = problem.pad;
+  const int64_t k = problem.k(), stride = phase_stride(problem), pad = problem.pad;
   const bool has_bias = problem.bias.defined();
-  const Tile tile = gemm_tile(out_c);
-  const uint32_t size = gemm_workgroup_size();
-  const int64_t padded_rows = static_cast<int64_t>(blocks(out_c, tile.rows)) * tile.rows;
+  const uint32_t tile_rows = gemm_tile(out_c, 1).rows;
+  const int64_t padded_rows = static_cast<int64_t>(blocks(out_c, tile_rows)) * tile_rows;
   Tensor packed = Tensor::empty({x.dim(1) * k * k * padded_rows});
   PackPush pack{problem.weight.address(),
                 packed.address(),
@@ -279,15 +295,16 @@ Tensor run_gemm_data(const DataProblem& problem, bool texels) {
           has_bias ? 1u : 0u,
           first_texel(x, 4),
           first_texel(packed, 16)};
-      const vk::Groups groups = gemm_groups(out_c, columns, 1);
+      const Tile tile = gemm_tile(out_c, columns);
+      const vk::Groups groups = gemm_groups(tile, out_c, columns, 1);
       const Tensor& bias = has_bias ? problem.bias : x;
       if (use_texels) {
-        launch_texels(shaders::conv_gemm_data_texel, {size, tile.rows, tile.columns}, groups, push,
-                      {x.reads(), packed.reads(), bias.reads(), y.writes()},
+        launch_texels(shaders::conv_gemm_data_texel, {tile.workgroup, tile.rows, tile.columns},
+                      groups, push, {x.reads(), packed.reads(), bias.reads(), y.writes()},
                       {{x.allocation().texels, x.allocation()},
                        {packed.allocation().texels4, packed.allocation()}});
       } else {
-        launch(shaders::conv_gemm_data, {size, tile.rows, tile.columns}, groups, push,
+        launch(shaders::conv_gemm_data, {tile.workgroup, tile.rows, tile.columns}, groups, push,
                {x.reads(), packed.reads(), bias.reads(), y.writes()});
       }
     }
@@ -308,7 +325,8 @@ bool gemm_weight_fits(const vk::DeviceInfo& device, const WeightProblem& problem
   const int64_t count = problem.g.dim(1) * problem.s.dim(1) * problem.k * problem.k;
   const int64_t rows = problem.g.dim(0) * problem.g.dim(2);
   const int64_t per_chunk = gemm_rows_per_chunk(problem, count);
-  return fits(device, gemm_groups(problem.g.dim(1), problem.s.dim(1) * problem.k * problem.k,
+  const int64_t columns = problem.s.dim(1) * problem.k * problem.k;
+  return fits(device, gemm_groups(gemm_tile(problem.g.dim(1), columns), problem.g.dim(1), columns,
                                   static_cast<uint64_t>((rows + per_chunk - 1) / per_chunk)));
 }
 
@@ -341,16 +359,16 @@ Tensor run_gemm_weight(const WeightProblem& problem, bool texels) {
                       u32(s.dim(2)),    u32(s.dim(3)), u32(problem.k), u32(problem.stride),
                       u32(problem.pad), u32(rows),     u32(per_chunk), first_texel(g, 4),
                       first_texel(s, 4)};
-  const Tile tile = gemm_tile(g.dim(1));
-  const vk::Groups groups = gemm_groups(g.dim(1), columns, static_cast<uint64_t>(chunks));
+  const Tile tile = gemm_tile(g.dim(1), columns);
+  const vk::Groups groups = gemm_groups(tile, g.dim(1), columns, static_cast<uint64_t>(chunks));
   if (texels) {
     launch_texels(
-        shaders::conv_gemm_weight_texel, {gemm_workgroup_size(), tile.rows, tile.columns}, groups,
-        push, {g.reads(), s.reads(), out.writes()},
+        shaders::conv_gemm_weight_texel, {tile.workgroup, tile.rows, tile.columns}, groups, push,
+        {g.reads(), s.reads(), out.writes()},
         {{g.allocation().texels, g.allocation()}, {s.allocation().texels, s.allocation()}});
   } else {
-    launch(shaders::conv_gemm_weight, {gemm_workgroup_size(), tile.rows, tile.columns}, groups,
-           push, {g.reads(), s.reads(), out.writes()});
+    launch(shaders::conv_gemm_weight, {tile.workgroup, tile.rows, tile.columns}, groups, push,
+           {g.reads(), s.reads(), out.writes()});
   }
   if (chunks > 1) {
     ReducePush reduce{out.address(), dw.address(), u32(count), u32(chunks)};
@@ -402,8 +420,10 @@ bool measured_fast_with_texels(const vk::DeviceInfo& device) {
   return device.type == VK_PHYSICAL_DEVICE_TYPE_CPU;
 }
 
-bool gemm_texel_data_suits(const vk::DeviceInfo& device, const DataProblem& problem) {
-  return measured_fast_with_texels(device) && gemm_data_suits(device, problem);
+// Unlike the pointer-reading variants it also wins (or ties) on 3-channel outputs and on images
+// smaller than the kernel (tiny64, batch 16), so it takes every shape.
+bool gemm_texel_data_suits(const vk::DeviceInfo& device, const DataProblem&) {
+  return measured_fast_with_texels(device);
 }
 
 bool gemm_texel_weight_suits(const vk::DeviceInfo& device, const WeightProblem&) {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "engine/error.hpp"
+#include "engine/profile.hpp"
 #include "engine/runtime.hpp"
 #include "engine/vk/shader.hpp"
 
@@ -13,6 +14,22 @@ namespace aegan::ops {
 // Workgroups covering `invocations` one-dimensional invocations of `workgroup_size`, spread over
 // x and y when x alone would pass the device's maxComputeWorkGroupCount (see flat_index()).
 vk::Groups grid_1d(uint64_t invocations, uint32_t workgroup_size);
+
+// Calls `record` (which records one dispatch of `shader`), alone on the device when profiling.
+template <class Record>
+void profiled(const vk::ShaderCode& shader, Record&& record) {
+  KernelProfile* profile = KernelProfile::active();
+  if (!profile) {
+    record();
+    return;
+  }
+  vk::Stream& stream = Runtime::get().stream();
+  stream.finish();
+  const auto start = std::chrono::steady_clock::now();
+  record();
+  stream.finish();
+  profile->add(shader, std::chrono::steady_clock::now() - start);
+}
 
 // Records one dispatch of `shader`. Specialization constant 0 is the workgroup size; `push` is
 // the kernel's push-constant block (device addresses first, then 32-bit values, matching the
@@ -24,7 +41,8 @@ void launch(const vk::ShaderCode& shader, std::initializer_list<uint32_t> specia
   Runtime& runtime = Runtime::get();
   const std::vector<uint32_t> spec(specialization);
   VkPipeline pipeline = runtime.pipelines().get(shader, spec);
-  runtime.stream().dispatch(pipeline, &push, sizeof(Push), groups, accesses);
+  profiled(shader,
+           [&] { runtime.stream().dispatch(pipeline, &push, sizeof(Push), groups, accesses); });
 }
 
 // As launch(), for a kernel that also reads through uniform texel buffers: `texels[i]` is bound
@@ -37,8 +55,10 @@ void launch_texels(const vk::ShaderCode& shader, std::initializer_list<uint32_t>
   Runtime& runtime = Runtime::get();
   const std::vector<uint32_t> spec(specialization);
   VkPipeline pipeline = runtime.pipelines().get(shader, spec, true);
-  runtime.stream().dispatch(pipeline, &push, sizeof(Push), groups, accesses,
-                            std::span<const vk::TexelRead>(texels.begin(), texels.size()));
+  profiled(shader, [&] {
+    runtime.stream().dispatch(pipeline, &push, sizeof(Push), groups, accesses,
+                              std::span<const vk::TexelRead>(texels.begin(), texels.size()));
+  });
 }
 
 // One invocation per element (index < n), with the default workgroup size.

@@ -147,6 +147,10 @@ TEST_P(ConvVariant, ConvTranspose2dSmallShapes) {
           {1, 3, 3, 2, 2, 5, 3, 2, true, true, false, 2},
           {1, 6, 4, 4, 3, 2, 2, 0, false, true, false, 0},
           {3, 2, 2, 3, 5, 1, 1, 0, true, true, false, 0},
+          // From one pixel (GEMM kernels then use phases k apart), with padding, and with an
+          // output larger than the kernel.
+          {2, 6, 1, 1, 5, 4, 2, 1, true, true, false, 0},
+          {2, 3, 1, 1, 4, 1, 3, 0, false, true, false, 2},
           // Enough rows of x that the weight gradient sums two chunks.
           {3, 2, 50, 50, 3, 4, 2, 1, true, true, false, 0},
       },
