@@ -2,7 +2,9 @@
 #
 # A shader may declare variants on a line of its own:   // aegan-variants: forward backward_data
 # Each variant is compiled with -DVARIANT_<UPPER NAME> into kernel `<file>_<variant>`; a shader
-# without that line becomes one kernel named after its file. Every kernel gets its own generated
+# without that line becomes one kernel named after its file. Variants also listed on a line
+# `// aegan-texel-variants: forward` are compiled a second time with -DTEXELS into
+# `<file>_<variant>_texel` (inputs read through texel views, see common.glsl). Every kernel gets its own generated
 # .cpp, so editing one shader (or a file it includes) recompiles only the kernels that use it.
 function(aegan_embed_shaders target shader_dir)
   file(GLOB sources CONFIGURE_DEPENDS "${shader_dir}/*.comp")
@@ -10,7 +12,6 @@ function(aegan_embed_shaders target shader_dir)
   file(MAKE_DIRECTORY "${out_dir}")
   set(cpp_files)
   set(declarations "")
-  set(table_entries "")
   foreach(source IN LISTS sources)
     get_filename_component(family "${source}" NAME_WE)
     file(STRINGS "${source}" variant_line REGEX "^// aegan-variants:")
@@ -22,14 +23,30 @@ function(aegan_embed_shaders target shader_dir)
     if(NOT variants)
       set(variants "-")
     endif()
+    file(STRINGS "${source}" texel_line REGEX "^// aegan-texel-variants:")
+    set(texel_variants "")
+    if(texel_line)
+      string(REGEX REPLACE "^// aegan-texel-variants:[ ]*" "" texel_variants "${texel_line}")
+      separate_arguments(texel_variants)
+      foreach(variant IN LISTS texel_variants)
+        list(APPEND variants "${variant}+texel")
+      endforeach()
+    endif()
     foreach(variant IN LISTS variants)
-      if(variant STREQUAL "-")
-        set(kernel "${family}")
-        set(define_flag "")
+      set(define_flag "")
+      if(variant MATCHES "^(.*)[+]texel$")
+        set(variant "${CMAKE_MATCH_1}")
+        set(define_flag "-DTEXELS")
+        set(suffix "_texel")
       else()
-        set(kernel "${family}_${variant}")
+        set(suffix "")
+      endif()
+      if(variant STREQUAL "-")
+        set(kernel "${family}${suffix}")
+      else()
+        set(kernel "${family}_${variant}${suffix}")
         string(TOUPPER "${variant}" upper)
-        set(define_flag "-DVARIANT_${upper}")
+        list(APPEND define_flag "-DVARIANT_${upper}")
       endif()
       set(header "${out_dir}/${kernel}.spv.h")
       add_custom_command(
@@ -40,18 +57,25 @@ function(aegan_embed_shaders target shader_dir)
         DEPFILE "${header}.d"
         COMMENT "glslang ${kernel}"
         VERBATIM)
+      # A kernel with a texel twin points to it (ShaderCode::texel).
+      set(twin "nullptr")
+      set(twin_declaration "")
+      if(suffix STREQUAL "" AND variant IN_LIST texel_variants)
+        set(twin "&${kernel}_texel")
+        set(twin_declaration "extern const vk::ShaderCode ${kernel}_texel;\n")
+      endif()
       set(cpp "${out_dir}/${kernel}.cpp")
       file(GENERATE OUTPUT "${cpp}" CONTENT
 "#include \"engine/vk/shader.hpp\"
 #include \"${kernel}.spv.h\"
 namespace aegan::shaders {
-extern const vk::ShaderCode ${kernel}{\"${kernel}\", spirv_${kernel}, sizeof(spirv_${kernel}) / 4};
+${twin_declaration}extern const vk::ShaderCode ${kernel}{\"${kernel}\", spirv_${kernel},
+                                      sizeof(spirv_${kernel}) / 4, ${twin}};
 }
 ")
       set_source_files_properties("${cpp}" PROPERTIES OBJECT_DEPENDS "${header}")
       list(APPEND cpp_files "${cpp}")
       string(APPEND declarations "extern const vk::ShaderCode ${kernel};\n")
-      string(APPEND table_entries "    &${kernel},\n")
     endforeach()
   endforeach()
   file(GENERATE OUTPUT "${out_dir}/shaders.hpp" CONTENT

@@ -1,5 +1,6 @@
 #version 460
-// aegan-variants: chunk_stats train_stats eval_stats normalize chunk_grad grad_sums dx_train dx_eval
+// aegan-variants: chunk_stats train_stats eval_stats chunk_grad grad_sums coef_normalize coef_dx_train coef_dx_eval affine
+// aegan-texel-variants: chunk_stats chunk_grad affine
 #extension GL_GOOGLE_include_directive : require
 #include "common.glsl"
 
@@ -8,6 +9,20 @@
 // stages: chunk_* kernels (one workgroup per chunk and channel, shared-memory tree) write one
 // partial per chunk, then train_stats / grad_sums (one invocation per channel) combine the
 // partials in chunk order. No atomics, so results are bitwise reproducible.
+// Every elementwise pass is out = k0 * (u - k1) + k2 * v + k3 with per-channel coefficients
+// k = coef[c] from a coef_* kernel: normalising (u = v = x), the input gradient in training
+// (u = x, v = dy) and in evaluation (u = v = dy).
+#if defined(VARIANT_AFFINE)
+layout(push_constant, scalar) uniform Push {
+  ConstFloats u;
+  ConstFloats v;
+  ConstFloats coef;  // [channels][4]; the _texel variant reads it through an RGBA32F view
+  Floats out0;
+  uint channels;
+  uint inner;  // H*W
+  uint total;  // N*C*H*W
+} p;
+#else
 layout(push_constant, scalar) uniform Push {
   ConstFloats x;
   ConstFloats dy;
@@ -15,8 +30,8 @@ layout(push_constant, scalar) uniform Push {
   ConstFloats invstd;  // per channel, 1/sqrt(var + eps)
   ConstFloats gamma;
   ConstFloats beta;
-  ConstFloats dgamma;  // per channel sum(dy * xhat), for dx_train
-  ConstFloats dbeta;   // per channel sum(dy), for dx_train
+  ConstFloats dgamma;  // per channel sum(dy * xhat)
+  ConstFloats dbeta;   // per channel sum(dy)
   Floats out0;  // the kernel's main result (see each variant)
   Floats out1;
   Floats running_mean;
@@ -29,6 +44,7 @@ layout(push_constant, scalar) uniform Push {
   float eps;
   float momentum;
 } p;
+#endif
 
 shared vec2 partial[gl_WorkGroupSize.x];
 
@@ -62,11 +78,11 @@ void main() {
   // Mean, then the sum of squared deviations from it: two passes over the chunk (the second
   // mostly from cache) avoid the cancellation of sum(x^2) - M*mean^2.
   float s = 0.0;
-  for (uint m = begin + lane; m < end; m += gl_WorkGroupSize.x) s += p.x.v[at(c, m)];
+  for (uint m = begin + lane; m < end; m += gl_WorkGroupSize.x) s += READ(0, p.x, at(c, m));
   float chunk_mean = workgroup_sum(vec2(s, 0.0)).x / float(end - begin);
   float q = 0.0;
   for (uint m = begin + lane; m < end; m += gl_WorkGroupSize.x) {
-    float d = p.x.v[at(c, m)] - chunk_mean;
+    float d = READ(0, p.x, at(c, m)) - chunk_mean;
     q += d * d;
   }
   float m2 = workgroup_sum(vec2(q, 0.0)).x;
@@ -81,8 +97,8 @@ void main() {
   vec2 acc = vec2(0.0);
   for (uint m = begin + lane; m < end; m += gl_WorkGroupSize.x) {
     uint i = at(c, m);
-    float g = p.dy.v[i];
-    acc += vec2(g, g * ((p.x.v[i] - mu) * is));
+    float g = READ(1, p.dy, i);
+    acc += vec2(g, g * ((READ(0, p.x, i) - mu) * is));
   }
   vec2 total = workgroup_sum(acc);
   if (lane == 0) {
@@ -91,7 +107,18 @@ void main() {
   }
 #endif
 
-#elif defined(VARIANT_TRAIN_STATS) || defined(VARIANT_EVAL_STATS) || defined(VARIANT_GRAD_SUMS)
+#elif defined(VARIANT_AFFINE)
+  uint i = flat_index();
+  if (i >= p.total) return;
+  uint c = (i / p.inner) % p.channels;
+#if defined(TEXELS)
+  vec4 k = texelFetch(texels2, TEXEL_OFFSET(p.coef) + int(c));
+#else
+  vec4 k = vec4(p.coef.v[4 * c], p.coef.v[4 * c + 1], p.coef.v[4 * c + 2], p.coef.v[4 * c + 3]);
+#endif
+  p.out0.v[i] = k.x * (READ(0, p.u, i) - k.y) + k.z * READ(1, p.v, i) + k.w;
+
+#else  // per-channel kernels
   uint c = flat_index();
   if (c >= p.channels) return;
 #if defined(VARIANT_TRAIN_STATS)
@@ -117,7 +144,7 @@ void main() {
 #elif defined(VARIANT_EVAL_STATS)
   p.out0.v[c] = p.running_mean.v[c];
   p.out1.v[c] = 1.0 / sqrt(p.running_var.v[c] + p.eps);
-#else
+#elif defined(VARIANT_GRAD_SUMS)
   // x holds the chunk partials; out0 = dgamma = sum(dy * xhat), out1 = dbeta = sum(dy).
   float s = 0.0, sx = 0.0;
   for (uint k = 0; k < p.chunks; ++k) {
@@ -126,22 +153,23 @@ void main() {
   }
   p.out0.v[c] = sx;
   p.out1.v[c] = s;
-#endif
-
 #else
-  // Elementwise over x: normalize writes y, dx_* write dx.
-  uint i = flat_index();
-  if (i >= p.count * p.channels) return;
-  uint c = (i / p.inner) % p.channels;
+  // The affine pass's coefficients, into out0 [channels][4].
   float scale = p.gamma.v[c] * p.invstd.v[c];
-#if defined(VARIANT_NORMALIZE)
-  p.out0.v[i] = (p.x.v[i] - p.mean.v[c]) * scale + p.beta.v[c];
-#elif defined(VARIANT_DX_TRAIN)
-  float xhat = (p.x.v[i] - p.mean.v[c]) * p.invstd.v[c];
+#if defined(VARIANT_COEF_NORMALIZE)
+  vec4 k = vec4(scale, p.mean.v[c], 0.0, p.beta.v[c]);
+#elif defined(VARIANT_COEF_DX_TRAIN)
+  // dx = scale * (dy - dbeta / M - xhat * dgamma / M), xhat = (x - mean) * invstd.
   float inv_count = 1.0 / float(p.count);
-  p.out0.v[i] = scale * (p.dy.v[i] - p.dbeta.v[c] * inv_count - xhat * (p.dgamma.v[c] * inv_count));
+  vec4 k = vec4(-scale * p.invstd.v[c] * p.dgamma.v[c] * inv_count, p.mean.v[c], scale,
+                -scale * p.dbeta.v[c] * inv_count);
 #else
-  p.out0.v[i] = scale * p.dy.v[i];
+  vec4 k = vec4(scale, 0.0, 0.0, 0.0);
+#endif
+  p.out0.v[4 * c] = k.x;
+  p.out0.v[4 * c + 1] = k.y;
+  p.out0.v[4 * c + 2] = k.z;
+  p.out0.v[4 * c + 3] = k.w;
 #endif
 #endif
 }

@@ -2,6 +2,9 @@
 // constants, so there are no descriptor sets and no 128 MiB storage-buffer range limit.
 #extension GL_EXT_buffer_reference : require
 #extension GL_EXT_scalar_block_layout : require
+#if defined(TEXELS)
+#extension GL_EXT_buffer_reference_uvec2 : require
+#endif
 
 layout(buffer_reference, scalar, buffer_reference_align = 4) buffer Floats {
   float v[];
@@ -19,3 +22,19 @@ uint flat_index() {
   return (gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x) * gl_WorkGroupSize.x +
          gl_LocalInvocationID.x;
 }
+
+// _texel kernels (compiled with -DTEXELS, see cmake/EmbedShaders.cmake) read their inputs through
+// uniform texel buffer views of whole memory blocks, bound with push descriptors: llvmpipe
+// vectorises texel fetches but loads through pointers lane by lane, several times slower. The
+// host then passes an input's element offset in its view in place of its address, so READ(b,
+// ref, i) reads element i of the input whose pointer field is `ref` and whose view is binding b.
+#if defined(TEXELS)
+layout(set = 0, binding = 0) uniform samplerBuffer texels0;
+layout(set = 0, binding = 1) uniform samplerBuffer texels1;
+layout(set = 0, binding = 2) uniform samplerBuffer texels2;
+layout(set = 0, binding = 3) uniform samplerBuffer texels3;
+#define TEXEL_OFFSET(ref) int(uvec2(ref).x)
+#define READ(b, ref, i) texelFetch(texels##b, TEXEL_OFFSET(ref) + int(i)).x
+#else
+#define READ(b, ref, i) ref.v[i]
+#endif

@@ -1,5 +1,6 @@
 #version 460
-// aegan-variants: data weight pack data_texel weight_texel
+// aegan-variants: data weight pack
+// aegan-texel-variants: data weight pack
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
 #if defined(VARIANT_WEIGHT)
@@ -29,16 +30,10 @@ layout(buffer_reference, scalar, buffer_reference_align = 4) readonly buffer Una
   vec4 v[];
 };
 
-// The _texel variants read their inputs through uniform texel buffer views of whole memory blocks
-// (from the element offsets in the push constants on; those inputs' pointers are unused):
-// llvmpipe vectorises texel fetches but loops over the lanes for loads through pointers.
-#if defined(VARIANT_DATA_TEXEL) || defined(VARIANT_WEIGHT_TEXEL)
-layout(set = 0, binding = 0) uniform samplerBuffer texels0;
-layout(set = 0, binding = 1) uniform samplerBuffer texels1;
-#define TEXELS 1
-#endif
+// The _texel variants of data and weight read their inputs from the element offsets in the
+// push constants' *_first fields on (the inputs' pointers are unused).
 
-#if defined(VARIANT_DATA) || defined(VARIANT_DATA_TEXEL)
+#if defined(VARIANT_DATA)
 // A = weight (m: output channel, r: input channel and tap), B = input pixels, C = output. Columns
 // n = (image, i, j) map to output pixel (oh0 + i * out_step, ow0 + j * out_step) and read input
 // pixel (i * in_step + dh, j * in_step + dw) for the tap (th, tw) with dh = dh0 + th * d_step.
@@ -158,7 +153,7 @@ void main() {
   }
 }
 
-#elif defined(VARIANT_WEIGHT) || defined(VARIANT_WEIGHT_TEXEL)
+#elif defined(VARIANT_WEIGHT)
 // dw[a, b, kh, kw] = sum over (image, i, j) of g[image, a, i, j] * s[image, b, i * stride - pad +
 // kh, ...]: A = g (m: channel a, r: pixel of g), B = taps of s (n: b, kh, kw). Workgroup z sums
 // the rows (image, i) of chunk z into its own slice of `partial` ([chunks][M][N]); the chunks
@@ -302,7 +297,8 @@ void main() {
   uint ci = rest / p.taps;
   float v = 0.0;
   if (o < p.out_channels) {
-    v = p.w.v[(p.transposed != 0 ? ci * p.out_channels + o : o * p.in_channels + ci) * p.taps + tap];
+    v = READ(0, p.w,
+             (p.transposed != 0 ? ci * p.out_channels + o : o * p.in_channels + ci) * p.taps + tap);
   }
   p.packed.v[i] = v;
 }

@@ -32,6 +32,17 @@ struct BatchNormPush {
   float momentum;
 };
 
+// Mirrors the affine variant's push constants: out = k0 * (u - k1) + k2 * v + k3, k = coef[c].
+struct AffinePush {
+  VkDeviceAddress u;
+  VkDeviceAddress v;
+  VkDeviceAddress coef;
+  VkDeviceAddress out;
+  uint32_t channels;
+  uint32_t inner;
+  uint32_t total;
+};
+
 // Per-channel reductions split each channel's M values into at most kMaxChunks chunks of at least
 // kValuesPerInvocation values per invocation, so large channels still spread over many workgroups.
 constexpr uint32_t kValuesPerInvocation = 16;
@@ -82,8 +93,8 @@ Stats batch_stats(const Tensor& x, const Layout& l, const Tensor& running_mean,
   BatchNormPush push = push_for(x, l, eps, momentum);
   push.out0 = partials.address();
   const uint32_t size = Runtime::get().workgroup_size();
-  launch(shaders::batch_norm_chunk_stats, {size}, {l.chunks, l.channels, 1}, push,
-         {x.reads(), partials.writes()});
+  launch_reading(shaders::batch_norm_chunk_stats, {size}, {l.chunks, l.channels, 1}, push,
+                 {{&BatchNormPush::x, {&x}}}, {x.reads(), partials.writes()});
   push.x = partials.address();
   push.out0 = s.mean.address();
   push.out1 = s.invstd.address();
@@ -108,6 +119,34 @@ Stats running_stats(const Tensor& x, const Layout& l, const Tensor& running_mean
   return s;
 }
 
+// Per-channel coefficients [C, 4] of affine() from `coef_kernel`, which reads the per-channel
+// tensors set in `push` (`inputs`).
+template <class... Inputs>
+Tensor coefficients(const vk::ShaderCode& coef_kernel, BatchNormPush push, const Layout& l,
+                    const Inputs&... inputs) {
+  Tensor coef = Tensor::empty({int64_t{l.channels}, 4});
+  push.out0 = coef.address();
+  launch_1d(coef_kernel, l.channels, push, {inputs.reads()..., coef.writes()});
+  return coef;
+}
+
+// out = k0 * (u - k1) + k2 * v + k3 elementwise, k = coef[channel].
+Tensor affine(const Tensor& u, const Tensor& v, const Tensor& coef, const Layout& l) {
+  Tensor out = Tensor::empty(u.shape());
+  AffinePush push{u.address(),
+                  v.address(),
+                  coef.address(),
+                  out.address(),
+                  l.channels,
+                  l.inner,
+                  static_cast<uint32_t>(u.numel())};
+  launch_1d_reading(
+      shaders::batch_norm_affine, static_cast<uint64_t>(u.numel()), push,
+      {{&AffinePush::u, {&u}}, {&AffinePush::v, {&v}}, {&AffinePush::coef, {&coef, true}}},
+      {u.reads(), v.reads(), coef.reads(), out.writes()});
+  return out;
+}
+
 struct Saved {
   Tensor x;
   Tensor gamma;
@@ -130,8 +169,9 @@ std::vector<Tensor> backward(const Saved& s, const Tensor& dy) {
     Tensor partials = Tensor::empty({int64_t{l.channels}, int64_t{l.chunks}, 2});
     push.out0 = partials.address();
     const uint32_t size = Runtime::get().workgroup_size();
-    launch(
+    launch_reading(
         shaders::batch_norm_chunk_grad, {size}, {l.chunks, l.channels, 1}, push,
+        {{&BatchNormPush::x, {&s.x}}, {&BatchNormPush::dy, {&dy}}},
         {s.x.reads(), dy.reads(), s.stats.mean.reads(), s.stats.invstd.reads(), partials.writes()});
     dgamma = Tensor::empty({int64_t{l.channels}});
     dbeta = Tensor::empty({int64_t{l.channels}});
@@ -143,20 +183,16 @@ std::vector<Tensor> backward(const Saved& s, const Tensor& dy) {
               {partials.reads(), dgamma.writes(), dbeta.writes()});
   }
   Tensor dx;
-  if (s.x_grad) {
-    dx = Tensor::empty(s.x.shape());
-    push.out0 = dx.address();
-    const uint64_t n = static_cast<uint64_t>(s.x.numel());
-    if (s.training) {
-      push.dgamma = dgamma.address();
-      push.dbeta = dbeta.address();
-      launch_1d(shaders::batch_norm_dx_train, n, push,
-                {s.x.reads(), dy.reads(), s.stats.mean.reads(), s.stats.invstd.reads(),
-                 s.gamma.reads(), dgamma.reads(), dbeta.reads(), dx.writes()});
-    } else {
-      launch_1d(shaders::batch_norm_dx_eval, n, push,
-                {dy.reads(), s.stats.invstd.reads(), s.gamma.reads(), dx.writes()});
-    }
+  if (s.x_grad && s.training) {
+    push.dgamma = dgamma.address();
+    push.dbeta = dbeta.address();
+    const Tensor coef = coefficients(shaders::batch_norm_coef_dx_train, push, l, s.stats.mean,
+                                     s.stats.invstd, s.gamma, dgamma, dbeta);
+    dx = affine(s.x, dy, coef, l);
+  } else if (s.x_grad) {
+    const Tensor coef =
+        coefficients(shaders::batch_norm_coef_dx_eval, push, l, s.stats.invstd, s.gamma);
+    dx = affine(dy, dy, coef, l);
   }
   return {dx, s.gamma_grad ? dgamma : Tensor(), s.beta_grad ? dbeta : Tensor()};
 }
@@ -186,16 +222,14 @@ Tensor batch_norm2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
   }
   Stats stats = training ? batch_stats(x, l, running_mean, running_var, eps, momentum)
                          : running_stats(x, l, running_mean, running_var, eps);
-  Tensor y = Tensor::empty(x.shape());
   BatchNormPush push = push_for(x, l, eps, momentum);
   push.mean = stats.mean.address();
   push.invstd = stats.invstd.address();
   push.gamma = weight.address();
   push.beta = bias.address();
-  push.out0 = y.address();
-  launch_1d(shaders::batch_norm_normalize, static_cast<uint64_t>(x.numel()), push,
-            {x.reads(), stats.mean.reads(), stats.invstd.reads(), weight.reads(), bias.reads(),
-             y.writes()});
+  const Tensor coef = coefficients(shaders::batch_norm_coef_normalize, push, l, stats.mean,
+                                   stats.invstd, weight, bias);
+  Tensor y = affine(x, x, coef, l);
   if (needs_grad({&x, &weight, &bias})) {
     Saved saved{x.detach(),
                 weight.detach(),

@@ -250,8 +250,9 @@ Tensor run_gemm_data(const DataProblem& problem, bool texels) {
                 u32(k * k),
                 u32(padded_rows),
                 problem.transposed ? 1u : 0u};
-  launch_1d(shaders::conv_gemm_pack, static_cast<uint64_t>(u32(packed.numel())), pack,
-            {problem.weight.reads(), packed.writes()});
+  launch_1d_reading(shaders::conv_gemm_pack, static_cast<uint64_t>(u32(packed.numel())), pack,
+                    {{&PackPush::weight, {&problem.weight}}},
+                    {problem.weight.reads(), packed.writes()});
   // The packed weights may land in a block too large for a view: then read them by pointer.
   const bool use_texels = texels && x.allocation().texels && packed.allocation().texels4;
   const int64_t phases = problem.transposed ? stride : 1;
@@ -414,20 +415,14 @@ Tensor choose_and_run(const std::vector<Kernel<Problem>>& table, const Problem& 
   throw Error("no convolution kernel supports this device and shape");
 }
 
-// Texel-buffer loads are what makes lavapipe fast (its storage-buffer loads run lane by lane); on
-// GPUs the variant is unmeasured so far, and its whole-block read tracking costs overlap there.
-bool measured_fast_with_texels(const vk::DeviceInfo& device) {
-  return device.type == VK_PHYSICAL_DEVICE_TYPE_CPU;
-}
-
 // Unlike the pointer-reading variants it also wins (or ties) on 3-channel outputs and on images
 // smaller than the kernel (tiny64, batch 16), so it takes every shape.
 bool gemm_texel_data_suits(const vk::DeviceInfo& device, const DataProblem&) {
-  return measured_fast_with_texels(device);
+  return texel_reads_pay_off(device);
 }
 
 bool gemm_texel_weight_suits(const vk::DeviceInfo& device, const WeightProblem&) {
-  return measured_fast_with_texels(device);
+  return texel_reads_pay_off(device);
 }
 
 }  // namespace

@@ -1,6 +1,9 @@
 #include "engine/ops/launch.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <string>
 
 namespace aegan::ops {
 
@@ -13,6 +16,40 @@ vk::Groups grid_1d(uint64_t invocations, uint32_t workgroup_size) {
     throw Error("tensor too large for one dispatch on this device");
   }
   return {static_cast<uint32_t>(x), static_cast<uint32_t>(std::max<uint64_t>(y, 1)), 1};
+}
+
+namespace {
+
+// AEGAN_VK_TEXEL_READS=0 starts with texel reads off (scripts/test.sh runs the engine tests once
+// so, to cover the pointer variants on lavapipe).
+std::atomic<bool>& texel_reads_allowed() {
+  static std::atomic<bool> allowed{[] {
+    const char* value = std::getenv("AEGAN_VK_TEXEL_READS");
+    return !(value && std::string(value) == "0");
+  }()};
+  return allowed;
+}
+
+}  // namespace
+
+bool texel_reads_pay_off(const vk::DeviceInfo& device) {
+  return device.type == VK_PHYSICAL_DEVICE_TYPE_CPU && device.push_descriptor &&
+         device.uniform_texel_buffers;
+}
+
+bool read_through_texels(std::span<const TexelInput> inputs) {
+  if (!texel_reads_allowed() || !texel_reads_pay_off(Runtime::get().device())) return false;
+  for (const TexelInput& input : inputs) {
+    const vk::Allocation& allocation = input.tensor->allocation();
+    const bool has_view = input.vec4 ? allocation.texels4 && allocation.offset % 16 == 0
+                                     : allocation.texels != VK_NULL_HANDLE;
+    if (!has_view) return false;
+  }
+  return true;
+}
+
+bool allow_texel_reads(bool allowed) {
+  return texel_reads_allowed().exchange(allowed);
 }
 
 }  // namespace aegan::ops

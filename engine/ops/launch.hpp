@@ -2,11 +2,13 @@
 #include <cstdint>
 #include <initializer_list>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "engine/error.hpp"
 #include "engine/profile.hpp"
 #include "engine/runtime.hpp"
+#include "engine/tensor.hpp"
 #include "engine/vk/shader.hpp"
 
 namespace aegan::ops {
@@ -61,12 +63,67 @@ void launch_texels(const vk::ShaderCode& shader, std::initializer_list<uint32_t>
   });
 }
 
+// Devices where reading through texel views was measured faster than through pointers: CPU
+// devices (llvmpipe loads through pointers lane by lane). On GPUs texel reads are unmeasured so
+// far, and tracking them as reads of whole blocks costs overlap there. Needs push descriptors.
+bool texel_reads_pay_off(const vk::DeviceInfo& device);
+
+// Whether kernels with a _texel variant should use it for these inputs: where texel reads pay off,
+// are allowed, and every input's memory block has the views (`vec4`: an RGBA32F view).
+struct TexelInput {
+  const Tensor* tensor;
+  bool vec4 = false;
+};
+bool read_through_texels(std::span<const TexelInput> inputs);
+// On unless AEGAN_VK_TEXEL_READS=0; off makes every kernel read through pointers. Returns the
+// setting before.
+bool allow_texel_reads(bool allowed);
+
+// As launch(), for a kernel that may have a texel twin (ShaderCode::texel, see
+// shaders/common.glsl): the twin reads `inputs[i]` through binding i, and the input's pointer
+// field in `push` then carries its element offset in the view instead of its address.
+template <class Push>
+void launch_reading(const vk::ShaderCode& kernel, std::initializer_list<uint32_t> specialization,
+                    vk::Groups groups, Push push,
+                    std::initializer_list<std::pair<VkDeviceAddress Push::*, TexelInput>> inputs,
+                    std::initializer_list<vk::Access> accesses) {
+  std::vector<TexelInput> tensors;
+  for (const auto& input : inputs)
+    tensors.push_back(input.second);
+  if (!kernel.texel || !read_through_texels(tensors)) {
+    launch(kernel, specialization, groups, push, accesses);
+    return;
+  }
+  std::vector<vk::TexelRead> texels;
+  for (const auto& [field, input] : inputs) {
+    const vk::Allocation& allocation = input.tensor->allocation();
+    push.*field = allocation.offset / (input.vec4 ? 16 : 4);
+    texels.push_back({input.vec4 ? allocation.texels4 : allocation.texels, allocation});
+  }
+  static_assert(sizeof(Push) <= vk::kPushConstantBytes, "push constants exceed 128 bytes");
+  Runtime& runtime = Runtime::get();
+  const std::vector<uint32_t> spec(specialization);
+  VkPipeline pipeline = runtime.pipelines().get(*kernel.texel, spec, true);
+  profiled(*kernel.texel, [&] {
+    runtime.stream().dispatch(pipeline, &push, sizeof(Push), groups, accesses, texels);
+  });
+}
+
 // One invocation per element (index < n), with the default workgroup size.
 template <class Push>
 void launch_1d(const vk::ShaderCode& shader, uint64_t n, const Push& push,
                std::initializer_list<vk::Access> accesses) {
   const uint32_t size = Runtime::get().workgroup_size();
   launch(shader, {size}, grid_1d(n, size), push, accesses);
+}
+
+// launch_reading() with one invocation per element, like launch_1d().
+template <class Push>
+void launch_1d_reading(const vk::ShaderCode& kernel, uint64_t n, const Push& push,
+                       std::initializer_list<std::pair<VkDeviceAddress Push::*, TexelInput>> inputs,
+                       std::initializer_list<vk::Access> accesses) {
+  const uint32_t size = Runtime::get().workgroup_size();
+  launch_reading(kernel, {size}, grid_1d(n, size), push, inputs, accesses);
 }
 
 }  // namespace aegan::ops

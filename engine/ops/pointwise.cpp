@@ -30,7 +30,9 @@ Tensor run(const vk::ShaderCode& kernel, const Tensor& a, const Tensor& b, float
                      alpha,
                      static_cast<uint32_t>(seed),
                      static_cast<uint32_t>(seed >> 32)};
-  launch_1d(kernel, n, push, {a.reads(), (b.defined() ? b : a).reads(), y.writes()});
+  const Tensor& second = b.defined() ? b : a;
+  launch_1d_reading(kernel, n, push, {{&PointwisePush::a, {&a}}, {&PointwisePush::b, {&second}}},
+                    {a.reads(), second.reads(), y.writes()});
   return y;
 }
 

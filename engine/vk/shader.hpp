@@ -9,6 +9,8 @@ struct ShaderCode {
   const char* name;
   const uint32_t* words;
   size_t word_count;
+  // The same kernel reading its inputs through texel views (see shaders/common.glsl), if any.
+  const ShaderCode* texel = nullptr;
 };
 
 }  // namespace aegan::vk
