@@ -87,6 +87,16 @@ VkImageMemoryBarrier image_barrier(VkImage image, VkImageLayout from, VkImageLay
   return barrier;
 }
 
+bool overlap(const VkRect2D& a, const VkRect2D& b) {
+  const auto end = [](int32_t offset, uint32_t extent) {
+    return offset + static_cast<int32_t>(extent);
+  };
+  return a.offset.x < end(b.offset.x, b.extent.width) &&
+         b.offset.x < end(a.offset.x, a.extent.width) &&
+         a.offset.y < end(b.offset.y, b.extent.height) &&
+         b.offset.y < end(a.offset.y, a.extent.height);
+}
+
 }  // namespace
 
 Presenter::Presenter(Window& window) : window_(window), device_(Runtime::get().context().device()) {
@@ -228,14 +238,22 @@ void Presenter::wait(uint32_t slot_index) {
 
 bool Presenter::present(uint32_t slot_index, const std::vector<Placement>& images,
                         const std::function<void(VkCommandBuffer)>& draw_ui,
-                        const std::filesystem::path* screenshot) {
+                        const std::filesystem::path* screenshot, StageClock* clock) {
   Slot& slot = slots_[slot_index % kFramesInFlight];
   wait(slot_index);
   auto [width, height] = window_.framebuffer_size();
-  if (width == 0 || height == 0) return false;
-  if (images_.empty() || extent_.width != static_cast<uint32_t>(width) ||
-      extent_.height != static_cast<uint32_t>(height)) {
-    if (!rebuild()) return false;
+  if (width == 0 || height == 0) {
+    ++counters_.skipped;
+    return false;
+  }
+  const bool resized = extent_.width != static_cast<uint32_t>(width) ||
+                       extent_.height != static_cast<uint32_t>(height);
+  if (images_.empty() || resized) {
+    ++counters_.resized;
+    if (!rebuild()) {
+      ++counters_.skipped;
+      return false;
+    }
   }
   // Everything the engine recorded for this frame must be submitted before the copies that read
   // it: the copies are ordered after it by submission order and the barrier in record().
@@ -244,12 +262,14 @@ bool Presenter::present(uint32_t slot_index, const std::vector<Placement>& image
   VkResult acquired =
       vkAcquireNextImageKHR(device_, swapchain_, UINT64_MAX, slot.acquired, VK_NULL_HANDLE, &index);
   if (acquired == VK_ERROR_OUT_OF_DATE_KHR) {
+    ++counters_.out_of_date;
+    ++counters_.skipped;
     rebuild();
     return false;
   }
   if (acquired != VK_SUBOPTIMAL_KHR) VK_CHECK(acquired);
   Image& image = images_[index];
-  record(slot, image, images, draw_ui, screenshot != nullptr);
+  record(slot, image, images, draw_ui, screenshot != nullptr, clock, slot_index);
 
   const VkPipelineStageFlags wait_stage = VK_PIPELINE_STAGE_TRANSFER_BIT;
   VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
@@ -276,6 +296,7 @@ bool Presenter::present(uint32_t slot_index, const std::vector<Placement>& image
     write_screenshot(*screenshot);
   }
   if (shown == VK_ERROR_OUT_OF_DATE_KHR || shown == VK_SUBOPTIMAL_KHR) {
+    ++(shown == VK_SUBOPTIMAL_KHR ? counters_.suboptimal : counters_.out_of_date);
     rebuild();
   } else {
     VK_CHECK(shown);
@@ -284,7 +305,8 @@ bool Presenter::present(uint32_t slot_index, const std::vector<Placement>& image
 }
 
 void Presenter::record(Slot& slot, Image& image, const std::vector<Placement>& images,
-                       const std::function<void(VkCommandBuffer)>& draw_ui, bool screenshot) {
+                       const std::function<void(VkCommandBuffer)>& draw_ui, bool screenshot,
+                       StageClock* clock, uint32_t slot_index) {
   VkCommandBuffer commands = slot.commands;
   VK_CHECK(vkResetCommandBuffer(commands, 0));
   VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
@@ -302,6 +324,8 @@ void Presenter::record(Slot& slot, Image& image, const std::vector<Placement>& i
   vkCmdPipelineBarrier(commands,
                        VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
                        VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 1, &computed, 0, nullptr, 1, &to_copy);
+  // The copies' time: after the engine's work (the barrier above), clearing the window included.
+  if (clock) clock->mark_outside(commands, slot_index, false);
   const VkClearColorValue background{{0.09f, 0.09f, 0.1f, 1.0f}};
   const VkImageSubresourceRange range{VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
   vkCmdClearColorImage(commands, image.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, &background, 1,
@@ -314,12 +338,23 @@ void Presenter::record(Slot& slot, Image& image, const std::vector<Placement>& i
 
   const int fb_width = static_cast<int>(extent_.width),
             fb_height = static_cast<int>(extent_.height);
+  // Windows may overlap (moved by the user, or kept on a small screen by ImGui): a copy onto
+  // pixels an earlier copy wrote waits for it, so the later window's image ends on top.
+  std::vector<VkRect2D> copied;
   for (const Placement& p : images) {
     if (!p.image || !p.image->pixels.defined()) continue;
     const int x0 = std::max({p.x, p.clip_x0, 0}), y0 = std::max({p.y, p.clip_y0, 0});
     const int x1 = std::min({p.x + p.image->width, p.clip_x1, fb_width});
     const int y1 = std::min({p.y + p.image->height, p.clip_y1, fb_height});
     if (x1 <= x0 || y1 <= y0) continue;
+    const VkRect2D rect{{x0, y0}, {static_cast<uint32_t>(x1 - x0), static_cast<uint32_t>(y1 - y0)}};
+    if (std::any_of(copied.begin(), copied.end(),
+                    [&](const VkRect2D& r) { return overlap(r, rect); })) {
+      vkCmdPipelineBarrier(commands, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT,
+                           0, 0, nullptr, 0, nullptr, 1, &cleared);
+      copied.clear();
+    }
+    copied.push_back(rect);
     const vk::Allocation& source = p.image->pixels.allocation();
     VkBufferImageCopy region{};
     region.bufferOffset =
@@ -331,6 +366,7 @@ void Presenter::record(Slot& slot, Image& image, const std::vector<Placement>& i
     vkCmdCopyBufferToImage(commands, source.buffer, image.image,
                            VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &region);
   }
+  if (clock) clock->mark_outside(commands, slot_index, true);
 
   VkRenderPassBeginInfo pass{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
   pass.renderPass = render_pass_;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "viewer/core/display.hpp"
+#include "viewer/core/stage_clock.hpp"
 #include "viewer/window.hpp"
 
 namespace aegan::viewer {
@@ -16,6 +17,7 @@ namespace aegan::viewer {
 // outside) and the rectangle it is clipped to (the panel showing it).
 struct Placement {
   const DisplayImage* image = nullptr;
+  const char* name = "";  // of the panel, for a test to find it in a screenshot
   int x = 0, y = 0;
   int clip_x0 = 0, clip_y0 = 0, clip_x1 = 0, clip_y1 = 0;
 };
@@ -42,11 +44,21 @@ class Presenter {
   // it, has finished on the device).
   void wait(uint32_t slot);
   // Shows one frame from `slot`: copies `images`, runs `draw_ui` inside the render pass, presents.
-  // With `screenshot` set, also writes the frame as PNG (waiting for it). Returns false when the
-  // frame was skipped (minimised window, swapchain rebuilt).
+  // With `screenshot` set, also writes the frame as PNG (waiting for it). With `clock` set, times
+  // the copies as its interval outside the engine's stream. Returns false when the frame was
+  // skipped (minimised window, swapchain rebuilt).
   bool present(uint32_t slot, const std::vector<Placement>& images,
                const std::function<void(VkCommandBuffer)>& draw_ui,
-               const std::filesystem::path* screenshot);
+               const std::filesystem::path* screenshot, StageClock* clock = nullptr);
+
+  // How often the swapchain was rebuilt and why, for tests and the report.
+  struct Counters {
+    uint64_t resized = 0;      // the window's size changed
+    uint64_t out_of_date = 0;  // acquire or present said VK_ERROR_OUT_OF_DATE_KHR
+    uint64_t suboptimal = 0;   // present said VK_SUBOPTIMAL_KHR
+    uint64_t skipped = 0;      // frames not shown (zero-size window, out of date at acquire)
+  };
+  const Counters& counters() const { return counters_; }
 
  private:
   struct Slot {
@@ -65,7 +77,8 @@ class Presenter {
   bool rebuild();
   void destroy_swapchain_images();
   void record(Slot& slot, Image& image, const std::vector<Placement>& images,
-              const std::function<void(VkCommandBuffer)>& draw_ui, bool screenshot);
+              const std::function<void(VkCommandBuffer)>& draw_ui, bool screenshot,
+              StageClock* clock, uint32_t slot_index);
   void write_screenshot(const std::filesystem::path& path);
   void ensure_readback(VkDeviceSize bytes);
 
@@ -84,6 +97,7 @@ class Presenter {
   VkDeviceMemory readback_memory_ = VK_NULL_HANDLE;
   VkDeviceSize readback_bytes_ = 0;
   void* readback_mapped_ = nullptr;
+  Counters counters_;
 };
 
 }  // namespace aegan::viewer

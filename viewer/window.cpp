@@ -61,6 +61,9 @@ bool Window::should_close() const {
 }
 
 std::pair<int, int> Window::framebuffer_size() const {
+  if (glfwGetWindowAttrib(window_, GLFW_ICONIFIED) || !glfwGetWindowAttrib(window_, GLFW_VISIBLE)) {
+    return {0, 0};
+  }
   int width = 0, height = 0;
   glfwGetFramebufferSize(window_, &width, &height);
   return {width, height};

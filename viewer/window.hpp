@@ -24,7 +24,8 @@ class Window {
   GLFWwindow* handle() const { return window_; }
   VkSurfaceKHR surface() const { return surface_; }
   bool should_close() const;
-  // In pixels; (0, 0) while minimised.
+  // In pixels; (0, 0) while minimised or hidden: nothing is drawn then. (X11 keeps the size of an
+  // iconified window, and a window manager may keep presenting it off screen.)
   std::pair<int, int> framebuffer_size() const;
 
  private:
