@@ -89,7 +89,7 @@ void panel_controls(PanelState& state) {
 }
 
 void loss_curves(const report::LossLog& log) {
-  ImGui::SetNextWindowPos(ImVec2(kMargin, 520), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowPos(ImVec2(kMargin, 556), ImGuiCond_FirstUseEver);
   ImGui::SetNextWindowSize(ImVec2(kControlsWidth, 220), ImGuiCond_FirstUseEver);
   ImGui::Begin("Losses");
   for (const report::LossSeries& series : log.series) {
@@ -108,7 +108,7 @@ void loss_curves(const report::LossLog& log) {
 void draw_panels(PanelState& state, const Inference& inference, const SampleGrid& grid,
                  std::vector<Placement>& images) {
   ImGui::SetNextWindowPos(ImVec2(kMargin, kMargin), ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowSize(ImVec2(kControlsWidth, 500), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowSize(ImVec2(kControlsWidth, 540), ImGuiCond_FirstUseEver);
   ImGui::Begin("aegan-vk");
   ImGui::TextWrapped("%s", state.device.c_str());
   ImGui::TextWrapped("%s", state.model.c_str());
