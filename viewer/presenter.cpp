@@ -113,12 +113,22 @@ Presenter::Presenter(Window& window) : window_(window), device_(Runtime::get().c
   pool_info.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
   pool_info.queueFamilyIndex = context.queue_family();
   VK_CHECK(vkCreateCommandPool(device_, &pool_info, nullptr, &pool_));
+  separate_ = context.separate_present();
+  transfer_ownership_ = context.present_family() != context.queue_family();
+  if (transfer_ownership_) {
+    pool_info.queueFamilyIndex = context.present_family();
+    VK_CHECK(vkCreateCommandPool(device_, &pool_info, nullptr, &present_pool_));
+  }
   for (Slot& slot : slots_) {
     VkCommandBufferAllocateInfo allocate{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
     allocate.commandPool = pool_;
     allocate.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
     allocate.commandBufferCount = 1;
     VK_CHECK(vkAllocateCommandBuffers(device_, &allocate, &slot.commands));
+    if (present_pool_) {
+      allocate.commandPool = present_pool_;
+      VK_CHECK(vkAllocateCommandBuffers(device_, &allocate, &slot.handover));
+    }
     VkFenceCreateInfo fence{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
     VK_CHECK(vkCreateFence(device_, &fence, nullptr, &slot.fence));
     VkSemaphoreCreateInfo semaphore{VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO};
@@ -137,6 +147,7 @@ Presenter::~Presenter() {
     vkDestroySemaphore(device_, slot.acquired, nullptr);
   }
   vkDestroyCommandPool(device_, pool_, nullptr);
+  if (present_pool_) vkDestroyCommandPool(device_, present_pool_, nullptr);
   vkDestroyRenderPass(device_, render_pass_, nullptr);
   if (readback_) vkDestroyBuffer(device_, readback_, nullptr);
   if (readback_memory_) vkFreeMemory(device_, readback_memory_, nullptr);
@@ -147,6 +158,7 @@ void Presenter::destroy_swapchain_images() {
     vkDestroyFramebuffer(device_, image.framebuffer, nullptr);
     vkDestroyImageView(device_, image.view, nullptr);
     vkDestroySemaphore(device_, image.rendered, nullptr);
+    if (image.presentable) vkDestroySemaphore(device_, image.presentable, nullptr);
   }
   images_.clear();
 }
@@ -224,6 +236,7 @@ bool Presenter::rebuild() {
     VK_CHECK(vkCreateFramebuffer(device_, &framebuffer, nullptr, &image.framebuffer));
     VkSemaphoreCreateInfo semaphore{VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO};
     VK_CHECK(vkCreateSemaphore(device_, &semaphore, nullptr, &image.rendered));
+    if (separate_) VK_CHECK(vkCreateSemaphore(device_, &semaphore, nullptr, &image.presentable));
     images_.push_back(image);
   }
   return true;
@@ -281,16 +294,18 @@ bool Presenter::present(uint32_t slot_index, const std::vector<Placement>& image
   submit.signalSemaphoreCount = 1;
   submit.pSignalSemaphores = &image.rendered;
   VK_CHECK(vkResetFences(device_, 1, &slot.fence));
-  VK_CHECK(vkQueueSubmit(Runtime::get().context().queue(), 1, &submit, slot.fence));
+  VK_CHECK(vkQueueSubmit(Runtime::get().context().queue(), 1, &submit,
+                         separate_ ? VK_NULL_HANDLE : slot.fence));
+  if (separate_) submit_present(slot, image);
   slot.pending = true;
 
   VkPresentInfoKHR present{VK_STRUCTURE_TYPE_PRESENT_INFO_KHR};
   present.waitSemaphoreCount = 1;
-  present.pWaitSemaphores = &image.rendered;
+  present.pWaitSemaphores = separate_ ? &image.presentable : &image.rendered;
   present.swapchainCount = 1;
   present.pSwapchains = &swapchain_;
   present.pImageIndices = &index;
-  const VkResult shown = vkQueuePresentKHR(Runtime::get().context().queue(), &present);
+  const VkResult shown = vkQueuePresentKHR(Runtime::get().context().present_queue(), &present);
   if (screenshot) {
     wait(slot_index);
     write_screenshot(*screenshot);
@@ -302,6 +317,37 @@ bool Presenter::present(uint32_t slot_index, const std::vector<Placement>& image
     VK_CHECK(shown);
   }
   return true;
+}
+
+// The present queue's submission: waits for the frame, takes the image over from the engine's
+// queue family where it is another one (the acquire half of the transfer that record() releases),
+// and signals the slot's fence, which so also covers the frame's own submission.
+void Presenter::submit_present(Slot& slot, Image& image) {
+  if (transfer_ownership_) {
+    VK_CHECK(vkResetCommandBuffer(slot.handover, 0));
+    VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+    begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+    VK_CHECK(vkBeginCommandBuffer(slot.handover, &begin));
+    VkImageMemoryBarrier acquire = image_barrier(image.image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
+                                                 VK_IMAGE_LAYOUT_PRESENT_SRC_KHR, 0, 0);
+    const vk::Context& context = Runtime::get().context();
+    acquire.srcQueueFamilyIndex = context.queue_family();
+    acquire.dstQueueFamilyIndex = context.present_family();
+    vkCmdPipelineBarrier(slot.handover, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT,
+                         VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, 0, 0, nullptr, 0, nullptr, 1,
+                         &acquire);
+    VK_CHECK(vkEndCommandBuffer(slot.handover));
+  }
+  const VkPipelineStageFlags wait_stage = VK_PIPELINE_STAGE_ALL_COMMANDS_BIT;
+  VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+  submit.waitSemaphoreCount = 1;
+  submit.pWaitSemaphores = &image.rendered;
+  submit.pWaitDstStageMask = &wait_stage;
+  submit.commandBufferCount = transfer_ownership_ ? 1 : 0;
+  submit.pCommandBuffers = &slot.handover;
+  submit.signalSemaphoreCount = 1;
+  submit.pSignalSemaphores = &image.presentable;
+  VK_CHECK(vkQueueSubmit(Runtime::get().context().present_queue(), 1, &submit, slot.fence));
 }
 
 void Presenter::record(Slot& slot, Image& image, const std::vector<Placement>& images,
@@ -391,8 +437,14 @@ void Presenter::record(Slot& slot, Image& image, const std::vector<Placement>& i
   }
   // Presentation waits on a semaphore, which makes the image's contents visible to it; and the
   // next frame's conversion kernels must not overwrite the pixels before these copies read them.
+  // With a present queue of another family, this is also the release half of the ownership
+  // transfer (submit_present() acquires).
   VkImageMemoryBarrier to_present = image_barrier(image.image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
                                                   VK_IMAGE_LAYOUT_PRESENT_SRC_KHR, 0, 0);
+  if (transfer_ownership_) {
+    to_present.srcQueueFamilyIndex = Runtime::get().context().queue_family();
+    to_present.dstQueueFamilyIndex = Runtime::get().context().present_family();
+  }
   vkCmdPipelineBarrier(commands, VK_PIPELINE_STAGE_TRANSFER_BIT,
                        VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT |
                            VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT,

@@ -63,7 +63,9 @@ class Presenter {
  private:
   struct Slot {
     VkCommandBuffer commands = VK_NULL_HANDLE;
-    VkFence fence = VK_NULL_HANDLE;
+    VkCommandBuffer handover =
+        VK_NULL_HANDLE;              // the present queue's half of the ownership transfer
+    VkFence fence = VK_NULL_HANDLE;  // signalled by the frame's last submission
     VkSemaphore acquired = VK_NULL_HANDLE;
     bool pending = false;
   };
@@ -72,10 +74,12 @@ class Presenter {
     VkImageView view = VK_NULL_HANDLE;
     VkFramebuffer framebuffer = VK_NULL_HANDLE;
     VkSemaphore rendered = VK_NULL_HANDLE;  // per image: presentation may still hold the last one
+    VkSemaphore presentable = VK_NULL_HANDLE;  // separate present queue: its submission is done
   };
 
   bool rebuild();
   void destroy_swapchain_images();
+  void submit_present(Slot& slot, Image& image);
   void record(Slot& slot, Image& image, const std::vector<Placement>& images,
               const std::function<void(VkCommandBuffer)>& draw_ui, bool screenshot,
               StageClock* clock, uint32_t slot_index);
@@ -92,6 +96,12 @@ class Presenter {
   uint32_t min_images_ = 2;
   std::vector<Image> images_;
   VkCommandPool pool_ = VK_NULL_HANDLE;
+  // Presenting from another queue than the engine's (Context::separate_present()): a second
+  // submission on that queue between the frame's and the presentation; with another queue family,
+  // the swapchain image's ownership moves to it there.
+  bool separate_ = false;
+  bool transfer_ownership_ = false;
+  VkCommandPool present_pool_ = VK_NULL_HANDLE;
   std::array<Slot, kFramesInFlight> slots_;
   VkBuffer readback_ = VK_NULL_HANDLE;
   VkDeviceMemory readback_memory_ = VK_NULL_HANDLE;

@@ -63,6 +63,15 @@ class Session {
         player_(model_.model->preset().nz, options.walk),
         log_path_(loss_log_of(options.checkpoint)) {
     state_.device = Runtime::get().device().name;
+    const vk::Context& context = Runtime::get().context();
+    if (context.separate_present()) {
+      const std::string path = "presenting from queue family " +
+                               std::to_string(context.present_family()) +
+                               " after a second submission (engine's family " +
+                               std::to_string(context.queue_family()) + ")";
+      std::cout << path << std::endl;
+      state_.device += "\n" + path;
+    }
     state_.model = describe(model_);
     state_.walk = options.walk;
     state_.space = options.space;

@@ -14,6 +14,7 @@ namespace aegan::viewer {
 class Window {
  public:
   // Initialises GLFW; an aegan::Error when there is no display to open a window on.
+  // AEGAN_VK_SEPARATE_PRESENT=1 asks for presentation from a queue of its own (for tests).
   static vk::PresentationOptions window_presentation();
 
   Window(int width, int height, const char* title, VkInstance instance);
