@@ -13,12 +13,12 @@ namespace aegan::app {
 namespace {
 
 struct ViewFlags {
-  std::string checkpoint, screenshot, record, mode = "spline";
+  std::string checkpoint, screenshot, record, mode = "spline", walk_in = "z", grey = "fixed";
   ModelFlags model;
   uint64_t init_seed = 1, seed = 1;
-  int keyframes = 8, zoom = 0, frames = 0, width = 1280, height = 800;
+  int keyframes = 8, zoom = 0, frames = 0, width = 1280, height = 800, samples = 9;
   double speed = 0.5;
-  bool pause = false, no_loop = false;
+  bool pause = false, no_loop = false, exercise_window = false;
 };
 
 void run_view(const ViewFlags& flags, const GlobalOptions& globals) {
@@ -26,6 +26,13 @@ void run_view(const ViewFlags& flags, const GlobalOptions& globals) {
   if (!flags.screenshot.empty() && flags.frames < 1) {
     throw Error("--screenshot needs --frames N (the screenshot is taken after frame N)");
   }
+  if (flags.walk_in != "z" && flags.walk_in != "embedding") {
+    throw Error("--walk-in must be z or embedding, not '" + flags.walk_in + "'");
+  }
+  if (flags.grey != "fixed" && flags.grey != "channel") {
+    throw Error("--embedding-grey must be fixed or channel, not '" + flags.grey + "'");
+  }
+  if (flags.samples < 0 || flags.samples > 64) throw Error("--samples must be in 0..64");
   viewer::ViewerOptions options;
   options.device = globals.device;
   options.validation = globals.validation;
@@ -34,6 +41,10 @@ void run_view(const ViewFlags& flags, const GlobalOptions& globals) {
   options.init_seed = flags.init_seed;
   options.walk = {flags.seed, flags.keyframes, interpolation_by_name(flags.mode), !flags.no_loop,
                   flags.speed};
+  options.space = flags.walk_in == "z" ? viewer::WalkSpace::z : viewer::WalkSpace::embedding;
+  options.samples = flags.samples;
+  options.embedding_normalise = flags.grey == "channel";
+  options.exercise_window = flags.exercise_window;
   options.paused = flags.pause;
   options.zoom = flags.zoom;
   options.width = flags.width;
@@ -71,6 +82,19 @@ void register_view(CLI::App& app, const GlobalOptions& globals) {
       ->capture_default_str();
   command->add_option("--mode", flags->mode, "lerp, slerp or spline")->capture_default_str();
   command->add_option("--speed", flags->speed, "keyframes per second")->capture_default_str();
+  command
+      ->add_option("--walk-in", flags->walk_in,
+                   "z: interpolate latent vectors; embedding: interpolate their embeddings G_E(z)")
+      ->capture_default_str();
+  command
+      ->add_option("--samples", flags->samples,
+                   "samples in the grid panel (the z of `sample --seed`; 0: none)")
+      ->capture_default_str();
+  command
+      ->add_option("--embedding-grey", flags->grey,
+                   "grey of the embedding's channels: fixed (-1 black, +1 white) or channel (each "
+                   "channel's min .. max)")
+      ->capture_default_str();
   command->add_flag("--no-loop", flags->no_loop, "stop at the last keyframe");
   command->add_flag("--pause", flags->pause, "start paused (on keyframe 0)");
   command->add_option("--zoom", flags->zoom, "integer zoom of the image (0: automatic)")
@@ -84,6 +108,10 @@ void register_view(CLI::App& app, const GlobalOptions& globals) {
                       "write the window's last frame to this PNG (needs --frames)");
   command->add_option("--record", flags->record,
                       "folder for 'record frames' (default aegan-view-frames)");
+  command
+      ->add_flag("--exercise-window", flags->exercise_window,
+                 "test: resize, iconify, hide and close the window during the first 25 frames")
+      ->group("Testing");
   command->callback([flags, &globals] { run_view(*flags, globals); });
 }
 

@@ -10,10 +10,11 @@ namespace {
 
 constexpr float kControlsWidth = 330;
 constexpr float kMargin = 8;
+constexpr float kTitle = 50;  // a window's title bar and padding around an image
 
 // Reserves the image's size in the current window and records where its pixels must land,
 // clipped to what of the window is visible.
-void place_image(const DisplayImage& image, std::vector<Placement>& images) {
+void place_image(const DisplayImage& image, const char* name, std::vector<Placement>& images) {
   const ImVec2 size(static_cast<float>(std::max(image.width, 1)),
                     static_cast<float>(std::max(image.height, 1)));
   const ImVec2 at = ImGui::GetCursorScreenPos();
@@ -23,6 +24,7 @@ void place_image(const DisplayImage& image, std::vector<Placement>& images) {
   const ImVec2 clip_max = ImGui::GetWindowDrawList()->GetClipRectMax();
   Placement p;
   p.image = &image;
+  p.name = name;
   p.x = static_cast<int>(at.x * scale.x);
   p.y = static_cast<int>(at.y * scale.y);
   p.clip_x0 = static_cast<int>(clip_min.x * scale.x);
@@ -34,6 +36,9 @@ void place_image(const DisplayImage& image, std::vector<Placement>& images) {
 
 void walk_controls(PanelState& state) {
   ImGui::TextUnformatted("Latent walk");
+  int space = static_cast<int>(state.space);
+  ImGui::Combo("walk in", &space, "z\0embedding G_E(z)\0");
+  state.space = static_cast<WalkSpace>(space);
   ImGui::InputScalar("seed", ImGuiDataType_U64, &state.walk.seed);
   ImGui::SliderInt("keyframes", &state.walk.keyframes, 2, 32);
   int mode = static_cast<int>(state.walk.mode);
@@ -55,13 +60,36 @@ void walk_controls(PanelState& state) {
 void statistics(const PanelState& state) {
   ImGui::Text("%.1f fps, %.2f ms per frame", state.fps, state.frame_ms);
   ImGui::Text("stages (%s):", state.gpu_timing ? "GPU timestamps" : "host timing");
-  for (size_t i = 0; i < state.stage_ms.size() && i < Inference::kStages.size(); ++i) {
-    ImGui::Text("  %-8s %7.2f ms", Inference::kStages[i], state.stage_ms[i]);
+  if (state.stage_ms.size() < Inference::kStages.size()) return;
+  const char* first = state.space == WalkSpace::embedding ? "blend" : "G_E";
+  ImGui::Text("  %-8s %7.2f ms", first, state.stage_ms[0]);
+  ImGui::Text("  %-8s %7.2f ms", "F", state.stage_ms[1]);
+  ImGui::Text("  %-8s %7.2f ms", "phi", state.stage_ms[2]);
+  if (state.copy_ms >= 0) {
+    ImGui::Text("  %-8s %7.2f ms", "display", state.stage_ms[3] + state.copy_ms);
+    ImGui::Text("    = convert %.2f + copy %.2f", state.stage_ms[3], state.copy_ms);
+  } else {
+    ImGui::Text("  %-8s %7.2f ms (conversion; copy untimed)", "display", state.stage_ms[3]);
   }
 }
 
+void panel_controls(PanelState& state) {
+  ImGui::SliderInt("zoom", &state.zoom, 1, 8);
+  ImGui::Checkbox("x_hat beside phi(x_hat)", &state.show_x_hat);
+  ImGui::Checkbox("embedding", &state.show_embedding);
+  ImGui::SameLine();
+  int grey = state.embedding_normalise ? 1 : 0;
+  ImGui::SetNextItemWidth(150);
+  ImGui::Combo("grey", &grey, "-1..1 (tanh)\0channel min..max\0");
+  state.embedding_normalise = grey == 1;
+  ImGui::SliderInt("samples", &state.samples, 0, 16);
+  if (ImGui::Button("save PNG")) state.save_png = true;
+  ImGui::SameLine();
+  ImGui::Checkbox("record frames", &state.recording);
+}
+
 void loss_curves(const report::LossLog& log) {
-  ImGui::SetNextWindowPos(ImVec2(kMargin, 470), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowPos(ImVec2(kMargin, 556), ImGuiCond_FirstUseEver);
   ImGui::SetNextWindowSize(ImVec2(kControlsWidth, 220), ImGuiCond_FirstUseEver);
   ImGui::Begin("Losses");
   for (const report::LossSeries& series : log.series) {
@@ -77,9 +105,10 @@ void loss_curves(const report::LossLog& log) {
 
 }  // namespace
 
-void draw_panels(PanelState& state, const Inference& inference, std::vector<Placement>& images) {
+void draw_panels(PanelState& state, const Inference& inference, const SampleGrid& grid,
+                 std::vector<Placement>& images) {
   ImGui::SetNextWindowPos(ImVec2(kMargin, kMargin), ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowSize(ImVec2(kControlsWidth, 450), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowSize(ImVec2(kControlsWidth, 540), ImGuiCond_FirstUseEver);
   ImGui::Begin("aegan-vk");
   ImGui::TextWrapped("%s", state.device.c_str());
   ImGui::TextWrapped("%s", state.model.c_str());
@@ -88,32 +117,64 @@ void draw_panels(PanelState& state, const Inference& inference, std::vector<Plac
   ImGui::Separator();
   walk_controls(state);
   ImGui::Separator();
-  ImGui::SliderInt("zoom", &state.zoom, 1, 8);
-  ImGui::Checkbox("x_hat beside phi(x_hat)", &state.show_x_hat);
-  if (ImGui::Button("save PNG")) state.save_png = true;
-  ImGui::SameLine();
-  ImGui::Checkbox("record frames", &state.recording);
+  panel_controls(state);
   if (!state.message.empty()) ImGui::TextWrapped("%s", state.message.c_str());
   ImGui::End();
 
   // Fixed, always-behind image windows: their pixels lie under the UI, so a window dragged over
-  // them must stay on top.
+  // them must stay on top. First placed in two rows: the image, the embedding and the sample
+  // grid; below them x_hat beside phi(x_hat).
   const ImGuiWindowFlags image_window = ImGuiWindowFlags_NoBackground |
                                         ImGuiWindowFlags_AlwaysAutoResize |
                                         ImGuiWindowFlags_NoBringToFrontOnFocus;
-  const float image_x = kControlsWidth + 2 * kMargin;
-  ImGui::SetNextWindowPos(ImVec2(image_x, kMargin), ImGuiCond_FirstUseEver);
-  ImGui::Begin("phi(F(G_E(z)))", nullptr, image_window);
-  place_image(inference.image_pixels(), images);
+  const DisplayImage& image = inference.image_pixels();
+  const DisplayImage& embedding = inference.embedding_pixels();
+  float x = kControlsWidth + 2 * kMargin;
+  ImGui::SetNextWindowPos(ImVec2(x, kMargin), ImGuiCond_FirstUseEver);
+  // "###": the same window whatever the title says.
+  const bool walk_z = state.space == WalkSpace::z;
+  ImGui::Begin(walk_z ? "phi(F(G_E(z)))###image" : "phi(F(embedding))###image", nullptr,
+               image_window);
+  place_image(image, "image", images);
   ImGui::End();
+  x += static_cast<float>(image.width) + kTitle / 2;
+
+  if (state.show_embedding && embedding.pixels.defined()) {
+    const Shape& shape = inference.embedding().shape();
+    char title[96];
+    std::snprintf(title, sizeof title, "%s: %lld channels of %lldx%lld",
+                  walk_z ? "G_E(z)" : "between G_E(z_k)", static_cast<long long>(shape[1]),
+                  static_cast<long long>(shape[2]), static_cast<long long>(shape[3]));
+    const char* grey = state.embedding_normalise ? "grey: each channel's min .. max"
+                                                 : "grey: -1 black .. +1 white";
+    ImGui::SetNextWindowPos(ImVec2(x, kMargin), ImGuiCond_FirstUseEver);
+    ImGui::Begin("embedding", nullptr, image_window);
+    ImGui::TextUnformatted(title);
+    ImGui::TextUnformatted(grey);
+    place_image(embedding, "embedding", images);
+    ImGui::End();
+    const float text = std::max(ImGui::CalcTextSize(title).x, ImGui::CalcTextSize(grey).x);
+    x += std::max(static_cast<float>(embedding.width), text) + kTitle / 2;
+  }
+
+  if (state.samples > 0 && grid.pixels().pixels.defined()) {
+    ImGui::SetNextWindowPos(ImVec2(x, kMargin), ImGuiCond_FirstUseEver);
+    ImGui::Begin("samples", nullptr, image_window);
+    ImGui::Text("%d samples of seed %llu", grid.count(),
+                static_cast<unsigned long long>(state.walk.seed));
+    place_image(grid.pixels(), "samples", images);
+    ImGui::End();
+  }
 
   if (state.show_x_hat && inference.x_hat_pixels().pixels.defined()) {
-    const float below = kMargin + static_cast<float>(inference.image_pixels().height) + 50;
-    ImGui::SetNextWindowPos(ImVec2(image_x, below), ImGuiCond_FirstUseEver);
-    ImGui::Begin("x_hat = F(G_E(z))  |  phi(x_hat)", nullptr, image_window);
-    place_image(inference.x_hat_pixels(), images);
+    const float below = kMargin + static_cast<float>(image.height) + kTitle;
+    ImGui::SetNextWindowPos(ImVec2(kControlsWidth + 2 * kMargin, below), ImGuiCond_FirstUseEver);
+    ImGui::Begin(walk_z ? "x_hat = F(G_E(z))  |  phi(x_hat)###x_hat"
+                        : "x_hat = F(embedding)  |  phi(x_hat)###x_hat",
+                 nullptr, image_window);
+    place_image(inference.x_hat_pixels(), "x_hat", images);
     ImGui::SameLine();
-    place_image(inference.image_pixels(), images);
+    place_image(image, "image beside x_hat", images);
     ImGui::End();
   }
   if (state.losses && !state.losses->series.empty()) loss_curves(*state.losses);

@@ -6,9 +6,13 @@
 #include "nets/report/training_log.hpp"
 #include "viewer/core/inference.hpp"
 #include "viewer/core/player.hpp"
+#include "viewer/core/sample_grid.hpp"
 #include "viewer/presenter.hpp"
 
 namespace aegan::viewer {
+
+// Where the walk interpolates: between latent vectors z, or between their embeddings G_E(z).
+enum class WalkSpace { z, embedding };
 
 // What the panels show and what the user changed in them this frame.
 struct PanelState {
@@ -18,15 +22,20 @@ struct PanelState {
   std::string message;  // last reload error, saved file, ...
   double fps = 0;
   std::vector<double> stage_ms;  // per Inference::kStages
+  double copy_ms = -1;           // the copies into the window (GPU only; < 0: not measured)
   bool gpu_timing = false;
   double frame_ms = 0;  // host time of a whole frame
   const report::LossLog* losses = nullptr;
 
   // edited
   WalkSettings walk;
+  WalkSpace space = WalkSpace::z;
   bool paused = false;
   int zoom = 1;
   bool show_x_hat = true;
+  bool show_embedding = true;
+  bool embedding_normalise = false;
+  int samples = 9;  // in the sample grid; 0 hides it
   bool recording = false;
   // one-frame requests
   int step = 0;
@@ -34,9 +43,10 @@ struct PanelState {
   bool save_png = false;
 };
 
-// Draws the windows: controls and statistics, the generated image, x_hat beside phi(x_hat), loss
-// curves. Image windows have no background because their pixels are copied into the frame before
-// the UI is drawn; `images` receives where each goes.
-void draw_panels(PanelState& state, const Inference& inference, std::vector<Placement>& images);
+// Draws the windows: controls and statistics, the generated image, the embedding's channels,
+// x_hat beside phi(x_hat), the sample grid, loss curves. Image windows have no background because
+// their pixels are copied into the frame before the UI is drawn; `images` receives where each goes.
+void draw_panels(PanelState& state, const Inference& inference, const SampleGrid& grid,
+                 std::vector<Placement>& images);
 
 }  // namespace aegan::viewer

@@ -87,6 +87,16 @@ VkImageMemoryBarrier image_barrier(VkImage image, VkImageLayout from, VkImageLay
   return barrier;
 }
 
+bool overlap(const VkRect2D& a, const VkRect2D& b) {
+  const auto end = [](int32_t offset, uint32_t extent) {
+    return offset + static_cast<int32_t>(extent);
+  };
+  return a.offset.x < end(b.offset.x, b.extent.width) &&
+         b.offset.x < end(a.offset.x, a.extent.width) &&
+         a.offset.y < end(b.offset.y, b.extent.height) &&
+         b.offset.y < end(a.offset.y, a.extent.height);
+}
+
 }  // namespace
 
 Presenter::Presenter(Window& window) : window_(window), device_(Runtime::get().context().device()) {
@@ -103,12 +113,22 @@ Presenter::Presenter(Window& window) : window_(window), device_(Runtime::get().c
   pool_info.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
   pool_info.queueFamilyIndex = context.queue_family();
   VK_CHECK(vkCreateCommandPool(device_, &pool_info, nullptr, &pool_));
+  separate_ = context.separate_present();
+  transfer_ownership_ = context.present_family() != context.queue_family();
+  if (transfer_ownership_) {
+    pool_info.queueFamilyIndex = context.present_family();
+    VK_CHECK(vkCreateCommandPool(device_, &pool_info, nullptr, &present_pool_));
+  }
   for (Slot& slot : slots_) {
     VkCommandBufferAllocateInfo allocate{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
     allocate.commandPool = pool_;
     allocate.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
     allocate.commandBufferCount = 1;
     VK_CHECK(vkAllocateCommandBuffers(device_, &allocate, &slot.commands));
+    if (present_pool_) {
+      allocate.commandPool = present_pool_;
+      VK_CHECK(vkAllocateCommandBuffers(device_, &allocate, &slot.handover));
+    }
     VkFenceCreateInfo fence{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
     VK_CHECK(vkCreateFence(device_, &fence, nullptr, &slot.fence));
     VkSemaphoreCreateInfo semaphore{VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO};
@@ -127,6 +147,7 @@ Presenter::~Presenter() {
     vkDestroySemaphore(device_, slot.acquired, nullptr);
   }
   vkDestroyCommandPool(device_, pool_, nullptr);
+  if (present_pool_) vkDestroyCommandPool(device_, present_pool_, nullptr);
   vkDestroyRenderPass(device_, render_pass_, nullptr);
   if (readback_) vkDestroyBuffer(device_, readback_, nullptr);
   if (readback_memory_) vkFreeMemory(device_, readback_memory_, nullptr);
@@ -137,6 +158,7 @@ void Presenter::destroy_swapchain_images() {
     vkDestroyFramebuffer(device_, image.framebuffer, nullptr);
     vkDestroyImageView(device_, image.view, nullptr);
     vkDestroySemaphore(device_, image.rendered, nullptr);
+    if (image.presentable) vkDestroySemaphore(device_, image.presentable, nullptr);
   }
   images_.clear();
 }
@@ -214,6 +236,7 @@ bool Presenter::rebuild() {
     VK_CHECK(vkCreateFramebuffer(device_, &framebuffer, nullptr, &image.framebuffer));
     VkSemaphoreCreateInfo semaphore{VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO};
     VK_CHECK(vkCreateSemaphore(device_, &semaphore, nullptr, &image.rendered));
+    if (separate_) VK_CHECK(vkCreateSemaphore(device_, &semaphore, nullptr, &image.presentable));
     images_.push_back(image);
   }
   return true;
@@ -228,14 +251,22 @@ void Presenter::wait(uint32_t slot_index) {
 
 bool Presenter::present(uint32_t slot_index, const std::vector<Placement>& images,
                         const std::function<void(VkCommandBuffer)>& draw_ui,
-                        const std::filesystem::path* screenshot) {
+                        const std::filesystem::path* screenshot, StageClock* clock) {
   Slot& slot = slots_[slot_index % kFramesInFlight];
   wait(slot_index);
   auto [width, height] = window_.framebuffer_size();
-  if (width == 0 || height == 0) return false;
-  if (images_.empty() || extent_.width != static_cast<uint32_t>(width) ||
-      extent_.height != static_cast<uint32_t>(height)) {
-    if (!rebuild()) return false;
+  if (width == 0 || height == 0) {
+    ++counters_.skipped;
+    return false;
+  }
+  const bool resized = extent_.width != static_cast<uint32_t>(width) ||
+                       extent_.height != static_cast<uint32_t>(height);
+  if (images_.empty() || resized) {
+    ++counters_.resized;
+    if (!rebuild()) {
+      ++counters_.skipped;
+      return false;
+    }
   }
   // Everything the engine recorded for this frame must be submitted before the copies that read
   // it: the copies are ordered after it by submission order and the barrier in record().
@@ -244,12 +275,14 @@ bool Presenter::present(uint32_t slot_index, const std::vector<Placement>& image
   VkResult acquired =
       vkAcquireNextImageKHR(device_, swapchain_, UINT64_MAX, slot.acquired, VK_NULL_HANDLE, &index);
   if (acquired == VK_ERROR_OUT_OF_DATE_KHR) {
+    ++counters_.out_of_date;
+    ++counters_.skipped;
     rebuild();
     return false;
   }
   if (acquired != VK_SUBOPTIMAL_KHR) VK_CHECK(acquired);
   Image& image = images_[index];
-  record(slot, image, images, draw_ui, screenshot != nullptr);
+  record(slot, image, images, draw_ui, screenshot != nullptr, clock, slot_index);
 
   const VkPipelineStageFlags wait_stage = VK_PIPELINE_STAGE_TRANSFER_BIT;
   VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
@@ -261,21 +294,24 @@ bool Presenter::present(uint32_t slot_index, const std::vector<Placement>& image
   submit.signalSemaphoreCount = 1;
   submit.pSignalSemaphores = &image.rendered;
   VK_CHECK(vkResetFences(device_, 1, &slot.fence));
-  VK_CHECK(vkQueueSubmit(Runtime::get().context().queue(), 1, &submit, slot.fence));
+  VK_CHECK(vkQueueSubmit(Runtime::get().context().queue(), 1, &submit,
+                         separate_ ? VK_NULL_HANDLE : slot.fence));
+  if (separate_) submit_present(slot, image);
   slot.pending = true;
 
   VkPresentInfoKHR present{VK_STRUCTURE_TYPE_PRESENT_INFO_KHR};
   present.waitSemaphoreCount = 1;
-  present.pWaitSemaphores = &image.rendered;
+  present.pWaitSemaphores = separate_ ? &image.presentable : &image.rendered;
   present.swapchainCount = 1;
   present.pSwapchains = &swapchain_;
   present.pImageIndices = &index;
-  const VkResult shown = vkQueuePresentKHR(Runtime::get().context().queue(), &present);
+  const VkResult shown = vkQueuePresentKHR(Runtime::get().context().present_queue(), &present);
   if (screenshot) {
     wait(slot_index);
     write_screenshot(*screenshot);
   }
   if (shown == VK_ERROR_OUT_OF_DATE_KHR || shown == VK_SUBOPTIMAL_KHR) {
+    ++(shown == VK_SUBOPTIMAL_KHR ? counters_.suboptimal : counters_.out_of_date);
     rebuild();
   } else {
     VK_CHECK(shown);
@@ -283,8 +319,40 @@ bool Presenter::present(uint32_t slot_index, const std::vector<Placement>& image
   return true;
 }
 
+// The present queue's submission: waits for the frame, takes the image over from the engine's
+// queue family where it is another one (the acquire half of the transfer that record() releases),
+// and signals the slot's fence, which so also covers the frame's own submission.
+void Presenter::submit_present(Slot& slot, Image& image) {
+  if (transfer_ownership_) {
+    VK_CHECK(vkResetCommandBuffer(slot.handover, 0));
+    VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+    begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+    VK_CHECK(vkBeginCommandBuffer(slot.handover, &begin));
+    VkImageMemoryBarrier acquire = image_barrier(image.image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
+                                                 VK_IMAGE_LAYOUT_PRESENT_SRC_KHR, 0, 0);
+    const vk::Context& context = Runtime::get().context();
+    acquire.srcQueueFamilyIndex = context.queue_family();
+    acquire.dstQueueFamilyIndex = context.present_family();
+    vkCmdPipelineBarrier(slot.handover, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT,
+                         VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, 0, 0, nullptr, 0, nullptr, 1,
+                         &acquire);
+    VK_CHECK(vkEndCommandBuffer(slot.handover));
+  }
+  const VkPipelineStageFlags wait_stage = VK_PIPELINE_STAGE_ALL_COMMANDS_BIT;
+  VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+  submit.waitSemaphoreCount = 1;
+  submit.pWaitSemaphores = &image.rendered;
+  submit.pWaitDstStageMask = &wait_stage;
+  submit.commandBufferCount = transfer_ownership_ ? 1 : 0;
+  submit.pCommandBuffers = &slot.handover;
+  submit.signalSemaphoreCount = 1;
+  submit.pSignalSemaphores = &image.presentable;
+  VK_CHECK(vkQueueSubmit(Runtime::get().context().present_queue(), 1, &submit, slot.fence));
+}
+
 void Presenter::record(Slot& slot, Image& image, const std::vector<Placement>& images,
-                       const std::function<void(VkCommandBuffer)>& draw_ui, bool screenshot) {
+                       const std::function<void(VkCommandBuffer)>& draw_ui, bool screenshot,
+                       StageClock* clock, uint32_t slot_index) {
   VkCommandBuffer commands = slot.commands;
   VK_CHECK(vkResetCommandBuffer(commands, 0));
   VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
@@ -302,6 +370,8 @@ void Presenter::record(Slot& slot, Image& image, const std::vector<Placement>& i
   vkCmdPipelineBarrier(commands,
                        VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
                        VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 1, &computed, 0, nullptr, 1, &to_copy);
+  // The copies' time: after the engine's work (the barrier above), clearing the window included.
+  if (clock) clock->mark_outside(commands, slot_index, false);
   const VkClearColorValue background{{0.09f, 0.09f, 0.1f, 1.0f}};
   const VkImageSubresourceRange range{VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
   vkCmdClearColorImage(commands, image.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, &background, 1,
@@ -314,12 +384,23 @@ void Presenter::record(Slot& slot, Image& image, const std::vector<Placement>& i
 
   const int fb_width = static_cast<int>(extent_.width),
             fb_height = static_cast<int>(extent_.height);
+  // Windows may overlap (moved by the user, or kept on a small screen by ImGui): a copy onto
+  // pixels an earlier copy wrote waits for it, so the later window's image ends on top.
+  std::vector<VkRect2D> copied;
   for (const Placement& p : images) {
     if (!p.image || !p.image->pixels.defined()) continue;
     const int x0 = std::max({p.x, p.clip_x0, 0}), y0 = std::max({p.y, p.clip_y0, 0});
     const int x1 = std::min({p.x + p.image->width, p.clip_x1, fb_width});
     const int y1 = std::min({p.y + p.image->height, p.clip_y1, fb_height});
     if (x1 <= x0 || y1 <= y0) continue;
+    const VkRect2D rect{{x0, y0}, {static_cast<uint32_t>(x1 - x0), static_cast<uint32_t>(y1 - y0)}};
+    if (std::any_of(copied.begin(), copied.end(),
+                    [&](const VkRect2D& r) { return overlap(r, rect); })) {
+      vkCmdPipelineBarrier(commands, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT,
+                           0, 0, nullptr, 0, nullptr, 1, &cleared);
+      copied.clear();
+    }
+    copied.push_back(rect);
     const vk::Allocation& source = p.image->pixels.allocation();
     VkBufferImageCopy region{};
     region.bufferOffset =
@@ -331,6 +412,7 @@ void Presenter::record(Slot& slot, Image& image, const std::vector<Placement>& i
     vkCmdCopyBufferToImage(commands, source.buffer, image.image,
                            VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &region);
   }
+  if (clock) clock->mark_outside(commands, slot_index, true);
 
   VkRenderPassBeginInfo pass{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
   pass.renderPass = render_pass_;
@@ -355,8 +437,14 @@ void Presenter::record(Slot& slot, Image& image, const std::vector<Placement>& i
   }
   // Presentation waits on a semaphore, which makes the image's contents visible to it; and the
   // next frame's conversion kernels must not overwrite the pixels before these copies read them.
+  // With a present queue of another family, this is also the release half of the ownership
+  // transfer (submit_present() acquires).
   VkImageMemoryBarrier to_present = image_barrier(image.image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
                                                   VK_IMAGE_LAYOUT_PRESENT_SRC_KHR, 0, 0);
+  if (transfer_ownership_) {
+    to_present.srcQueueFamilyIndex = Runtime::get().context().queue_family();
+    to_present.dstQueueFamilyIndex = Runtime::get().context().present_family();
+  }
   vkCmdPipelineBarrier(commands, VK_PIPELINE_STAGE_TRANSFER_BIT,
                        VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT |
                            VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT,

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "viewer/core/display.hpp"
+#include "viewer/core/stage_clock.hpp"
 #include "viewer/window.hpp"
 
 namespace aegan::viewer {
@@ -16,6 +17,7 @@ namespace aegan::viewer {
 // outside) and the rectangle it is clipped to (the panel showing it).
 struct Placement {
   const DisplayImage* image = nullptr;
+  const char* name = "";  // of the panel, for a test to find it in a screenshot
   int x = 0, y = 0;
   int clip_x0 = 0, clip_y0 = 0, clip_x1 = 0, clip_y1 = 0;
 };
@@ -42,16 +44,28 @@ class Presenter {
   // it, has finished on the device).
   void wait(uint32_t slot);
   // Shows one frame from `slot`: copies `images`, runs `draw_ui` inside the render pass, presents.
-  // With `screenshot` set, also writes the frame as PNG (waiting for it). Returns false when the
-  // frame was skipped (minimised window, swapchain rebuilt).
+  // With `screenshot` set, also writes the frame as PNG (waiting for it). With `clock` set, times
+  // the copies as its interval outside the engine's stream. Returns false when the frame was
+  // skipped (minimised window, swapchain rebuilt).
   bool present(uint32_t slot, const std::vector<Placement>& images,
                const std::function<void(VkCommandBuffer)>& draw_ui,
-               const std::filesystem::path* screenshot);
+               const std::filesystem::path* screenshot, StageClock* clock = nullptr);
+
+  // How often the swapchain was rebuilt and why, for tests and the report.
+  struct Counters {
+    uint64_t resized = 0;      // the window's size changed
+    uint64_t out_of_date = 0;  // acquire or present said VK_ERROR_OUT_OF_DATE_KHR
+    uint64_t suboptimal = 0;   // present said VK_SUBOPTIMAL_KHR
+    uint64_t skipped = 0;      // frames not shown (zero-size window, out of date at acquire)
+  };
+  const Counters& counters() const { return counters_; }
 
  private:
   struct Slot {
     VkCommandBuffer commands = VK_NULL_HANDLE;
-    VkFence fence = VK_NULL_HANDLE;
+    VkCommandBuffer handover =
+        VK_NULL_HANDLE;              // the present queue's half of the ownership transfer
+    VkFence fence = VK_NULL_HANDLE;  // signalled by the frame's last submission
     VkSemaphore acquired = VK_NULL_HANDLE;
     bool pending = false;
   };
@@ -60,12 +74,15 @@ class Presenter {
     VkImageView view = VK_NULL_HANDLE;
     VkFramebuffer framebuffer = VK_NULL_HANDLE;
     VkSemaphore rendered = VK_NULL_HANDLE;  // per image: presentation may still hold the last one
+    VkSemaphore presentable = VK_NULL_HANDLE;  // separate present queue: its submission is done
   };
 
   bool rebuild();
   void destroy_swapchain_images();
+  void submit_present(Slot& slot, Image& image);
   void record(Slot& slot, Image& image, const std::vector<Placement>& images,
-              const std::function<void(VkCommandBuffer)>& draw_ui, bool screenshot);
+              const std::function<void(VkCommandBuffer)>& draw_ui, bool screenshot,
+              StageClock* clock, uint32_t slot_index);
   void write_screenshot(const std::filesystem::path& path);
   void ensure_readback(VkDeviceSize bytes);
 
@@ -79,11 +96,18 @@ class Presenter {
   uint32_t min_images_ = 2;
   std::vector<Image> images_;
   VkCommandPool pool_ = VK_NULL_HANDLE;
+  // Presenting from another queue than the engine's (Context::separate_present()): a second
+  // submission on that queue between the frame's and the presentation; with another queue family,
+  // the swapchain image's ownership moves to it there.
+  bool separate_ = false;
+  bool transfer_ownership_ = false;
+  VkCommandPool present_pool_ = VK_NULL_HANDLE;
   std::array<Slot, kFramesInFlight> slots_;
   VkBuffer readback_ = VK_NULL_HANDLE;
   VkDeviceMemory readback_memory_ = VK_NULL_HANDLE;
   VkDeviceSize readback_bytes_ = 0;
   void* readback_mapped_ = nullptr;
+  Counters counters_;
 };
 
 }  // namespace aegan::viewer

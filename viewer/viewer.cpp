@@ -5,12 +5,16 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 
 #include "engine/error.hpp"
 #include "engine/runtime.hpp"
 #include "nets/report/image_grid.hpp"
+#include "viewer/core/embedding_walk.hpp"
+#include "viewer/core/sample_grid.hpp"
 #include "viewer/gui.hpp"
 #include "viewer/panels.hpp"
+#include "viewer/window_exercise.hpp"
 
 namespace aegan::viewer {
 namespace {
@@ -59,23 +63,42 @@ class Session {
         player_(model_.model->preset().nz, options.walk),
         log_path_(loss_log_of(options.checkpoint)) {
     state_.device = Runtime::get().device().name;
+    const vk::Context& context = Runtime::get().context();
+    if (context.separate_present()) {
+      const std::string path = "presenting from queue family " +
+                               std::to_string(context.present_family()) +
+                               " after a second submission (engine's family " +
+                               std::to_string(context.queue_family()) + ")";
+      std::cout << path << std::endl;
+      state_.device += "\n" + path;
+    }
     state_.model = describe(model_);
     state_.walk = options.walk;
+    state_.space = options.space;
+    state_.samples = options.samples;
+    state_.embedding_normalise = options.embedding_normalise;
     state_.paused = options.paused;
     state_.zoom = options.zoom > 0 ? options.zoom : std::max(1, 256 / model_.model->preset().r);
     state_.gpu_timing = inference_.clock().gpu();
     player_.set_paused(options.paused);
+    if (options.exercise_window) exercise_ = std::make_unique<WindowExercise>(window_, std::cout);
     reload_losses();
   }
+
+  // Closing while frames are in flight (or after an error): they must finish before the tensors
+  // and queries they use go.
+  ~Session() { vkDeviceWaitIdle(Runtime::get().context().device()); }
 
   void run() {
     auto last = Clock::now();
     auto last_poll = last;
     double fps_frames = 0;
     auto fps_start = last;
-    for (uint64_t frame = 0; !window_.should_close(); ++frame) {
+    uint64_t frame = 0;
+    for (; !window_.should_close(); ++frame) {
       if (options_.frames > 0 && frame >= static_cast<uint64_t>(options_.frames)) break;
       glfwPollEvents();
+      if (exercise_) exercise_->step(frame);
       auto [width, height] = window_.framebuffer_size();
       if (width == 0 || height == 0) {
         glfwWaitEventsTimeout(0.1);  // minimised: nothing to draw, do not spin
@@ -92,20 +115,29 @@ class Session {
       apply_controls(seconds);
       const uint32_t slot = static_cast<uint32_t>(frame % Presenter::kFramesInFlight);
       presenter_.wait(slot);
-      inference_.clock().read(slot, state_.stage_ms);
-      DisplaySettings display{state_.zoom, presenter_.pixel_order(), state_.show_x_hat};
-      inference_.run(*model_.model, player_.z(), display, slot);
+      read_clock(slot);
+      // Before the frame's own stages, so that their times do not include it.
+      grid_.update(*model_.model, model_version_, state_.samples, state_.walk.seed,
+                   presenter_.pixel_order());
+      const DisplaySettings display{state_.zoom, presenter_.pixel_order(), state_.show_x_hat,
+                                    state_.show_embedding, state_.embedding_normalise};
+      if (state_.space == WalkSpace::embedding) {
+        embedding_walk_.update(*model_.model, model_version_, player_.settings());
+        inference_.run(*model_.model, embedding_walk_, player_.position(), display, slot);
+      } else {
+        inference_.run(*model_.model, player_.z(), display, slot);
+      }
 
       gui_.new_frame();
       std::vector<Placement> images;
-      draw_panels(state_, inference_, images);
+      draw_panels(state_, inference_, grid_, images);
       gui_.end_frame();
       const bool last_frame =
           options_.frames > 0 && frame + 1 == static_cast<uint64_t>(options_.frames);
       const bool shot = last_frame && !options_.screenshot.empty();
       presenter_.present(
           slot, images, [&](VkCommandBuffer commands) { gui_.draw(commands); },
-          shot ? &options_.screenshot : nullptr);
+          shot ? &options_.screenshot : nullptr, &inference_.clock());
       if (shot) report_placement(images);
       capture(frame);
 
@@ -118,9 +150,24 @@ class Session {
         fps_start = Clock::now();
       }
     }
+    if (exercise_) report_swapchain(frame);
   }
 
  private:
+  void read_clock(uint32_t slot) {
+    inference_.clock().read(slot, state_.stage_ms);
+    double copy_ms = 0;
+    if (inference_.clock().read_outside(slot, copy_ms)) state_.copy_ms = copy_ms;
+  }
+
+  void report_swapchain(uint64_t frames) const {
+    const Presenter::Counters& c = presenter_.counters();
+    std::cout << "window test: " << (window_.should_close() ? "closed" : "stopped") << " after "
+              << frames << " frames; swapchain rebuilt for " << c.resized << " size changes, "
+              << c.out_of_date << " out of date, " << c.suboptimal << " suboptimal; " << c.skipped
+              << " frames skipped at presentation" << std::endl;
+  }
+
   void apply_controls(double seconds) {
     const WalkSettings& now = player_.settings();
     const WalkSettings& want = state_.walk;
@@ -150,6 +197,7 @@ class Session {
         throw Error("the new checkpoint has a different latent size");
       }
       model_ = std::move(loaded);
+      ++model_version_;  // the sample grid and the embedding walk's keyframes are recomputed
       state_.model = describe(model_);
       state_.message = "reloaded " + model_.checkpoint.filename().string();
     } catch (const Error& e) {
@@ -185,13 +233,14 @@ class Session {
     }
   }
 
-  // Tells a test where the generated image is in the screenshot.
+  // Tells a test where each panel's image is in the screenshot.
   void report_placement(const std::vector<Placement>& images) const {
-    if (images.empty()) return;
-    const Placement& p = images.front();
-    std::cout << "screenshot " << options_.screenshot.string() << ": image at " << p.x << "," << p.y
-              << " size " << p.image->width << "x" << p.image->height << " zoom " << state_.zoom
-              << std::endl;
+    for (const Placement& p : images) {
+      std::cout << "screenshot " << options_.screenshot.string() << ": " << p.name << " at " << p.x
+                << "," << p.y << " size " << p.image->width << "x" << p.image->height;
+      if (p.image == &inference_.image_pixels()) std::cout << " zoom " << state_.zoom;
+      std::cout << std::endl;
+    }
   }
 
   const ViewerOptions& options_;
@@ -201,6 +250,10 @@ class Session {
   Gui gui_;
   Inference inference_;
   WalkPlayer player_;
+  EmbeddingWalk embedding_walk_;
+  SampleGrid grid_;
+  uint64_t model_version_ = 1;
+  std::unique_ptr<WindowExercise> exercise_;
   PanelState state_;
   std::filesystem::path log_path_;
   report::LossLog losses_;

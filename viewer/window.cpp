@@ -3,6 +3,7 @@
 #define GLFW_INCLUDE_VULKAN
 #include <GLFW/glfw3.h>
 
+#include <cstdlib>
 #include <string>
 
 #include "engine/error.hpp"
@@ -37,6 +38,9 @@ vk::PresentationOptions Window::window_presentation() {
   options.can_present = [](VkInstance instance, VkPhysicalDevice physical, uint32_t family) {
     return glfwGetPhysicalDevicePresentationSupport(instance, physical, family) == GLFW_TRUE;
   };
+  // Testing: the path of devices whose drawing queue cannot present, on any device.
+  const char* separate = std::getenv("AEGAN_VK_SEPARATE_PRESENT");
+  options.separate_present_queue = separate && std::string(separate) == "1";
   return options;
 }
 
@@ -61,6 +65,9 @@ bool Window::should_close() const {
 }
 
 std::pair<int, int> Window::framebuffer_size() const {
+  if (glfwGetWindowAttrib(window_, GLFW_ICONIFIED) || !glfwGetWindowAttrib(window_, GLFW_VISIBLE)) {
+    return {0, 0};
+  }
   int width = 0, height = 0;
   glfwGetFramebufferSize(window_, &width, &height);
   return {width, height};

@@ -14,6 +14,7 @@ namespace aegan::viewer {
 class Window {
  public:
   // Initialises GLFW; an aegan::Error when there is no display to open a window on.
+  // AEGAN_VK_SEPARATE_PRESENT=1 asks for presentation from a queue of its own (for tests).
   static vk::PresentationOptions window_presentation();
 
   Window(int width, int height, const char* title, VkInstance instance);
@@ -24,7 +25,8 @@ class Window {
   GLFWwindow* handle() const { return window_; }
   VkSurfaceKHR surface() const { return surface_; }
   bool should_close() const;
-  // In pixels; (0, 0) while minimised.
+  // In pixels; (0, 0) while minimised or hidden: nothing is drawn then. (X11 keeps the size of an
+  // iconified window, and a window manager may keep presenting it off screen.)
   std::pair<int, int> framebuffer_size() const;
 
  private:

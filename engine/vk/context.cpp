@@ -205,34 +205,53 @@ DeviceInfo describe(VkPhysicalDevice physical, uint32_t index) {
   return info;
 }
 
+struct QueueFamilies {
+  uint32_t main = 0;     // compute (and draw, with presentation)
+  uint32_t present = 0;  // with presentation
+  bool separate_present = false;
+};
+
 // The queue family used for everything: one that can compute, preferring one that can also draw
-// so the viewer can present the engine's results without a queue-ownership transfer.
-uint32_t choose_queue_family(VkInstance instance, VkPhysicalDevice physical,
-                             const std::optional<PresentationOptions>& presentation) {
+// so the viewer can copy the engine's results into a window without a queue-ownership transfer.
+QueueFamilies choose_queue_families(VkInstance instance, VkPhysicalDevice physical,
+                                    const std::optional<PresentationOptions>& presentation) {
   uint32_t count = 0;
   vkGetPhysicalDeviceQueueFamilyProperties(physical, &count, nullptr);
   std::vector<VkQueueFamilyProperties> families(count);
   vkGetPhysicalDeviceQueueFamilyProperties(physical, &count, families.data());
   if (presentation) {
-    // Every Vulkan device that draws has a family that also computes; presenting from it too is
-    // what every desktop driver offers, so a second queue is not worth its synchronisation.
-    for (uint32_t i = 0; i < count; ++i) {
+    const auto presents = [&](uint32_t i) {
+      return !presentation->can_present || presentation->can_present(instance, physical, i);
+    };
+    const auto draws = [&](uint32_t i) {
       const VkQueueFlags flags = families[i].queueFlags;
-      if ((flags & VK_QUEUE_COMPUTE_BIT) && (flags & VK_QUEUE_GRAPHICS_BIT) &&
-          (!presentation->can_present || presentation->can_present(instance, physical, i))) {
-        return i;
-      }
+      return (flags & VK_QUEUE_COMPUTE_BIT) && (flags & VK_QUEUE_GRAPHICS_BIT);
+    };
+    // Every Vulkan device that draws has a family that also computes, and on desktop drivers it
+    // presents too; only where it cannot does presenting need a second queue.
+    std::optional<uint32_t> main, presenting_main, other_present;
+    for (uint32_t i = 0; i < count; ++i) {
+      if (draws(i) && !main) main = i;
+      if (draws(i) && presents(i) && !presenting_main) presenting_main = i;
     }
-    throw Error("the selected Vulkan device has no queue that can compute, draw and present");
+    if (presenting_main) main = presenting_main;
+    if (!main) throw Error("the selected Vulkan device has no queue that can compute and draw");
+    for (uint32_t i = 0; i < count; ++i) {
+      if (i != *main && presents(i) && !other_present) other_present = i;
+    }
+    if (presenting_main && !presentation->separate_present_queue) return {*main, *main, false};
+    if (other_present) return {*main, *other_present, true};
+    if (presenting_main) return {*main, *main, true};
+    throw Error("the selected Vulkan device has no queue that can present to the window");
   }
   std::optional<uint32_t> compute_only;
   for (uint32_t i = 0; i < count; ++i) {
     const VkQueueFlags flags = families[i].queueFlags;
-    if ((flags & VK_QUEUE_COMPUTE_BIT) && (flags & VK_QUEUE_GRAPHICS_BIT)) return i;
+    if ((flags & VK_QUEUE_COMPUTE_BIT) && (flags & VK_QUEUE_GRAPHICS_BIT)) return {i, i, false};
     if ((flags & VK_QUEUE_COMPUTE_BIT) && !compute_only) compute_only = i;
   }
   if (!compute_only) throw Error("the selected Vulkan device has no compute queue");
-  return *compute_only;
+  return {*compute_only, *compute_only, false};
 }
 
 int type_rank(VkPhysicalDeviceType type) {
@@ -348,13 +367,22 @@ Context::Context(const ContextOptions& options) {
     }
     physical_ = devices[chosen];
     info_ = infos[chosen];
-    queue_family_ = choose_queue_family(instance_, physical_, options.presentation);
+    const QueueFamilies families =
+        choose_queue_families(instance_, physical_, options.presentation);
+    queue_family_ = families.main;
+    present_family_ = families.present;
+    separate_present_ = families.separate_present;
 
     const float priority = 1.0f;
-    VkDeviceQueueCreateInfo queue_info{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
-    queue_info.queueFamilyIndex = queue_family_;
-    queue_info.queueCount = 1;
-    queue_info.pQueuePriorities = &priority;
+    std::vector<VkDeviceQueueCreateInfo> queue_infos;
+    for (uint32_t family : {queue_family_, present_family_}) {
+      if (!queue_infos.empty() && family == queue_family_) break;
+      VkDeviceQueueCreateInfo queue_info{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
+      queue_info.queueFamilyIndex = family;
+      queue_info.queueCount = 1;
+      queue_info.pQueuePriorities = &priority;
+      queue_infos.push_back(queue_info);
+    }
 
     VkPhysicalDeviceVulkan12Features features12{
         VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
@@ -384,12 +412,13 @@ Context::Context(const ContextOptions& options) {
     if (info_.push_descriptor) extensions.push_back(VK_KHR_PUSH_DESCRIPTOR_EXTENSION_NAME);
 
     VkDeviceCreateInfo device_info{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO, &features};
-    device_info.queueCreateInfoCount = 1;
-    device_info.pQueueCreateInfos = &queue_info;
+    device_info.queueCreateInfoCount = static_cast<uint32_t>(queue_infos.size());
+    device_info.pQueueCreateInfos = queue_infos.data();
     device_info.enabledExtensionCount = static_cast<uint32_t>(extensions.size());
     device_info.ppEnabledExtensionNames = extensions.data();
     VK_CHECK(vkCreateDevice(physical_, &device_info, nullptr, &device_));
     vkGetDeviceQueue(device_, queue_family_, 0, &queue_);
+    vkGetDeviceQueue(device_, present_family_, 0, &present_queue_);
   } catch (...) {
     release();
     throw;

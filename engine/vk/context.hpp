@@ -53,13 +53,17 @@ struct DeviceInfo {
   std::string unsupported_reason() const;
 };
 
-// What a window (the viewer) needs beyond compute. The engine's one queue must then also draw and
-// present, so the viewer records on the same queue and the engine's results reach the screen
-// ordered by submission order and barriers alone, with no queue-ownership transfer.
+// What a window (the viewer) needs beyond compute. The engine's one queue must then also draw, so
+// the viewer records on the same queue and the engine's results reach the screen ordered by
+// submission order and barriers alone. It presents from that queue too where its family can;
+// otherwise from a queue of a family that can, after a queue-ownership transfer.
 struct PresentationOptions {
   std::vector<std::string> instance_extensions;  // e.g. what GLFW requires for its surfaces
   // True when queue family `family` of `physical` can present to the window system.
   std::function<bool(VkInstance instance, VkPhysicalDevice physical, uint32_t family)> can_present;
+  // Present through the separate-queue path even where the engine's family can present (from
+  // another family that can, else from the same family): for testing that path.
+  bool separate_present_queue = false;
 };
 
 struct ContextOptions {
@@ -91,6 +95,11 @@ class Context {
   VkDevice device() const { return device_; }
   VkQueue queue() const { return queue_; }
   uint32_t queue_family() const { return queue_family_; }
+  // With presentation: the queue to present from, the engine's own unless it cannot present or
+  // separate_present_queue asked for the separate path (then separate_present() is true).
+  VkQueue present_queue() const { return present_queue_; }
+  uint32_t present_family() const { return present_family_; }
+  bool separate_present() const { return separate_present_; }
   const DeviceInfo& info() const { return info_; }
   bool validation_enabled() const { return messenger_ != VK_NULL_HANDLE; }
   bool presentation_enabled() const { return presentation_; }
@@ -111,6 +120,9 @@ class Context {
   VkDevice device_ = VK_NULL_HANDLE;
   VkQueue queue_ = VK_NULL_HANDLE;
   uint32_t queue_family_ = 0;
+  VkQueue present_queue_ = VK_NULL_HANDLE;
+  uint32_t present_family_ = 0;
+  bool separate_present_ = false;
   bool presentation_ = false;
   DeviceInfo info_;
   mutable std::mutex messages_mutex_;

@@ -1,6 +1,7 @@
-// Helper of test_view.sh: writes a model both `aegan-vk view` and `aegan-vk sample` load, and
-// compares the viewer's screenshot with the sample's PNG.
+// Helper of test_view.sh: writes a model both `aegan-vk view` and `aegan-vk sample` load, draws
+// the embedding panel's expected picture, and compares the viewer's screenshot with such PNGs.
 //   viewer_test_tool write-model FILE SEED GAIN
+//   viewer_test_tool embedding-png MODEL SEED ZOOM COLUMNS GAP OUT.png
 //   viewer_test_tool compare SHOT.png SAMPLE.png X Y ZOOM TOLERANCE
 #include <stb/stb_image.h>
 
@@ -18,6 +19,9 @@
 #include "nets/model_io.hpp"
 #include "nets/networks.hpp"
 #include "nets/preset.hpp"
+#include "nets/report/canvas.hpp"
+#include "nets/report/png.hpp"
+#include "nets/sampler.hpp"
 
 namespace {
 
@@ -37,6 +41,34 @@ int write_model(const std::string& path, uint64_t seed, float gain) {
   file.metadata = aegan::preset_metadata(model.preset());
   aegan::store_tensors(model.state(), file);
   aegan::io::write_safetensors(path, file);
+  return 0;
+}
+
+// G_E(z) for the first z of `sample --seed SEED`, its channels as grey tiles (-1 black, +1 white)
+// laid out as the viewer's embedding panel does it, but drawn here on the host.
+int embedding_png(const std::string& model_path, uint64_t seed, int zoom, int columns, int gap,
+                  const std::string& out) {
+  std::unique_ptr<aegan::Aegan> model = aegan::load_model(model_path);
+  const aegan::Tensor embedding =
+      aegan::generate(*model, aegan::sample_z(1, model->preset().nz, seed), 1).embedding;
+  const std::vector<float> values = embedding.to_host();
+  const int channels = static_cast<int>(embedding.dim(1)),
+            size = static_cast<int>(embedding.dim(2));
+  const int rows = (channels + columns - 1) / columns, tile = size * zoom;
+  aegan::report::Canvas canvas(columns * tile + (columns - 1) * gap, rows * tile + (rows - 1) * gap,
+                               {23, 23, 26});
+  for (int c = 0; c < channels; ++c) {
+    for (int y = 0; y < tile; ++y) {
+      for (int x = 0; x < tile; ++x) {
+        const float v = values[static_cast<size_t>((c * size + y / zoom) * size + x / zoom)];
+        const float clamped = v > 1.0f ? 1.0f : (v >= -1.0f ? v : -1.0f);
+        const auto grey = static_cast<uint8_t>(std::floor((clamped + 1.0f) * 127.5f + 0.5f));
+        canvas.set((c % columns) * (tile + gap) + x, (c / columns) * (tile + gap) + y,
+                   {grey, grey, grey});
+      }
+    }
+  }
+  aegan::report::write_png(out, canvas);
   return 0;
 }
 
@@ -115,13 +147,17 @@ int main(int argc, char** argv) {
       return write_model(argv[2], std::strtoull(argv[3], nullptr, 10),
                          std::strtof(argv[4], nullptr));
     }
+    if (command == "embedding-png" && argc == 8) {
+      return embedding_png(argv[2], std::strtoull(argv[3], nullptr, 10), std::atoi(argv[4]),
+                           std::atoi(argv[5]), std::atoi(argv[6]), argv[7]);
+    }
     if (command == "compare" && argc == 8) {
       return compare(argv[2], argv[3], std::atoi(argv[4]), std::atoi(argv[5]), std::atoi(argv[6]),
                      std::atof(argv[7]));
     }
     std::fprintf(stderr,
-                 "usage: viewer_test_tool write-model FILE SEED GAIN | compare SHOT "
-                 "SAMPLE X Y ZOOM TOLERANCE\n");
+                 "usage: viewer_test_tool write-model FILE SEED GAIN | embedding-png MODEL SEED "
+                 "ZOOM COLUMNS GAP OUT | compare SHOT SAMPLE X Y ZOOM TOLERANCE\n");
     return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "viewer_test_tool: %s\n", e.what());

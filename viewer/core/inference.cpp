@@ -1,5 +1,6 @@
 #include "viewer/core/inference.hpp"
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "engine/autograd.hpp"
@@ -44,6 +45,16 @@ ViewerModel fresh_viewer_model(const Preset& preset, uint64_t seed) {
 
 Inference::Inference(uint32_t slots) : clock_(static_cast<uint32_t>(kStages.size()), slots) {}
 
+TileLayout Inference::embedding_layout(int channels, int size, bool normalise) {
+  TileLayout layout;
+  layout.columns =
+      std::max(1, static_cast<int>(std::ceil(std::sqrt(static_cast<double>(channels)))));
+  layout.gap = 2;
+  layout.zoom = std::max(1, 32 / size);
+  layout.normalise = normalise;
+  return layout;
+}
+
 void Inference::run(Aegan& model, std::span<const float> z, const DisplaySettings& settings,
                     uint32_t slot) {
   const int nz = model.preset().nz;
@@ -56,12 +67,33 @@ void Inference::run(Aegan& model, std::span<const float> z, const DisplaySetting
   z_.upload(z);
   embedding_ = model.g_e().forward(z_);
   clock_.mark(0);
+  decode(model, settings);
+}
+
+void Inference::run(Aegan& model, const EmbeddingWalk& walk, double t,
+                    const DisplaySettings& settings, uint32_t slot) {
+  NoGradGuard no_grad;
+  model.set_training(false);
+  clock_.begin(slot);
+  embedding_ = walk.at(t);
+  clock_.mark(0);
+  decode(model, settings);
+}
+
+void Inference::decode(Aegan& model, const DisplaySettings& settings) {
   x_hat_ = model.f().forward(embedding_);
   clock_.mark(1);
   image_ = model.phi().forward(x_hat_);
   clock_.mark(2);
   to_display(image_, 0, settings.zoom, settings.order, image_pixels_);
   if (settings.x_hat) to_display(x_hat_, 0, settings.zoom, settings.order, x_hat_pixels_);
+  if (settings.embedding) {
+    const int channels = static_cast<int>(embedding_.dim(1)),
+              size = static_cast<int>(embedding_.dim(2));
+    to_display_tiles(embedding_.reshape({channels, 1, size, size}),
+                     embedding_layout(channels, size, settings.embedding_normalise), settings.order,
+                     embedding_pixels_);
+  }
   clock_.mark(3);
 }
 

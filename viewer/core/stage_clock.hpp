@@ -28,7 +28,15 @@ class StageClock {
   // Returns false while no complete measurement exists.
   bool read(uint32_t slot, std::vector<double>& ms);
 
+  // One more interval per slot, timed in a command buffer of the caller's own that runs on the
+  // same queue after the slot's stages (the viewer's copies into the window): only on the GPU.
+  void mark_outside(VkCommandBuffer commands, uint32_t slot, bool end);
+  bool read_outside(uint32_t slot, double& ms);
+
  private:
+  uint32_t queries_per_slot() const { return stages_ + 3; }
+  bool read_ticks(uint32_t first, uint32_t count, uint64_t* ticks);
+
   uint32_t stages_;
   uint32_t slots_;
   uint32_t slot_ = 0;
