@@ -19,8 +19,8 @@ layout(push_constant, scalar) uniform Push {
   ConstFloats coef;  // [channels][4]; the _texel variant reads it through an RGBA32F view
   Floats out0;
   uint channels;
-  uint inner;  // H*W
-  uint total;  // N*C*H*W
+  uint inner;   // H*W
+  uint planes;  // N*C
 } p;
 #else
 layout(push_constant, scalar) uniform Push {
@@ -62,9 +62,29 @@ vec2 workgroup_sum(vec2 v) {
   return total;
 }
 
-// Position in x of the m-th value of channel c.
-uint at(uint c, uint m) {
-  return ((m / p.inner) * p.channels + c) * p.inner + m % p.inner;
+// Walks the positions in x of values m, m + step, m + step * 2, ... of channel c without a
+// division per value (integer division is slow where it runs lane by lane, as on CPUs).
+struct Cursor {
+  uint image;
+  uint pixel;
+};
+
+Cursor cursor_at(uint m) {
+  return Cursor(m / p.inner, m % p.inner);
+}
+
+uint position(Cursor cursor, uint c) {
+  return (cursor.image * p.channels + c) * p.inner + cursor.pixel;
+}
+
+Cursor advance(Cursor cursor, uint step_images, uint step_pixels) {
+  cursor.image += step_images;
+  cursor.pixel += step_pixels;
+  if (cursor.pixel >= p.inner) {
+    cursor.pixel -= p.inner;
+    ++cursor.image;
+  }
+  return cursor;
 }
 
 void main() {
@@ -74,16 +94,25 @@ void main() {
   uint lane = gl_LocalInvocationID.x;
   uint begin = k * p.chunk;
   uint end = min(begin + p.chunk, p.count);
+  const uint step = gl_WorkGroupSize.x;
+  uint step_images = step / p.inner, step_pixels = step % p.inner;
+  Cursor first = cursor_at(begin + lane);
 #if defined(VARIANT_CHUNK_STATS)
   // Mean, then the sum of squared deviations from it: two passes over the chunk (the second
   // mostly from cache) avoid the cancellation of sum(x^2) - M*mean^2.
   float s = 0.0;
-  for (uint m = begin + lane; m < end; m += gl_WorkGroupSize.x) s += READ(0, p.x, at(c, m));
+  Cursor at = first;
+  for (uint m = begin + lane; m < end; m += step) {
+    s += READ(0, p.x, position(at, c));
+    at = advance(at, step_images, step_pixels);
+  }
   float chunk_mean = workgroup_sum(vec2(s, 0.0)).x / float(end - begin);
   float q = 0.0;
-  for (uint m = begin + lane; m < end; m += gl_WorkGroupSize.x) {
-    float d = READ(0, p.x, at(c, m)) - chunk_mean;
+  at = first;
+  for (uint m = begin + lane; m < end; m += step) {
+    float d = READ(0, p.x, position(at, c)) - chunk_mean;
     q += d * d;
+    at = advance(at, step_images, step_pixels);
   }
   float m2 = workgroup_sum(vec2(q, 0.0)).x;
   if (lane == 0) {
@@ -95,10 +124,12 @@ void main() {
   float mu = p.mean.v[c];
   float is = p.invstd.v[c];
   vec2 acc = vec2(0.0);
-  for (uint m = begin + lane; m < end; m += gl_WorkGroupSize.x) {
-    uint i = at(c, m);
+  Cursor at = first;
+  for (uint m = begin + lane; m < end; m += step) {
+    uint i = position(at, c);
     float g = READ(1, p.dy, i);
     acc += vec2(g, g * ((READ(0, p.x, i) - mu) * is));
+    at = advance(at, step_images, step_pixels);
   }
   vec2 total = workgroup_sum(acc);
   if (lane == 0) {
@@ -108,9 +139,13 @@ void main() {
 #endif
 
 #elif defined(VARIANT_AFFINE)
-  uint i = flat_index();
-  if (i >= p.total) return;
-  uint c = (i / p.inner) % p.channels;
+  // Workgroups (x, y + z * y count) cover pixels x of plane (image, channel) y + z * y count, so
+  // the channel is one division per workgroup instead of two per value.
+  uint plane = gl_WorkGroupID.z * gl_NumWorkGroups.y + gl_WorkGroupID.y;
+  uint pixel = gl_WorkGroupID.x * gl_WorkGroupSize.x + gl_LocalInvocationID.x;
+  if (pixel >= p.inner || plane >= p.planes) return;
+  uint c = plane % p.channels;
+  uint i = plane * p.inner + pixel;
 #if defined(TEXELS)
   vec4 k = texelFetch(texels2, TEXEL_OFFSET(p.coef) + int(c));
 #else

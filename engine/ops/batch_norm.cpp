@@ -40,7 +40,7 @@ struct AffinePush {
   VkDeviceAddress out;
   uint32_t channels;
   uint32_t inner;
-  uint32_t total;
+  uint32_t planes;
 };
 
 // Per-channel reductions split each channel's M values into at most kMaxChunks chunks of at least
@@ -133,15 +133,18 @@ Tensor coefficients(const vk::ShaderCode& coef_kernel, BatchNormPush push, const
 // out = k0 * (u - k1) + k2 * v + k3 elementwise, k = coef[channel].
 Tensor affine(const Tensor& u, const Tensor& v, const Tensor& coef, const Layout& l) {
   Tensor out = Tensor::empty(u.shape());
-  AffinePush push{u.address(),
-                  v.address(),
-                  coef.address(),
-                  out.address(),
-                  l.channels,
-                  l.inner,
-                  static_cast<uint32_t>(u.numel())};
-  launch_1d_reading(
-      shaders::batch_norm_affine, static_cast<uint64_t>(u.numel()), push,
+  const uint32_t planes = static_cast<uint32_t>(u.dim(0)) * l.channels;
+  AffinePush push{u.address(), v.address(), coef.address(), out.address(),
+                  l.channels,  l.inner,     planes};
+  const uint32_t size = Runtime::get().workgroup_size();
+  const vk::DeviceInfo& device = Runtime::get().device();
+  const uint32_t rows = std::min(planes, device.max_workgroup_count[1]);
+  const vk::Groups groups{(l.inner + size - 1) / size, rows, (planes + rows - 1) / rows};
+  if (groups.x > device.max_workgroup_count[0] || groups.z > device.max_workgroup_count[2]) {
+    throw Error("batch_norm2d: input " + to_string(u.shape()) + " too large for this device");
+  }
+  launch_reading(
+      shaders::batch_norm_affine, {size}, groups, push,
       {{&AffinePush::u, {&u}}, {&AffinePush::v, {&v}}, {&AffinePush::coef, {&coef, true}}},
       {u.reads(), v.reads(), coef.reads(), out.writes()});
   return out;
