@@ -62,6 +62,12 @@ std::string command_line(const PeerCommand& peer, const std::vector<std::string>
   return command;
 }
 
+// peer.py exits with 3 when it cannot import torch; the shell with 127 when there is no such
+// interpreter.
+bool lacks_torch(const Outcome& outcome) {
+  return outcome.status == 3 || outcome.status == 127;
+}
+
 Outcome check(const PeerCommand& peer) {
   return run(command_line(peer, {"--check", "--device", peer.device}), false);
 }
@@ -77,10 +83,14 @@ std::string check_peer(PeerCommand& peer) {
     // A python3 earlier on PATH (pyenv, a venv) may not see Debian's dist-packages.
     peer.python = "python3";
     outcome = check(peer);
-    if (outcome.status != 0 && std::filesystem::exists("/usr/bin/python3")) {
-      peer.python = "/usr/bin/python3";
-      const Outcome system = check(peer);
-      if (system.status == 0 || outcome.status == 127) outcome = system;
+    if (lacks_torch(outcome) && std::filesystem::exists("/usr/bin/python3")) {
+      PeerCommand system = peer;
+      system.python = "/usr/bin/python3";
+      const Outcome answer = check(system);
+      if (!lacks_torch(answer)) {
+        peer = system;
+        outcome = answer;
+      }
     }
   } else {
     outcome = check(peer);

@@ -6,7 +6,8 @@ step 2 (D_E, G_E, D_R, phi, in that order) and inference phi(F(G_E(z))) in eval 
 figure runs `--warmup` untimed iterations, then `--steps` timed ones (or as many as fit in
 `--seconds`), the device synchronised after each. Writes JSON (to stdout, or --json FILE) with
 the same fields as the engine's report, and the element counts of every network's parameters
-and buffers so that a test can check that both build the same model.
+and buffers so that a test can check that both build the same model. Exit status 3: PyTorch is
+not installed; 4: the --device is not available.
 """
 
 import argparse
@@ -380,7 +381,7 @@ def parse_args(argv):
 def main(argv):
     args = parse_args(argv)
     if args.device == "cuda" and not torch.cuda.is_available():
-        fail("--device cuda: this PyTorch has no CUDA device", 3)
+        fail("--device cuda: this PyTorch has no CUDA device", 4)
     threads = args.threads or int(os.environ.get("OMP_NUM_THREADS") or 2)
     torch.set_num_threads(threads)
     device = torch.device(args.device)
