@@ -60,13 +60,31 @@ std::string today() {
   return buffer;
 }
 
-void run_train_bench(const GlobalOptions& globals, TrainBenchOptions options) {
-  std::vector<Preset> presets;
-  if (options.preset == "all") {
-    presets = {preset_by_name("tiny64"), preset_by_name("paper512")};
-  } else {
-    presets = {preset_by_name(options.preset)};
+std::vector<Preset> presets_of(const std::string& name) {
+  if (name == "all") return {preset_by_name("tiny64"), preset_by_name("paper512")};
+  return {preset_by_name(name)};
+}
+
+void report_sizes(const std::vector<Preset>& presets, nlohmann::ordered_json& ours_json) {
+  for (const Preset& preset : presets) {
+    const auto sizes = bench::network_sizes(preset);
+    print_sizes(std::cout, preset.name, sizes);
+    ours_json.push_back({{"preset", preset.name}, {"sizes", sizes_json(sizes)}});
   }
+}
+
+// Runs the peer on one preset with the engine's batches and budget, and checks that it built the
+// same networks. The peer goes first, so a model that differs fails before the long engine run.
+nlohmann::ordered_json peer_timings(const Preset& preset, const std::vector<int>& batches,
+                                    const TrainBenchOptions& options) {
+  nlohmann::ordered_json theirs =
+      run_peer(options.peer_command, peer_arguments(preset, batches, options)).at("presets").at(0);
+  check_same_model(preset.name, bench::network_sizes(preset), theirs.at("sizes"));
+  return theirs;
+}
+
+void run_train_bench(const GlobalOptions& globals, TrainBenchOptions options) {
+  const std::vector<Preset> presets = presets_of(options.preset);
   // Opened before the long run so that a bad path fails at once.
   std::ofstream json_file;
   if (!options.json.empty()) {
@@ -78,23 +96,19 @@ void run_train_bench(const GlobalOptions& globals, TrainBenchOptions options) {
   std::cout << describe_device(device) << std::endl;
   nlohmann::ordered_json json{{"date", today()}, {"device", device_json(device)}};
   auto& ours_json = json["aegan_vk"] = nlohmann::ordered_json::array();
-
   if (options.sizes_only) {
-    for (const Preset& preset : presets) {
-      const auto sizes = bench::network_sizes(preset);
-      print_sizes(std::cout, preset.name, sizes);
-      ours_json.push_back({{"preset", preset.name}, {"sizes", sizes_json(sizes)}});
-    }
+    report_sizes(presets, ours_json);
   } else {
     nlohmann::ordered_json peer_json;
     std::vector<Comparison> comparison;
     if (options.peer) {
       PeerCommand& peer = options.peer_command;
-      if (peer.device == "auto")
+      if (peer.device == "auto") {
         peer.device = device.type == VK_PHYSICAL_DEVICE_TYPE_CPU ? "cpu" : "cuda";
-      peer_json["device"] = check_peer(peer);
-      peer_json["python"] = peer.python;
-      peer_json["presets"] = nlohmann::ordered_json::array();
+      }
+      peer_json = {{"device", check_peer(peer)},
+                   {"python", peer.python},
+                   {"presets", nlohmann::ordered_json::array()}};
       std::cout << "peer: " << peer_json["device"].get<std::string>() << std::endl;
     }
     bench::TrainBenchOptions bench_options;
@@ -105,22 +119,15 @@ void run_train_bench(const GlobalOptions& globals, TrainBenchOptions options) {
       bench_options.progress = [&](const std::string& figure, int batch) {
         std::cerr << "bench: " << preset.name << " batch " << batch << ": " << figure << std::endl;
       };
-      nlohmann::ordered_json theirs;
       if (options.peer) {
-        // The peer goes first: a model that differs fails before the long engine run.
-        theirs =
-            run_peer(options.peer_command, peer_arguments(preset, bench_options.batches, options))
-                .at("presets")
-                .at(0);
-        check_same_model(preset.name, bench::network_sizes(preset), theirs.at("sizes"));
-        peer_json["presets"].push_back(theirs);
+        peer_json["presets"].push_back(peer_timings(preset, bench_options.batches, options));
       }
       const bench::PresetTimings ours = bench::bench_train(preset, bench_options);
       print_timings(std::cout, ours);
       std::cout.flush();
       ours_json.push_back(timings_json(ours));
       if (options.peer) {
-        const auto rows = compare(ours, theirs);
+        const auto rows = compare(ours, peer_json["presets"].back());
         comparison.insert(comparison.end(), rows.begin(), rows.end());
       }
     }
