@@ -132,6 +132,7 @@ void register_bench(CLI::App& app, const GlobalOptions& globals) {
   bench->require_subcommand(1);
   register_ops(*bench, globals);
   register_bench_view(*bench, globals);
+  register_bench_train(*bench, globals);
 }
 
 }  // namespace aegan::app

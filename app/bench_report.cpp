@@ -1,19 +1,11 @@
 #include "app/bench_report.hpp"
 
-#include <algorithm>
-#include <cstdio>
 #include <map>
 
 #include "app/format.hpp"
 
 namespace aegan::app {
 namespace {
-
-std::string number(double value, int decimals) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-  return buffer;
-}
 
 std::string variant_label(const bench::ConvMeasurement& m) {
   return m.variant.empty() ? "auto:" + m.kernel : m.variant;
@@ -22,26 +14,6 @@ std::string variant_label(const bench::ConvMeasurement& m) {
 std::string layers_label(const std::vector<std::string>& layers) {
   return layers.size() == 1 ? layers[0]
                             : layers[0] + " +" + std::to_string(layers.size() - 1) + " more";
-}
-
-// Columns padded to their widest cell; numbers aligned right.
-void print_table(std::ostream& out, const std::vector<std::vector<std::string>>& rows,
-                 size_t first_numeric) {
-  std::vector<size_t> widths;
-  for (const auto& row : rows) {
-    widths.resize(std::max(widths.size(), row.size()));
-    for (size_t i = 0; i < row.size(); ++i)
-      widths[i] = std::max(widths[i], row[i].size());
-  }
-  for (const auto& row : rows) {
-    std::string line;
-    for (size_t i = 0; i < row.size(); ++i) {
-      const std::string pad(widths[i] - row[i].size(), ' ');
-      line += (i ? "  " : "") + (i >= first_numeric ? pad + row[i] : row[i] + pad);
-    }
-    line.erase(line.find_last_not_of(' ') + 1);
-    out << line << '\n';
-  }
 }
 
 // Every layer's passes once, each layer timed at its shape's measurement: a rough estimate of
@@ -85,9 +57,9 @@ void print_preset(std::ostream& out, const PresetBench& run, double peak) {
   for (const auto& m : run.result.measurements) {
     rows.push_back({layers_label(run.shapes[m.shape].layers), run.shapes[m.shape].describe(),
                     bench::pass_name(m.pass), variant_label(m),
-                    std::to_string(m.timing.repetitions), number(m.timing.seconds * 1e3, 3),
-                    number(m.gflops(), 2), number(m.gbytes_per_second(), 2)});
-    if (peak > 0) rows.back().push_back(number(100 * m.gflops() * 1e9 / peak, 1));
+                    std::to_string(m.timing.repetitions), format_number(m.timing.seconds * 1e3, 3),
+                    format_number(m.gflops(), 2), format_number(m.gbytes_per_second(), 2)});
+    if (peak > 0) rows.back().push_back(format_number(100 * m.gflops() * 1e9 / peak, 1));
   }
   print_table(out, rows, 4);
   out << "\n"
@@ -96,23 +68,36 @@ void print_preset(std::ostream& out, const PresetBench& run, double peak) {
   std::vector<std::vector<std::string>> total_rows{
       {"variant", "forward ms", "backward-data ms", "backward-weight ms", "total ms", "GFLOP/s"}};
   for (const auto& [variant, total] : totals(run)) {
-    total_rows.push_back({variant, number(total.seconds[0] * 1e3, 2),
-                          number(total.seconds[1] * 1e3, 2), number(total.seconds[2] * 1e3, 2),
-                          number(total.all_seconds() * 1e3, 2),
-                          number(total.flops / total.all_seconds() * 1e-9, 2)});
+    total_rows.push_back({variant, format_number(total.seconds[0] * 1e3, 2),
+                          format_number(total.seconds[1] * 1e3, 2),
+                          format_number(total.seconds[2] * 1e3, 2),
+                          format_number(total.all_seconds() * 1e3, 2),
+                          format_number(total.flops / total.all_seconds() * 1e-9, 2)});
   }
   print_table(out, total_rows, 1);
 }
 
 }  // namespace
 
+std::string describe_device(const vk::DeviceInfo& d) {
+  return "device " + std::to_string(d.index) + ": " + d.name + " (" + d.type_name() + "), driver " +
+         d.driver_name + (d.driver_info.empty() ? "" : " " + d.driver_info) + ", Vulkan " +
+         format_vulkan_version(d.api_version);
+}
+
+nlohmann::ordered_json device_json(const vk::DeviceInfo& d) {
+  return {{"index", d.index},
+          {"name", d.name},
+          {"type", d.type_name()},
+          {"driver", d.driver_name},
+          {"driver_info", d.driver_info},
+          {"vulkan", format_vulkan_version(d.api_version)}};
+}
+
 void print_ops_report(std::ostream& out, const OpsReport& report) {
-  const vk::DeviceInfo& d = report.device;
-  out << "device " << d.index << ": " << d.name << " (" << d.type_name() << "), driver "
-      << d.driver_name << (d.driver_info.empty() ? "" : " " + d.driver_info) << ", Vulkan "
-      << format_vulkan_version(d.api_version) << "\n";
+  out << describe_device(report.device) << "\n";
   if (report.peak_flops > 0) {
-    out << "peak: " << number(report.peak_flops * 1e-9, 1)
+    out << "peak: " << format_number(report.peak_flops * 1e-9, 1)
         << " GFLOP/s, measured on a kernel of independent fused multiply-adds (%peak is "
            "relative to it)\n";
   }
@@ -121,14 +106,8 @@ void print_ops_report(std::ostream& out, const OpsReport& report) {
 }
 
 nlohmann::ordered_json ops_report_json(const OpsReport& report) {
-  const vk::DeviceInfo& d = report.device;
   nlohmann::ordered_json json;
-  json["device"] = {{"index", d.index},
-                    {"name", d.name},
-                    {"type", d.type_name()},
-                    {"driver", d.driver_name},
-                    {"driver_info", d.driver_info},
-                    {"vulkan", format_vulkan_version(d.api_version)}};
+  json["device"] = device_json(report.device);
   json["peak_gflops"] = report.peak_flops * 1e-9;
   json["presets"] = nlohmann::ordered_json::array();
   for (const auto& run : report.presets) {

@@ -24,6 +24,10 @@ struct OpsReport {
   std::vector<PresetBench> presets;
 };
 
+// "device 0: llvmpipe (...) (CPU), driver llvmpipe Mesa 22.3.6 (LLVM 15.0.6), Vulkan 1.3.230"
+std::string describe_device(const vk::DeviceInfo& device);
+nlohmann::ordered_json device_json(const vk::DeviceInfo& device);
+
 void print_ops_report(std::ostream& out, const OpsReport& report);
 nlohmann::ordered_json ops_report_json(const OpsReport& report);
 

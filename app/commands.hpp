@@ -15,10 +15,11 @@ void register_train(CLI::App& app, const GlobalOptions& globals);
 void register_sample(CLI::App& app, const GlobalOptions& globals);
 void register_walk(CLI::App& app, const GlobalOptions& globals);
 void register_eval(CLI::App& app, const GlobalOptions& globals);
-// `bench` and its sub-commands (`bench ops`).
+// `bench` and its sub-commands (`bench ops`, `bench view`, `bench train`).
 void register_bench(CLI::App& app, const GlobalOptions& globals);
-// `bench view`, registered by register_bench.
+// `bench view` and `bench train`, registered by register_bench.
 void register_bench_view(CLI::App& bench, const GlobalOptions& globals);
+void register_bench_train(CLI::App& bench, const GlobalOptions& globals);
 // `view`: the live viewer (or a message when built without it).
 void register_view(CLI::App& app, const GlobalOptions& globals);
 

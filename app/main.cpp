@@ -7,6 +7,7 @@
 #include "app/commands.hpp"
 #include "app/options.hpp"
 #include "engine/error.hpp"
+#include "engine/runtime.hpp"
 
 namespace {
 
@@ -21,9 +22,7 @@ int fail(const char* message) {
   return 1;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   CLI::App app{"aegan-vk: train and run AEGAN (512x512 GAN) on any Vulkan GPU", "aegan-vk"};
   app.set_version_flag("--version", AEGAN_VK_VERSION);
   app.require_subcommand(0, 1);
@@ -59,4 +58,14 @@ int main(int argc, char** argv) {
   } catch (...) {
     return fail("unknown exception");
   }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int status = run(argc, argv);
+  // The device goes before static destruction: by then the Vulkan loader and layers may be torn
+  // down, and the stream's final flush of work still recorded crashes in the validation layer.
+  aegan::Runtime::shutdown();
+  return status;
 }

@@ -17,6 +17,9 @@ PACKAGES=(
   libglfw3-dev libimgui-dev xvfb
   # tests
   libgtest-dev libgmock-dev
+  # the same model in PyTorch for `aegan-vk bench train --peer` and its test (bench/peer.py);
+  # OpenBLAS for PyTorch's CPU matrix products (about 2 minutes to install, 680 MB)
+  python3 python3-torch libopenblas0
   # the main job's default data: 881 emoji images (scripts/train-demo.sh)
   libjs-emojify
 )

@@ -241,4 +241,9 @@ MemoryStats MemoryPool::stats() const {
   return stats_;
 }
 
+void MemoryPool::reset_peak() {
+  std::lock_guard lock(mutex_);
+  stats_.peak_bytes_in_use = stats_.bytes_in_use;
+}
+
 }  // namespace aegan::vk

@@ -63,6 +63,8 @@ class MemoryPool {
   void set_reclaim(std::function<void()> reclaim) { reclaim_ = std::move(reclaim); }
 
   MemoryStats stats() const;
+  // Starts a new peak from the bytes in use now, so that the peak of one piece of work can be read.
+  void reset_peak();
   MemoryKind kind() const { return kind_; }
 
  private:

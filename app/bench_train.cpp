@@ -1,0 +1,208 @@
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "app/bench_report.hpp"
+#include "app/commands.hpp"
+#include "app/peer.hpp"
+#include "app/train_report.hpp"
+#include "engine/error.hpp"
+#include "engine/runtime.hpp"
+
+namespace aegan::app {
+namespace {
+
+struct TrainBenchOptions {
+  std::string preset = "all";
+  std::vector<int> batches;  // empty: per preset and device, see batches_for()
+  std::vector<std::string> figures = bench::train_figures();
+  bench::TrainBudget budget;
+  bool quick = false;
+  bool sizes_only = false;
+  std::string json;
+  bool peer = false;
+  PeerCommand peer_command{"", AEGAN_VK_PEER_SCRIPT, "auto"};
+};
+
+// paper512 at batch 16 takes hours per figure on lavapipe, so CPU devices time batch 1 only.
+std::vector<int> batches_for(const Preset& preset, const TrainBenchOptions& options) {
+  if (!options.batches.empty()) return options.batches;
+  if (options.quick) return {2};
+  if (preset.name == "paper512" && Runtime::get().device().type == VK_PHYSICAL_DEVICE_TYPE_CPU) {
+    std::cerr << "bench: note: paper512 runs at batch 1 only on a CPU device; give --batch 16 to "
+                 "time batch 16 too (hours on lavapipe)"
+              << std::endl;
+    return {1};
+  }
+  return {16, 1};
+}
+
+std::vector<std::string> peer_arguments(const Preset& preset, const std::vector<int>& batches,
+                                        const TrainBenchOptions& options) {
+  std::vector<std::string> arguments{"--preset",  preset.name,
+                                     "--warmup",  std::to_string(options.budget.warmup),
+                                     "--steps",   std::to_string(options.budget.steps),
+                                     "--seconds", std::to_string(options.budget.seconds)};
+  for (int batch : batches)
+    arguments.insert(arguments.end(), {"--batch", std::to_string(batch)});
+  for (const std::string& figure : options.figures)
+    arguments.insert(arguments.end(), {"--figure", figure});
+  return arguments;
+}
+
+std::string today() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  char buffer[16];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%d", std::localtime(&now));
+  return buffer;
+}
+
+std::vector<Preset> presets_of(const std::string& name) {
+  if (name == "all") return {preset_by_name("tiny64"), preset_by_name("paper512")};
+  return {preset_by_name(name)};
+}
+
+void report_sizes(const std::vector<Preset>& presets, nlohmann::ordered_json& ours_json) {
+  for (const Preset& preset : presets) {
+    const auto sizes = bench::network_sizes(preset);
+    print_sizes(std::cout, preset.name, sizes);
+    ours_json.push_back({{"preset", preset.name}, {"sizes", sizes_json(sizes)}});
+  }
+}
+
+// Runs the peer on one preset with the engine's batches and budget, and checks that it built the
+// same networks. The peer goes first, so a model that differs fails before the long engine run.
+nlohmann::ordered_json peer_timings(const Preset& preset, const std::vector<int>& batches,
+                                    const TrainBenchOptions& options) {
+  nlohmann::ordered_json theirs =
+      run_peer(options.peer_command, peer_arguments(preset, batches, options)).at("presets").at(0);
+  check_same_model(preset.name, bench::network_sizes(preset), theirs.at("sizes"));
+  return theirs;
+}
+
+void run_train_bench(const GlobalOptions& globals, TrainBenchOptions options) {
+  const std::vector<Preset> presets = presets_of(options.preset);
+  // Opened before the long run so that a bad path fails at once.
+  std::ofstream json_file;
+  if (!options.json.empty()) {
+    json_file.open(options.json);
+    if (!json_file) throw Error("cannot write " + options.json);
+  }
+  start_runtime(globals);
+  const vk::DeviceInfo& device = Runtime::get().device();
+  std::cout << describe_device(device) << std::endl;
+  nlohmann::ordered_json json{{"date", today()}, {"device", device_json(device)}};
+  auto& ours_json = json["aegan_vk"] = nlohmann::ordered_json::array();
+  if (options.sizes_only) {
+    report_sizes(presets, ours_json);
+  } else {
+    nlohmann::ordered_json peer_json;
+    std::vector<Comparison> comparison;
+    if (options.peer) {
+      PeerCommand& peer = options.peer_command;
+      if (peer.device == "auto") {
+        peer.device = device.type == VK_PHYSICAL_DEVICE_TYPE_CPU ? "cpu" : "cuda";
+      }
+      peer_json = {{"device", check_peer(peer)},
+                   {"python", peer.python},
+                   {"presets", nlohmann::ordered_json::array()}};
+      std::cout << "peer: " << peer_json["device"].get<std::string>() << std::endl;
+    }
+    bench::TrainBenchOptions bench_options;
+    bench_options.figures = options.figures;
+    bench_options.budget = options.budget;
+    for (const Preset& preset : presets) {
+      bench_options.batches = batches_for(preset, options);
+      bench_options.progress = [&](const std::string& figure, int batch) {
+        std::cerr << "bench: " << preset.name << " batch " << batch << ": " << figure << std::endl;
+      };
+      if (options.peer) {
+        peer_json["presets"].push_back(peer_timings(preset, bench_options.batches, options));
+      }
+      const bench::PresetTimings ours = bench::bench_train(preset, bench_options);
+      print_timings(std::cout, ours);
+      std::cout.flush();
+      ours_json.push_back(timings_json(ours));
+      if (options.peer) {
+        const auto rows = compare(ours, peer_json["presets"].back());
+        comparison.insert(comparison.end(), rows.begin(), rows.end());
+      }
+    }
+    if (options.peer) {
+      print_comparison(std::cout, comparison);
+      json["pytorch"] = peer_json;
+      json["convention"] = kRatioConvention;
+      json["comparison"] = comparison_json(comparison);
+    }
+  }
+  if (json_file.is_open()) {
+    json_file << json.dump(2) << '\n';
+    if (!json_file) throw Error("cannot write " + options.json);
+  }
+}
+
+}  // namespace
+
+void register_bench_train(CLI::App& bench, const GlobalOptions& globals) {
+  auto options = std::make_shared<TrainBenchOptions>();
+  auto* command = bench.add_subcommand(
+      "train",
+      "Images per second and peak device memory of a training step 1 (autoencoder), a step 2 "
+      "(D_E, G_E, D_R, phi) and inference (phi(F(G_E(z)))) on fresh weights; with --peer, side "
+      "by side with the same model in PyTorch (bench/peer.py).");
+  auto* preset = command->add_option("--preset", options->preset, "tiny64, paper512 or all")
+                     ->check(CLI::IsMember({"tiny64", "paper512", "all"}))
+                     ->capture_default_str();
+  command
+      ->add_option("--batch", options->batches,
+                   "batch size, repeatable (default: 16 and 1; paper512 on a CPU device: 1)")
+      ->check(CLI::Range(1, 4096));
+  command->add_option("--figure", options->figures, "time only this figure (repeatable)")
+      ->check(CLI::IsMember(bench::train_figures()));
+  command->add_option("--warmup", options->budget.warmup, "untimed iterations before each figure")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  auto* steps =
+      command
+          ->add_option("--steps", options->budget.steps,
+                       "timed iterations per figure (0: as many as --seconds allows, at least 1)")
+          ->check(CLI::NonNegativeNumber)
+          ->capture_default_str();
+  command->add_option("--seconds", options->budget.seconds, "time budget per figure")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command->add_flag("--quick", options->quick,
+                    "a smoke test for CI: tiny64 (unless --preset), batch 2, 1 warm-up and 1 "
+                    "timed iteration");
+  command->add_flag("--sizes-only", options->sizes_only,
+                    "print every network's parameter count and exit without timing");
+  command->add_option("--json", options->json, "also write the results as JSON to FILE")
+      ->type_name("FILE");
+  command->add_flag("--peer", options->peer,
+                    "also time bench/peer.py (the same model in PyTorch) and print both with "
+                    "the ratio aegan-vk time / PyTorch time");
+  command
+      ->add_option("--peer-device", options->peer_command.device,
+                   "PyTorch's device: cpu, cuda or auto (cpu when aegan-vk runs on a CPU)")
+      ->check(CLI::IsMember({"cpu", "cuda", "auto"}))
+      ->capture_default_str();
+  command->add_option("--peer-script", options->peer_command.script, "path of bench/peer.py")
+      ->capture_default_str();
+  command->add_option("--python", options->peer_command.python,
+                      "Python interpreter for the peer (default: python3 on PATH, else "
+                      "/usr/bin/python3, where Debian's python3-torch is)");
+  command->callback([&globals, options, preset, steps] {
+    TrainBenchOptions run = *options;
+    if (run.quick) {
+      if (preset->count() == 0) run.preset = "tiny64";
+      run.budget.warmup = 1;
+      if (steps->count() == 0) run.budget.steps = 1;
+    }
+    run_train_bench(globals, run);
+  });
+}
+
+}  // namespace aegan::app

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# bench/peer.py against the engine: both build the same six networks for tiny64 and paper512
+# (element counts of every network's parameters and buffers), and `bench train --quick --peer`
+# times both and reports the ratio. Skipped (77) where PyTorch is not installed.
+set -euo pipefail
+aegan=$1
+peer=$2
+python=
+for candidate in python3 /usr/bin/python3; do
+  if command -v "$candidate" >/dev/null && "$candidate" -c "import torch" 2>/dev/null; then
+    python=$candidate
+    break
+  fi
+done
+if [[ -z $python ]]; then
+  echo "SKIP: PyTorch is not installed (Debian 12: apt-get install python3-torch libopenblas0)"
+  exit 77
+fi
+export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+"$aegan" bench train --sizes-only --preset all --json "$work/engine.json"
+"$python" "$peer" --sizes-only --preset all --json "$work/peer.json"
+"$python" - "$work/engine.json" "$work/peer.json" <<'EOF'
+import json
+import sys
+
+engine = {p["preset"]: p["sizes"] for p in json.load(open(sys.argv[1]))["aegan_vk"]}
+peer = {p["preset"]: p["sizes"] for p in json.load(open(sys.argv[2]))["presets"]}
+assert sorted(engine) == sorted(peer) == ["paper512", "tiny64"], (engine.keys(), peer.keys())
+for preset in engine:
+    print(preset)
+    for ours, theirs in zip(engine[preset], peer[preset], strict=True):
+        print(f"  {ours['network']:4} engine {ours['parameters']:9} + {ours['buffers']:6} buffers"
+              f", PyTorch {theirs['parameters']:9} + {theirs['buffers']:6}")
+        assert ours == theirs, (preset, ours, theirs)
+phi = next(s for s in engine["paper512"] if s["network"] == "phi")
+# docs/aegan.md: "phi holds 47.5 M parameters".
+assert round(phi["parameters"] / 1e5) == 475, phi
+EOF
+
+"$aegan" bench train --quick --peer --python "$python" --peer-script "$peer" \
+  --json "$work/compare.json" | tee "$work/out.txt"
+grep -q "ratio = aegan-vk time / PyTorch time" "$work/out.txt"
+"$python" - "$work/compare.json" <<'EOF'
+import json
+import sys
+
+report = json.load(open(sys.argv[1]))
+assert report["convention"].startswith("ratio = aegan-vk time / PyTorch time")
+assert report["pytorch"]["device"].startswith("PyTorch ")
+rows = report["comparison"]
+assert [(r["preset"], r["figure"], r["batch"]) for r in rows] == [
+    ("tiny64", figure, 2) for figure in ("autoencoder", "gan", "inference")], rows
+for row in rows:
+    assert row["aegan_vk_ms"] > 0 and row["pytorch_ms"] > 0, row
+    assert abs(row["ratio"] - row["aegan_vk_ms"] / row["pytorch_ms"]) < 1e-9 * row["ratio"], row
+print("PASS")
+EOF
