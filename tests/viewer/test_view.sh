@@ -9,13 +9,7 @@
 set -euo pipefail
 aegan=$1
 tool=$2
-if ! command -v xvfb-run >/dev/null || ! command -v Xvfb >/dev/null; then
-  echo "SKIP: xvfb-run/Xvfb not installed (apt-get install xvfb)"
-  exit 77
-fi
-export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/xvfb_setup.sh"
 seed=7
 samples=4
 
