@@ -1,4 +1,5 @@
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <fstream>
@@ -10,6 +11,7 @@
 #include "app/peer.hpp"
 #include "app/train_report.hpp"
 #include "engine/error.hpp"
+#include "engine/ops/conv_tuning.hpp"
 #include "engine/runtime.hpp"
 
 namespace aegan::app {
@@ -24,6 +26,7 @@ struct TrainBenchOptions {
   bool sizes_only = false;
   std::string json;
   bool peer = false;
+  bool tune = false;
   PeerCommand peer_command{"", AEGAN_VK_PEER_SCRIPT, "auto"};
 };
 
@@ -94,6 +97,13 @@ void run_train_bench(const GlobalOptions& globals, TrainBenchOptions options) {
   start_runtime(globals);
   const vk::DeviceInfo& device = Runtime::get().device();
   std::cout << describe_device(device) << std::endl;
+  if (options.tune) {
+    // The warm-up iterations meet every layer shape first and time its kernels there.
+    ops::conv::Tuning::active().set_measuring(true);
+    options.budget.warmup = std::max(options.budget.warmup, 1);
+    std::cout << "tuning: convolution kernel choices go to "
+              << ops::conv::Tuning::active().file().string() << std::endl;
+  }
   nlohmann::ordered_json json{{"date", today()}, {"device", device_json(device)}};
   auto& ours_json = json["aegan_vk"] = nlohmann::ordered_json::array();
   if (options.sizes_only) {
@@ -181,6 +191,10 @@ void register_bench_train(CLI::App& bench, const GlobalOptions& globals) {
                     "print every network's parameter count and exit without timing");
   command->add_option("--json", options->json, "also write the results as JSON to FILE")
       ->type_name("FILE");
+  command->add_flag("--tune", options->tune,
+                    "time every candidate convolution kernel on each layer shape during the "
+                    "warm-up and keep the fastest for this device and driver (used by every "
+                    "later run), then time the figures with those choices");
   command->add_flag("--peer", options->peer,
                     "also time bench/peer.py (the same model in PyTorch) and print both with "
                     "the ratio aegan-vk time / PyTorch time");

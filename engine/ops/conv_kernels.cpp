@@ -1,8 +1,10 @@
 #include "engine/ops/conv_kernels.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 
+#include "engine/ops/conv_tuning.hpp"
 #include "engine/ops/launch.hpp"
 #include "shaders.hpp"
 
@@ -401,11 +403,49 @@ std::string& forced() {
   return name;
 }
 
+// Times every tuned kernel that supports the problem (a warm-up run, then the best of two) and
+// returns the fastest one's name.
+template <class Problem>
+std::string measure_fastest(const std::vector<Kernel<Problem>>& table, const Problem& problem) {
+  const vk::DeviceInfo& device = Runtime::get().device();
+  vk::Stream& stream = Runtime::get().stream();
+  std::string fastest;
+  double best = 0;
+  for (const auto& kernel : table) {
+    if (!kernel.tuned || !kernel.supports(device, problem)) continue;
+    kernel.run(problem);
+    for (int repetition = 0; repetition < 2; ++repetition) {
+      stream.finish();
+      const auto start = std::chrono::steady_clock::now();
+      kernel.run(problem);
+      stream.finish();
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      if (fastest.empty() || seconds < best) {
+        fastest = kernel.name;
+        best = seconds;
+      }
+    }
+  }
+  return fastest;
+}
+
 template <class Problem>
 Tensor choose_and_run(const std::vector<Kernel<Problem>>& table, const Problem& problem) {
   const vk::DeviceInfo& device = Runtime::get().device();
   for (const auto& kernel : table) {
     if (forced() == kernel.name && kernel.supports(device, problem)) return kernel.run(problem);
+  }
+  Tuning& tuning = Tuning::active();
+  const std::string key = tuning_key(problem);
+  if (tuning.needs_measuring(key)) {
+    const std::string fastest = measure_fastest(table, problem);
+    if (!fastest.empty()) tuning.record(key, fastest);
+  }
+  if (const auto chosen = tuning.choice(key)) {
+    for (const auto& kernel : table) {
+      if (kernel.name == *chosen && kernel.supports(device, problem)) return kernel.run(problem);
+    }
   }
   for (const auto& kernel : table) {
     if (kernel.supports(device, problem) && kernel.suits(device, problem)) {
@@ -436,7 +476,7 @@ const std::vector<Kernel<DataProblem>>& data_kernels() {
       {"blocked", always<DataProblem>, always<DataProblem>,
        [](const DataProblem& p) { return run_data(p, 4, 4); }},
       {"direct", always<DataProblem>, always<DataProblem>,
-       [](const DataProblem& p) { return run_data(p, 1, 1); }},
+       [](const DataProblem& p) { return run_data(p, 1, 1); }, false},
   };
   return table;
 }
@@ -450,7 +490,7 @@ const std::vector<Kernel<WeightProblem>>& weight_kernels() {
       {"blocked", always<WeightProblem>, always<WeightProblem>,
        [](const WeightProblem& p) { return run_weight(p, 4); }},
       {"direct", always<WeightProblem>, always<WeightProblem>,
-       [](const WeightProblem& p) { return run_weight(p, 1); }},
+       [](const WeightProblem& p) { return run_weight(p, 1); }, false},
   };
   return table;
 }

@@ -42,13 +42,17 @@ struct Kernel {
   // Whether it is the automatic choice for this shape (tables are tried in order).
   bool (*suits)(const vk::DeviceInfo&, const Problem&);
   Tensor (*run)(const Problem&);
+  // Whether the autotuner times it (conv_tuning.hpp): not the direct fallback, slower than the
+  // blocked kernel on every measured shape and seconds long on large ones.
+  bool tuned = true;
 };
 
 const std::vector<Kernel<DataProblem>>& data_kernels();
 const std::vector<Kernel<WeightProblem>>& weight_kernels();
 
-// Runs the chosen kernel: the forced one (below) where it supports the device, else the first
-// that supports and suits the problem. Not recorded by autograd.
+// Runs the chosen kernel: the forced one (below) where it supports the device, else the one the
+// autotuner measured fastest for this shape (conv_tuning.hpp), else the first that supports and
+// suits the problem. Not recorded by autograd.
 Tensor run(const DataProblem& problem);
 Tensor run(const WeightProblem& problem);
 

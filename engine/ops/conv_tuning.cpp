@@ -1,0 +1,83 @@
+#include "engine/ops/conv_tuning.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "engine/io/atomic_file.hpp"
+#include "engine/runtime.hpp"
+
+namespace aegan::ops::conv {
+namespace {
+
+std::string dims(const Tensor& t) {
+  std::string text;
+  for (int64_t d : t.shape()) {
+    if (!text.empty()) text += 'x';
+    text += std::to_string(d);
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string tuning_key(const DataProblem& p) {
+  return std::string(p.transposed ? "data-transposed " : "data ") + dims(p.x) + " w" +
+         dims(p.weight) + (p.bias.defined() ? " bias" : "") + " stride" + std::to_string(p.stride) +
+         " pad" + std::to_string(p.pad) + " out" + std::to_string(p.out_h) + "x" +
+         std::to_string(p.out_w);
+}
+
+std::string tuning_key(const WeightProblem& p) {
+  return "weight g" + dims(p.g) + " s" + dims(p.s) + " k" + std::to_string(p.k) + " stride" +
+         std::to_string(p.stride) + " pad" + std::to_string(p.pad);
+}
+
+Tuning::Tuning(std::filesystem::path file) : file_(std::move(file)) {
+  std::ifstream in(file_);
+  if (!in) return;
+  try {
+    choices_ = nlohmann::json::parse(in).at("choices").get<std::map<std::string, std::string>>();
+  } catch (const std::exception&) {
+    std::cerr << "aegan-vk: warning: ignoring unreadable kernel tuning file " << file_.string()
+              << "\n";
+    choices_.clear();
+  }
+}
+
+Tuning& Tuning::active() {
+  static Tuning tuning = [] {
+    const vk::DeviceInfo& info = Runtime::get().device();
+    Tuning t(vk::cache_directory() /
+             ("conv-tuning-" + std::to_string(info.vendor_id) + "-" +
+              std::to_string(info.device_id) + "-" + info.pipeline_cache_uuid + "-" +
+              std::to_string(info.driver_version) + ".json"));
+    const char* tune = std::getenv("AEGAN_VK_CONV_TUNE");
+    t.set_measuring(tune && std::string(tune) == "1");
+    return t;
+  }();
+  return tuning;
+}
+
+std::optional<std::string> Tuning::choice(const std::string& key) const {
+  const auto found = choices_.find(key);
+  if (found == choices_.end()) return std::nullopt;
+  return found->second;
+}
+
+void Tuning::record(const std::string& key, const std::string& kernel) {
+  choices_[key] = kernel;
+  measured_.insert(key);
+  const nlohmann::json json{{"choices", choices_}};
+  const std::string text = json.dump(1) + "\n";
+  // Losing a measurement costs a later re-measurement, not the run.
+  try {
+    std::filesystem::create_directories(file_.parent_path());
+    io::write_file_atomically(file_, std::as_bytes(std::span(text.data(), text.size())));
+  } catch (const std::exception& error) {
+    std::cerr << "aegan-vk: warning: kernel tuning not saved: " << error.what() << "\n";
+  }
+}
+
+}  // namespace aegan::ops::conv

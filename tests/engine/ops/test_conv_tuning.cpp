@@ -1,0 +1,93 @@
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "engine/ops.hpp"
+#include "engine/ops/conv_tuning.hpp"
+#include "tests/support/compare.hpp"
+
+namespace aegan {
+namespace {
+
+std::filesystem::path temporary_file(const std::string& name) {
+  const auto folder =
+      std::filesystem::temp_directory_path() / ("aegan-tuning-test-" + std::to_string(getpid()));
+  std::filesystem::create_directories(folder);
+  return folder / name;
+}
+
+TEST(ConvTuning, ChoicesSurviveInTheFile) {
+  const auto file = temporary_file("choices.json");
+  std::filesystem::remove(file);
+  {
+    ops::conv::Tuning tuning(file);
+    EXPECT_FALSE(tuning.choice("data 1x3x5x5").has_value());
+    tuning.record("data 1x3x5x5", "blocked");
+    tuning.record("weight g1x2x3x3", "gemm");
+  }
+  const ops::conv::Tuning reread(file);
+  EXPECT_EQ(reread.choice("data 1x3x5x5"), "blocked");
+  EXPECT_EQ(reread.choice("weight g1x2x3x3"), "gemm");
+  EXPECT_FALSE(reread.choice("data 2x3x5x5").has_value());
+}
+
+TEST(ConvTuning, UnreadableFileStartsEmpty) {
+  const auto file = temporary_file("corrupt.json");
+  std::ofstream(file) << "{\"choices\": {\"data 1x3x5x5\": ";
+  const ops::conv::Tuning tuning(file);
+  EXPECT_FALSE(tuning.choice("data 1x3x5x5").has_value());
+}
+
+TEST(ConvTuning, KeysTellShapesApart) {
+  ops::conv::DataProblem a{
+      false, Tensor::empty({2, 3, 9, 7}), Tensor::empty({5, 3, 3, 3}), Tensor(), 1, 1, 9, 7};
+  ops::conv::DataProblem b = a;
+  b.x = Tensor::empty({1, 3, 9, 7});
+  ops::conv::DataProblem c = a;
+  c.transposed = true;
+  ops::conv::DataProblem d = a;
+  d.stride = 2;
+  const std::vector<std::string> keys{ops::conv::tuning_key(a), ops::conv::tuning_key(b),
+                                      ops::conv::tuning_key(c), ops::conv::tuning_key(d)};
+  for (size_t i = 0; i < keys.size(); ++i) {
+    for (size_t j = i + 1; j < keys.size(); ++j)
+      EXPECT_NE(keys[i], keys[j]);
+  }
+}
+
+// With measuring on, a convolution times the candidates, records the fastest for its shape, and
+// still computes the right result (checked forward and backward against the reference).
+TEST(ConvTuning, MeasuringRecordsAChoiceAndKeepsResultsRight) {
+  ops::conv::Tuning& tuning = ops::conv::Tuning::active();
+  const bool before = tuning.measuring();
+  tuning.set_measuring(true);
+  const auto x = reference::random_tensor({2, 3, 11, 9}, 31, -1.0, 1.0);
+  const auto w = reference::random_tensor({5, 3, 3, 3}, 32, -1.0, 1.0);
+  const auto r = reference::random_tensor({2, 5, 6, 5}, 33, -1.0, 1.0);
+  Tensor x_d = test::to_device(x), w_d = test::to_device(w);
+  x_d.set_requires_grad(true);
+  w_d.set_requires_grad(true);
+  Tensor y = ops::conv2d(x_d, w_d, Tensor(), {2, 1, ops::Padding::zeros});
+  ops::sum(ops::mul(y, test::to_device(r))).backward();
+  tuning.set_measuring(before);
+
+  const ops::conv::DataProblem forward{false, x_d.detach(), w_d.detach(), Tensor(), 2, 1, 6, 5};
+  const auto chosen = tuning.choice(ops::conv::tuning_key(forward));
+  ASSERT_TRUE(chosen.has_value());
+  const auto names = ops::conv::variant_names();
+  EXPECT_NE(std::find(names.begin(), names.end(), *chosen), names.end());
+  EXPECT_NE(*chosen, "direct");  // the fallback is never timed
+  EXPECT_TRUE(std::filesystem::exists(tuning.file()));
+
+  EXPECT_TRUE(test::close(y, reference::conv2d(x, w, {}, 2, 1)));
+  const auto grads = reference::conv2d_backward(x, w, false, r, 2, 1);
+  EXPECT_TRUE(test::close(x_d.grad(), grads.x));
+  EXPECT_TRUE(test::close(w_d.grad(), grads.weight));
+}
+
+}  // namespace
+}  // namespace aegan
