@@ -214,17 +214,8 @@ bool gemm_data_supports(const vk::DeviceInfo& device, const DataProblem& problem
   return fits(device, gemm_groups(gemm_tile(rows, columns), rows, columns, 1));
 }
 
-// Element offsets of a tensor in its block's texel views (allocations are 256-byte aligned).
-uint32_t first_texel(const Tensor& t, VkDeviceSize texel_bytes) {
-  return static_cast<uint32_t>(t.allocation().offset / texel_bytes);
-}
-
-bool texels_available(const vk::DeviceInfo& device) {
-  return device.push_descriptor && device.uniform_texel_buffers;
-}
-
 bool gemm_texel_data_supports(const vk::DeviceInfo& device, const DataProblem& problem) {
-  return texels_available(device) && problem.x.allocation().texels &&
+  return texel_views_supported(device) && problem.x.allocation().texels &&
          gemm_data_supports(device, problem);
 }
 
@@ -256,7 +247,7 @@ Tensor run_gemm_data(const DataProblem& problem, bool texels) {
                     {{&PackPush::weight, {&problem.weight}}},
                     {problem.weight.reads(), packed.writes()});
   // The packed weights may land in a block too large for a view: then read them by pointer.
-  const bool use_texels = texels && x.allocation().texels && packed.allocation().texels4;
+  const bool use_texels = texels && has_texel_view({&x}) && has_texel_view({&packed, true});
   const int64_t phases = problem.transposed ? stride : 1;
   for (int64_t oh0 = 0; oh0 < phases; ++oh0) {
     for (int64_t ow0 = 0; ow0 < phases; ++ow0) {
@@ -296,8 +287,8 @@ Tensor run_gemm_data(const DataProblem& problem, bool texels) {
           u32(stride),
           problem.transposed ? 1u : 0u,
           has_bias ? 1u : 0u,
-          first_texel(x, 4),
-          first_texel(packed, 16)};
+          texel_index({&x}),
+          texel_index({&packed, true})};
       const Tile tile = gemm_tile(out_c, columns);
       const vk::Groups groups = gemm_groups(tile, out_c, columns, 1);
       const Tensor& bias = has_bias ? problem.bias : x;
@@ -339,7 +330,7 @@ bool gemm_weight_supports(const vk::DeviceInfo& device, const WeightProblem& pro
 }
 
 bool gemm_texel_weight_supports(const vk::DeviceInfo& device, const WeightProblem& problem) {
-  return texels_available(device) && problem.g.allocation().texels &&
+  return texel_views_supported(device) && problem.g.allocation().texels &&
          problem.s.allocation().texels && gemm_weight_fits(device, problem);
 }
 
@@ -360,8 +351,8 @@ Tensor run_gemm_weight(const WeightProblem& problem, bool texels) {
   GemmWeightPush push{g.address(),      s.address(),   out.address(),  u32(g.dim(1)),
                       u32(columns),     u32(g.dim(2)), u32(g.dim(3)),  u32(s.dim(1)),
                       u32(s.dim(2)),    u32(s.dim(3)), u32(problem.k), u32(problem.stride),
-                      u32(problem.pad), u32(rows),     u32(per_chunk), first_texel(g, 4),
-                      first_texel(s, 4)};
+                      u32(problem.pad), u32(rows),     u32(per_chunk), texel_index({&g}),
+                      texel_index({&s})};
   const Tile tile = gemm_tile(g.dim(1), columns);
   const vk::Groups groups = gemm_groups(tile, g.dim(1), columns, static_cast<uint64_t>(chunks));
   if (texels) {

@@ -32,20 +32,26 @@ std::atomic<bool>& texel_reads_allowed() {
 
 }  // namespace
 
-bool texel_reads_pay_off(const vk::DeviceInfo& device) {
-  return device.type == VK_PHYSICAL_DEVICE_TYPE_CPU && device.push_descriptor &&
-         device.uniform_texel_buffers;
+bool texel_views_supported(const vk::DeviceInfo& device) {
+  return device.push_descriptor && device.uniform_texel_buffers;
 }
 
-bool read_through_texels(std::span<const TexelInput> inputs) {
-  if (!texel_reads_allowed() || !texel_reads_pay_off(Runtime::get().device())) return false;
-  for (const TexelInput& input : inputs) {
-    const vk::Allocation& allocation = input.tensor->allocation();
-    const bool has_view = input.vec4 ? allocation.texels4 && allocation.offset % 16 == 0
-                                     : allocation.texels != VK_NULL_HANDLE;
-    if (!has_view) return false;
-  }
-  return true;
+bool texel_reads_pay_off(const vk::DeviceInfo& device) {
+  return device.type == VK_PHYSICAL_DEVICE_TYPE_CPU && texel_views_supported(device);
+}
+
+bool texel_reads_wanted() {
+  return texel_reads_allowed() && texel_reads_pay_off(Runtime::get().device());
+}
+
+bool has_texel_view(const TexelInput& input) {
+  const vk::Allocation& allocation = input.tensor->allocation();
+  return input.vec4 ? allocation.texels4 != VK_NULL_HANDLE && allocation.offset % 16 == 0
+                    : allocation.texels != VK_NULL_HANDLE;
+}
+
+uint32_t texel_index(const TexelInput& input) {
+  return static_cast<uint32_t>(input.tensor->allocation().offset / (input.vec4 ? 16 : 4));
 }
 
 bool allow_texel_reads(bool allowed) {

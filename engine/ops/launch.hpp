@@ -1,4 +1,5 @@
 #pragma once
+#include <array>
 #include <cstdint>
 #include <initializer_list>
 #include <span>
@@ -52,61 +53,72 @@ void launch(const vk::ShaderCode& shader, std::initializer_list<uint32_t> specia
 template <class Push>
 void launch_texels(const vk::ShaderCode& shader, std::initializer_list<uint32_t> specialization,
                    vk::Groups groups, const Push& push, std::initializer_list<vk::Access> accesses,
-                   std::initializer_list<vk::TexelRead> texels) {
+                   std::span<const vk::TexelRead> texels) {
   static_assert(sizeof(Push) <= vk::kPushConstantBytes, "push constants exceed 128 bytes");
   Runtime& runtime = Runtime::get();
   const std::vector<uint32_t> spec(specialization);
   VkPipeline pipeline = runtime.pipelines().get(shader, spec, true);
   profiled(shader, [&] {
-    runtime.stream().dispatch(pipeline, &push, sizeof(Push), groups, accesses,
-                              std::span<const vk::TexelRead>(texels.begin(), texels.size()));
+    runtime.stream().dispatch(pipeline, &push, sizeof(Push), groups, accesses, texels);
   });
 }
 
+template <class Push>
+void launch_texels(const vk::ShaderCode& shader, std::initializer_list<uint32_t> specialization,
+                   vk::Groups groups, const Push& push, std::initializer_list<vk::Access> accesses,
+                   std::initializer_list<vk::TexelRead> texels) {
+  launch_texels(shader, specialization, groups, push, accesses,
+                std::span<const vk::TexelRead>(texels.begin(), texels.size()));
+}
+
+// Whether the device can bind texel views at all (push descriptors, uniform texel buffers).
+bool texel_views_supported(const vk::DeviceInfo& device);
 // Devices where reading through texel views was measured faster than through pointers: CPU
 // devices (llvmpipe loads through pointers lane by lane). On GPUs texel reads are unmeasured so
-// far, and tracking them as reads of whole blocks costs overlap there. Needs push descriptors.
+// far, and tracking them as reads of whole blocks costs overlap there.
 bool texel_reads_pay_off(const vk::DeviceInfo& device);
-
-// Whether kernels with a _texel variant should use it for these inputs: where texel reads pay off,
-// are allowed, and every input's memory block has the views (`vec4`: an RGBA32F view).
-struct TexelInput {
-  const Tensor* tensor;
-  bool vec4 = false;
-};
-bool read_through_texels(std::span<const TexelInput> inputs);
+// Where they pay off and are allowed (allow_texel_reads()), kernels with a texel twin use it.
+bool texel_reads_wanted();
 // On unless AEGAN_VK_TEXEL_READS=0; off makes every kernel read through pointers. Returns the
 // setting before.
 bool allow_texel_reads(bool allowed);
 
+// An input of a kernel with a texel twin, read through its block's R32F view or, with `vec4`,
+// its RGBA32F view (the input must then start 16-byte aligned).
+struct TexelInput {
+  const Tensor* tensor;
+  bool vec4 = false;
+};
+bool has_texel_view(const TexelInput& input);
+// The input's first element (or vec4) in its view.
+uint32_t texel_index(const TexelInput& input);
+
 // As launch(), for a kernel that may have a texel twin (ShaderCode::texel, see
-// shaders/common.glsl): the twin reads `inputs[i]` through binding i, and the input's pointer
-// field in `push` then carries its element offset in the view instead of its address.
+// shaders/common.glsl): where texel reads are wanted and every input has its view, the twin runs,
+// reading `inputs[i]` through binding i; the input's pointer field in `push` then carries its
+// element offset in the view instead of its address.
 template <class Push>
 void launch_reading(const vk::ShaderCode& kernel, std::initializer_list<uint32_t> specialization,
                     vk::Groups groups, Push push,
                     std::initializer_list<std::pair<VkDeviceAddress Push::*, TexelInput>> inputs,
                     std::initializer_list<vk::Access> accesses) {
-  std::vector<TexelInput> tensors;
+  static_assert(sizeof(Push) <= vk::kPushConstantBytes, "push constants exceed 128 bytes");
+  bool twin = kernel.texel && inputs.size() <= vk::kTexelBindings && texel_reads_wanted();
   for (const auto& input : inputs)
-    tensors.push_back(input.second);
-  if (!kernel.texel || !read_through_texels(tensors)) {
+    twin = twin && has_texel_view(input.second);
+  if (!twin) {
     launch(kernel, specialization, groups, push, accesses);
     return;
   }
-  std::vector<vk::TexelRead> texels;
+  std::array<vk::TexelRead, vk::kTexelBindings> texels;
+  size_t binding = 0;
   for (const auto& [field, input] : inputs) {
     const vk::Allocation& allocation = input.tensor->allocation();
-    push.*field = allocation.offset / (input.vec4 ? 16 : 4);
-    texels.push_back({input.vec4 ? allocation.texels4 : allocation.texels, allocation});
+    push.*field = texel_index(input);
+    texels[binding++] = {input.vec4 ? allocation.texels4 : allocation.texels, allocation};
   }
-  static_assert(sizeof(Push) <= vk::kPushConstantBytes, "push constants exceed 128 bytes");
-  Runtime& runtime = Runtime::get();
-  const std::vector<uint32_t> spec(specialization);
-  VkPipeline pipeline = runtime.pipelines().get(*kernel.texel, spec, true);
-  profiled(*kernel.texel, [&] {
-    runtime.stream().dispatch(pipeline, &push, sizeof(Push), groups, accesses, texels);
-  });
+  launch_texels(*kernel.texel, specialization, groups, push, accesses,
+                std::span<const vk::TexelRead>(texels.data(), binding));
 }
 
 // One invocation per element (index < n), with the default workgroup size.
