@@ -1,6 +1,6 @@
 #version 460
-// aegan-variants: data weight pack
-// aegan-texel-variants: data weight pack
+// aegan-variants: data rows weight pack
+// aegan-texel-variants: data rows weight pack
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
 #if defined(VARIANT_WEIGHT)
@@ -144,6 +144,105 @@ void main() {
     uint ow = p.ow0 + (n % p.col_w) * (transposed ? p.stride : 1);
     uint oh = p.oh0 + (rest % p.col_h) * (transposed ? p.stride : 1);
     uint image = rest / p.col_h;
+    [[unroll]] for (uint r = 0; r < TM; ++r) {
+      uint o = m0 + r;
+      if (o >= p.out_channels) break;
+      float bias = p.has_bias != 0 ? p.bias.v[o] : 0.0;
+      p.y.v[((image * p.out_channels + o) * p.out_h + oh) * p.out_w + ow] = acc[r * TN + t] + bias;
+    }
+  }
+}
+
+#elif defined(VARIANT_ROWS)
+// The data pass as a GEMM whose columns are runs of TN neighbouring outputs of one output row
+// (one phase of a transposed convolution): C[m, (image, i, j0..j0+TN-1)]. For each input channel
+// and tap row an invocation loads the input span its run reads for all TAPS_W taps of the row
+// once, (TN - 1) * IN_STEP + TAPS_W values, and takes every tap's values out of it, where the
+// data kernel loads TN values per tap. The input is zero-padded beforehand (conv_kernels.cpp), so
+// no load checks bounds. Tap rows th = 0..taps_h - 1 read padded row i * IN_STEP + off_h + th and
+// use kernel row kh_base + th * k_step (k_step 1 direct, -stride transposed); columns alike.
+layout(constant_id = 3) const uint IN_STEP = 1;
+layout(constant_id = 4) const uint TAPS_W = 1;
+const uint SPAN = (TN - 1) * IN_STEP + TAPS_W;
+
+layout(push_constant, scalar) uniform Push {
+  ConstFloats x;  // zero-padded input [images][in_channels][in_h][in_w]
+  ConstVec4s w;   // packed as for the data variant
+  ConstFloats bias;
+  Floats y;
+  uint out_channels;
+  uint tiles;  // images * col_h * tiles_w
+  uint col_h;
+  uint col_w;
+  uint tiles_w;
+  uint in_channels;
+  uint in_h;
+  uint in_w;
+  uint out_h;
+  uint out_w;
+  uint oh0;
+  uint ow0;
+  uint out_step;
+  uint off_h;
+  uint off_w;
+  uint taps_h;
+  int kh_base;
+  int kw_base;
+  int k_step;
+  uint k;
+  uint has_bias;
+  uint x_first;  // texel variant: x is texels0[x_first...] (R32F), w texels1[w_first...] (RGBA32F)
+  uint w_first;
+} p;
+
+#if defined(TEXELS)
+#define LOAD_X(i) texelFetch(texels0, int(p.x_first + (i))).x
+#define LOAD_W4(i) texelFetch(texels1, int(p.w_first + (i)))
+#else
+#define LOAD_X(i) p.x.v[i]
+#define LOAD_W4(i) p.w.v[i]
+#endif
+
+void main() {
+  uint m0 = gl_WorkGroupID.y * TM;
+  uint tile = min(gl_WorkGroupID.x * gl_WorkGroupSize.x + gl_LocalInvocationID.x, p.tiles - 1);
+  uint j0 = (tile % p.tiles_w) * TN;
+  uint rest = tile / p.tiles_w;
+  uint i = rest % p.col_h;
+  uint image = rest / p.col_h;
+  uint padded_rows = (p.out_channels + TM - 1) / TM * TM;
+  uint plane = p.in_h * p.in_w;
+  uint base = image * p.in_channels * plane + (i * IN_STEP + p.off_h) * p.in_w + j0 * IN_STEP +
+              p.off_w;
+
+  float acc[TM * TN];
+  [[unroll]] for (uint a = 0; a < TM * TN; ++a) acc[a] = 0.0;
+
+  for (uint ci = 0; ci < p.in_channels; ++ci) {
+    for (uint th = 0; th < p.taps_h; ++th) {
+      uint at = base + ci * plane + th * p.in_w;
+      float span[SPAN];
+      [[unroll]] for (uint s = 0; s < SPAN; ++s) span[s] = LOAD_X(at + s);
+      uint w_row = (ci * p.k + uint(p.kh_base + int(th) * p.k_step)) * p.k;
+      [[unroll]] for (uint tw = 0; tw < TAPS_W; ++tw) {
+        uint w_index = ((w_row + uint(p.kw_base + int(tw) * p.k_step)) * padded_rows + m0) / 4;
+        [[unroll]] for (uint q = 0; q < TM / 4; ++q) {
+          vec4 a = LOAD_W4(w_index + q);
+          [[unroll]] for (uint r = 0; r < 4; ++r) {
+            [[unroll]] for (uint t = 0; t < TN; ++t) {
+              acc[(4 * q + r) * TN + t] += a[r] * span[tw + t * IN_STEP];
+            }
+          }
+        }
+      }
+    }
+  }
+
+  if (gl_WorkGroupID.x * gl_WorkGroupSize.x + gl_LocalInvocationID.x >= p.tiles) return;
+  uint oh = p.oh0 + i * p.out_step;
+  [[unroll]] for (uint t = 0; t < TN; ++t) {
+    if (j0 + t >= p.col_w) break;
+    uint ow = p.ow0 + (j0 + t) * p.out_step;
     [[unroll]] for (uint r = 0; r < TM; ++r) {
       uint o = m0 + r;
       if (o >= p.out_channels) break;

@@ -1,8 +1,37 @@
 #version 460
-// aegan-variants: reflect reflect_backward
+// aegan-variants: reflect reflect_backward zero
+// aegan-texel-variants: zero
 #extension GL_GOOGLE_include_directive : require
 #include "common.glsl"
 
+#if defined(VARIANT_ZERO)
+// Zero padding of planes h x w into planes ph x pw at (top, left); the rest of each padded plane
+// is zero (conv_kernels.cpp pads the inputs of its row-run kernel this way).
+layout(push_constant, scalar) uniform Push {
+  ConstFloats x;
+  Floats y;
+  uint planes;
+  uint h;
+  uint w;
+  uint ph;
+  uint pw;
+  uint top;
+  uint left;
+} p;
+
+void main() {
+  uint index = flat_index();
+  uint j = index % p.pw;
+  uint rest = index / p.pw;
+  uint i = rest % p.ph;
+  uint plane = rest / p.ph;
+  if (plane >= p.planes) return;
+  uint si = i - p.top;
+  uint sj = j - p.left;
+  p.y.v[index] = si < p.h && sj < p.w ? READ(0, p.x, (plane * p.h + si) * p.w + sj) : 0.0;
+}
+
+#else
 // Reflection padding (PyTorch's 'reflect': the edge pixel is not repeated; pad < size) of planes
 // h x w by `pad` on all four sides. The backward pass is a gather: each input pixel sums, in a
 // fixed order, the gradient of every padded pixel that copies it.
@@ -67,3 +96,4 @@ void main() {
   p.y.v[index] = acc;
 }
 #endif
+#endif  // VARIANT_ZERO

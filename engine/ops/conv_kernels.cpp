@@ -1,6 +1,7 @@
 #include "engine/ops/conv_kernels.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cstdlib>
 
@@ -148,6 +149,23 @@ struct PackPush {
   uint32_t out_channels, in_channels, taps, padded_rows, transposed;
 };
 
+struct RowsPush {
+  VkDeviceAddress x;
+  VkDeviceAddress weight;
+  VkDeviceAddress bias;
+  VkDeviceAddress y;
+  uint32_t out_channels, tiles, col_h, col_w, tiles_w, in_channels, in_h, in_w, out_h, out_w;
+  uint32_t oh0, ow0, out_step, off_h, off_w, taps_h;
+  int32_t kh_base, kw_base, k_step;
+  uint32_t k, has_bias, x_first, w_first;  // texel variant only: x_first, w_first
+};
+
+struct ZeroPadPush {
+  VkDeviceAddress x;
+  VkDeviceAddress y;
+  uint32_t planes, h, w, padded_h, padded_w, top, left;
+};
+
 struct GemmWeightPush {
   VkDeviceAddress g;
   VkDeviceAddress s;
@@ -219,11 +237,55 @@ bool gemm_texel_data_supports(const vk::DeviceInfo& device, const DataProblem& p
          gemm_data_supports(device, problem);
 }
 
-// Implicit GEMM (shaders/conv_gemm.comp): a direct convolution is one dispatch over all output
-// pixels; a transposed one a dispatch per output phase (oh mod stride, ow mod stride), whose
-// pixels all take the same kernel taps, so no invocation loops over taps that do not apply.
-// `texels`: read x and the packed weights through texel views (conv_gemm_data_texel) where both
-// have one.
+// One dispatch's share of a data pass: all outputs of a direct convolution, or one output phase
+// (oh mod stride, ow mod stride) of a transposed one, whose pixels all take the same kernel taps:
+// output (oh0 + i * stride, ow0 + j * stride) takes taps kh0 + t * stride, reading input row
+// i + dh0 - t. Direct: taps 0..k-1 read row i * stride + t - pad.
+struct Phase {
+  int64_t oh0 = 0, ow0 = 0, col_h = 0, col_w = 0;
+  int64_t kh0 = 0, kw0 = 0, taps_h = 0, taps_w = 0, dh0 = 0, dw0 = 0;
+};
+
+std::vector<Phase> phases(const DataProblem& problem) {
+  const int64_t k = problem.k(), pad = problem.pad;
+  if (!problem.transposed) {
+    return {Phase{0, 0, problem.out_h, problem.out_w, 0, 0, k, k, -pad, -pad}};
+  }
+  const int64_t stride = phase_stride(problem);
+  std::vector<Phase> list;
+  for (int64_t oh0 = 0; oh0 < stride; ++oh0) {
+    for (int64_t ow0 = 0; ow0 < stride; ++ow0) {
+      Phase phase{oh0, ow0, phase_count(problem.out_h, oh0, stride),
+                  phase_count(problem.out_w, ow0, stride)};
+      phase.kh0 = (oh0 + pad) % stride;
+      phase.kw0 = (ow0 + pad) % stride;
+      phase.taps_h = phase_count(k, phase.kh0, stride);
+      phase.taps_w = phase_count(k, phase.kw0, stride);
+      phase.dh0 = (oh0 + pad - phase.kh0) / stride;
+      phase.dw0 = (ow0 + pad - phase.kw0) / stride;
+      if (phase.col_h > 0 && phase.col_w > 0) list.push_back(phase);
+    }
+  }
+  return list;
+}
+
+// The weights as the GEMM kernels read them, [in][k][k][out rounded up to tile_rows].
+Tensor pack_weights(const DataProblem& problem, uint32_t tile_rows) {
+  const int64_t out_c = problem.out_channels(), k = problem.k();
+  const int64_t padded_rows = static_cast<int64_t>(blocks(out_c, tile_rows)) * tile_rows;
+  Tensor packed = Tensor::empty({problem.in_channels() * k * k * padded_rows});
+  PackPush pack{problem.weight.address(),    packed.address(), u32(out_c),
+                u32(problem.in_channels()),  u32(k * k),       u32(padded_rows),
+                problem.transposed ? 1u : 0u};
+  launch_1d_reading(shaders::conv_gemm_pack, static_cast<uint64_t>(u32(packed.numel())), pack,
+                    {{&PackPush::weight, {&problem.weight}}},
+                    {problem.weight.reads(), packed.writes()});
+  return packed;
+}
+
+// Implicit GEMM (shaders/conv_gemm.comp), one dispatch per phase, so no invocation loops over
+// taps that do not apply. `texels`: read x and the packed weights through texel views
+// (conv_gemm_data_texel) where both have one.
 Tensor run_gemm_data(const DataProblem& problem, bool texels) {
   const Tensor& x = problem.x;
   const int64_t out_c = problem.out_channels();
@@ -231,76 +293,195 @@ Tensor run_gemm_data(const DataProblem& problem, bool texels) {
   u32(x.numel());
   u32(y.numel());
   u32(problem.weight.numel());
-  const int64_t k = problem.k(), stride = phase_stride(problem), pad = problem.pad;
+  const int64_t k = problem.k(), stride = phase_stride(problem);
   const bool has_bias = problem.bias.defined();
-  const uint32_t tile_rows = gemm_tile(out_c, 1).rows;
-  const int64_t padded_rows = static_cast<int64_t>(blocks(out_c, tile_rows)) * tile_rows;
-  Tensor packed = Tensor::empty({x.dim(1) * k * k * padded_rows});
-  PackPush pack{problem.weight.address(),
-                packed.address(),
-                u32(out_c),
-                u32(x.dim(1)),
-                u32(k * k),
-                u32(padded_rows),
-                problem.transposed ? 1u : 0u};
-  launch_1d_reading(shaders::conv_gemm_pack, static_cast<uint64_t>(u32(packed.numel())), pack,
-                    {{&PackPush::weight, {&problem.weight}}},
-                    {problem.weight.reads(), packed.writes()});
+  Tensor packed = pack_weights(problem, gemm_tile(out_c, 1).rows);
   // The packed weights may land in a block too large for a view: then read them by pointer.
   const bool use_texels = texels && has_texel_view({&x}) && has_texel_view({&packed, true});
-  const int64_t phases = problem.transposed ? stride : 1;
-  for (int64_t oh0 = 0; oh0 < phases; ++oh0) {
-    for (int64_t ow0 = 0; ow0 < phases; ++ow0) {
-      // Direct: taps 0..k-1 at offset tap - pad. Transposed: taps kh0 + t * stride, which read
-      // input row i + dh0 - t for output row oh0 + i * stride.
-      const int64_t kh0 = problem.transposed ? (oh0 + pad) % stride : 0;
-      const int64_t kw0 = problem.transposed ? (ow0 + pad) % stride : 0;
-      const int64_t col_h =
-          problem.transposed ? phase_count(problem.out_h, oh0, stride) : problem.out_h;
-      const int64_t col_w =
-          problem.transposed ? phase_count(problem.out_w, ow0, stride) : problem.out_w;
-      if (col_h == 0 || col_w == 0) continue;
-      const int64_t columns = x.dim(0) * col_h * col_w;
-      GemmDataPush push{
-          x.address(),
-          packed.address(),
-          has_bias ? problem.bias.address() : x.address(),
-          y.address(),
-          u32(out_c),
-          u32(columns),
-          u32(col_h),
-          u32(col_w),
-          u32(x.dim(1)),
-          u32(x.dim(2)),
-          u32(x.dim(3)),
-          u32(problem.out_h),
-          u32(problem.out_w),
-          u32(oh0),
-          u32(ow0),
-          static_cast<int32_t>(problem.transposed ? (oh0 + pad - kh0) / stride : -pad),
-          static_cast<int32_t>(problem.transposed ? (ow0 + pad - kw0) / stride : -pad),
-          u32(kh0),
-          u32(kw0),
-          u32(problem.transposed ? phase_count(k, kh0, stride) : k),
-          u32(problem.transposed ? phase_count(k, kw0, stride) : k),
-          u32(k),
-          u32(stride),
-          problem.transposed ? 1u : 0u,
-          has_bias ? 1u : 0u,
-          texel_index({&x}),
-          texel_index({&packed, true})};
-      const Tile tile = gemm_tile(out_c, columns);
-      const vk::Groups groups = gemm_groups(tile, out_c, columns, 1);
-      const Tensor& bias = has_bias ? problem.bias : x;
-      if (use_texels) {
-        launch_texels(shaders::conv_gemm_data_texel, {tile.workgroup, tile.rows, tile.columns},
-                      groups, push, {x.reads(), packed.reads(), bias.reads(), y.writes()},
-                      {{x.allocation().texels, x.allocation()},
-                       {packed.allocation().texels4, packed.allocation()}});
-      } else {
-        launch(shaders::conv_gemm_data, {tile.workgroup, tile.rows, tile.columns}, groups, push,
-               {x.reads(), packed.reads(), bias.reads(), y.writes()});
-      }
+  for (const Phase& phase : phases(problem)) {
+    const int64_t columns = x.dim(0) * phase.col_h * phase.col_w;
+    GemmDataPush push{x.address(),
+                      packed.address(),
+                      has_bias ? problem.bias.address() : x.address(),
+                      y.address(),
+                      u32(out_c),
+                      u32(columns),
+                      u32(phase.col_h),
+                      u32(phase.col_w),
+                      u32(x.dim(1)),
+                      u32(x.dim(2)),
+                      u32(x.dim(3)),
+                      u32(problem.out_h),
+                      u32(problem.out_w),
+                      u32(phase.oh0),
+                      u32(phase.ow0),
+                      static_cast<int32_t>(phase.dh0),
+                      static_cast<int32_t>(phase.dw0),
+                      u32(phase.kh0),
+                      u32(phase.kw0),
+                      u32(phase.taps_h),
+                      u32(phase.taps_w),
+                      u32(k),
+                      u32(stride),
+                      problem.transposed ? 1u : 0u,
+                      has_bias ? 1u : 0u,
+                      texel_index({&x}),
+                      texel_index({&packed, true})};
+    const Tile tile = gemm_tile(out_c, columns);
+    const vk::Groups groups = gemm_groups(tile, out_c, columns, 1);
+    const Tensor& bias = has_bias ? problem.bias : x;
+    if (use_texels) {
+      launch_texels(shaders::conv_gemm_data_texel, {tile.workgroup, tile.rows, tile.columns},
+                    groups, push, {x.reads(), packed.reads(), bias.reads(), y.writes()},
+                    {{x.allocation().texels, x.allocation()},
+                     {packed.allocation().texels4, packed.allocation()}});
+    } else {
+      launch(shaders::conv_gemm_data, {tile.workgroup, tile.rows, tile.columns}, groups, push,
+             {x.reads(), packed.reads(), bias.reads(), y.writes()});
+    }
+  }
+  return y;
+}
+
+// The row-run kernel (conv_gemm.comp, VARIANT_ROWS): how one phase reads the zero-padded input.
+// Direct: padded row i * stride + t for tap t, padding `pad`. Transposed: tap t' = taps - 1 - t
+// reads padded row i + off + t' with off = dh0 - (taps - 1) + margin, where the margin (the most
+// taps of a phase, less one) keeps every offset non-negative.
+struct RunGeometry {
+  int64_t in_step, margin;
+  int64_t run = 0;  // outputs per invocation (TN)
+  int64_t runs_w = 0, off_h = 0, off_w = 0, kh_base = 0, kw_base = 0, k_step = 1;
+};
+
+int64_t run_length(int64_t col_w) {
+  return col_w >= 8 ? 8 : static_cast<int64_t>(std::bit_ceil(static_cast<uint64_t>(col_w)));
+}
+
+RunGeometry run_geometry(const DataProblem& problem, const Phase& phase) {
+  const int64_t stride = phase_stride(problem);
+  RunGeometry g{problem.transposed ? 1 : stride,
+                problem.transposed ? (problem.k() + stride - 1) / stride - 1 : problem.pad};
+  g.run = run_length(phase.col_w);
+  g.runs_w = (phase.col_w + g.run - 1) / g.run;
+  if (problem.transposed) {
+    g.off_h = phase.dh0 - (phase.taps_h - 1) + g.margin;
+    g.off_w = phase.dw0 - (phase.taps_w - 1) + g.margin;
+    g.kh_base = phase.kh0 + (phase.taps_h - 1) * stride;
+    g.kw_base = phase.kw0 + (phase.taps_w - 1) * stride;
+    g.k_step = -stride;
+  }
+  return g;
+}
+
+// Few runs (small images, batch 1) would leave most of a workgroup computing clamped copies.
+uint32_t rows_workgroup(int64_t runs) {
+  uint32_t workgroup = std::min(64u, Runtime::get().workgroup_size());
+  while (workgroup > 1 && workgroup >= 2 * runs)
+    workgroup /= 2;
+  return workgroup;
+}
+
+vk::Groups rows_groups(int64_t runs, int64_t rows, uint32_t tile_rows) {
+  auto clamp = [](uint64_t n) { return static_cast<uint32_t>(std::min<uint64_t>(n, UINT32_MAX)); };
+  return {clamp(blocks(runs, rows_workgroup(runs))), clamp(blocks(rows, tile_rows)), 1};
+}
+
+// Taps per row and input step are specialization constants (the span is an array); these bounds
+// keep it small enough for registers.
+bool rows_data_supports(const vk::DeviceInfo& device, const DataProblem& problem) {
+  const int64_t rows = problem.out_channels();
+  for (const Phase& phase : phases(problem)) {
+    const RunGeometry g = run_geometry(problem, phase);
+    const int64_t runs = problem.x.dim(0) * phase.col_h * g.runs_w;
+    if (phase.taps_w > 16 || g.in_step > 4 ||
+        !fits(device, rows_groups(runs, rows, gemm_tile(rows, 1).rows))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool rows_texel_data_supports(const vk::DeviceInfo& device, const DataProblem& problem) {
+  return texel_views_supported(device) && rows_data_supports(device, problem);
+}
+
+Tensor zero_pad(const Tensor& x, int64_t padded_h, int64_t padded_w, int64_t margin) {
+  Tensor padded = Tensor::empty({x.dim(0), x.dim(1), padded_h, padded_w});
+  ZeroPadPush push{x.address(),   padded.address(), u32(x.dim(0) * x.dim(1)),
+                   u32(x.dim(2)), u32(x.dim(3)),    u32(padded_h),
+                   u32(padded_w), u32(margin),      u32(margin)};
+  launch_1d_reading(shaders::pad_zero, static_cast<uint64_t>(u32(padded.numel())), push,
+                    {{&ZeroPadPush::x, {&x}}}, {x.reads(), padded.writes()});
+  return padded;
+}
+
+Tensor run_rows_data(const DataProblem& problem, bool texels) {
+  const Tensor& x = problem.x;
+  const int64_t out_c = problem.out_channels(), k = problem.k();
+  Tensor y = Tensor::empty({x.dim(0), out_c, problem.out_h, problem.out_w});
+  u32(y.numel());
+  const std::vector<Phase> list = phases(problem);
+  // The padded input covers every row and column any phase's runs read (the last run of a row
+  // may reach past col_w: it computes outputs it does not store).
+  int64_t padded_h = 0, padded_w = 0, margin = 0;
+  for (const Phase& phase : list) {
+    const RunGeometry g = run_geometry(problem, phase);
+    margin = g.margin;
+    padded_h = std::max(
+        {padded_h, x.dim(2) + margin, (phase.col_h - 1) * g.in_step + g.off_h + phase.taps_h});
+    padded_w = std::max(
+        {padded_w, x.dim(3) + margin, (g.runs_w * g.run - 1) * g.in_step + g.off_w + phase.taps_w});
+  }
+  const bool pad = margin > 0 || padded_h > x.dim(2) || padded_w > x.dim(3);
+  const Tensor input = pad ? zero_pad(x, padded_h, padded_w, margin) : x;
+  u32(input.numel());
+  const uint32_t tile_rows = gemm_tile(out_c, 1).rows;
+  Tensor packed = pack_weights(problem, tile_rows);
+  const bool use_texels = texels && has_texel_view({&input}) && has_texel_view({&packed, true});
+  const bool has_bias = problem.bias.defined();
+  const Tensor& bias = has_bias ? problem.bias : x;
+  const int64_t out_step = problem.transposed ? phase_stride(problem) : 1;
+  for (const Phase& phase : list) {
+    const RunGeometry g = run_geometry(problem, phase);
+    const int64_t runs = x.dim(0) * phase.col_h * g.runs_w;
+    RowsPush push{input.address(),
+                  packed.address(),
+                  bias.address(),
+                  y.address(),
+                  u32(out_c),
+                  u32(runs),
+                  u32(phase.col_h),
+                  u32(phase.col_w),
+                  u32(g.runs_w),
+                  u32(x.dim(1)),
+                  u32(padded_h),
+                  u32(padded_w),
+                  u32(problem.out_h),
+                  u32(problem.out_w),
+                  u32(phase.oh0),
+                  u32(phase.ow0),
+                  u32(out_step),
+                  u32(g.off_h),
+                  u32(g.off_w),
+                  u32(phase.taps_h),
+                  static_cast<int32_t>(g.kh_base),
+                  static_cast<int32_t>(g.kw_base),
+                  static_cast<int32_t>(g.k_step),
+                  u32(k),
+                  has_bias ? 1u : 0u,
+                  texel_index({&input}),
+                  texel_index({&packed, true})};
+    const vk::Groups groups = rows_groups(runs, out_c, tile_rows);
+    const std::initializer_list<uint32_t> specialization{
+        rows_workgroup(runs), tile_rows, u32(g.run), u32(g.in_step), u32(phase.taps_w)};
+    if (use_texels) {
+      launch_texels(shaders::conv_gemm_rows_texel, specialization, groups, push,
+                    {input.reads(), packed.reads(), bias.reads(), y.writes()},
+                    {{input.allocation().texels, input.allocation()},
+                     {packed.allocation().texels4, packed.allocation()}});
+    } else {
+      launch(shaders::conv_gemm_rows, specialization, groups, push,
+             {input.reads(), packed.reads(), bias.reads(), y.writes()});
     }
   }
   return y;
@@ -452,6 +633,15 @@ bool gemm_texel_data_suits(const vk::DeviceInfo& device, const DataProblem&) {
   return texel_reads_pay_off(device);
 }
 
+bool rows_texel_data_suits(const vk::DeviceInfo& device, const DataProblem&) {
+  return texel_reads_pay_off(device);
+}
+
+template <class Problem>
+bool never(const vk::DeviceInfo&, const Problem&) {
+  return false;
+}
+
 bool gemm_texel_weight_suits(const vk::DeviceInfo& device, const WeightProblem&) {
   return texel_reads_pay_off(device);
 }
@@ -460,10 +650,15 @@ bool gemm_texel_weight_suits(const vk::DeviceInfo& device, const WeightProblem&)
 
 const std::vector<Kernel<DataProblem>>& data_kernels() {
   static const std::vector<Kernel<DataProblem>> table{
+      {"rows_texel", rows_texel_data_supports, rows_texel_data_suits,
+       [](const DataProblem& p) { return run_rows_data(p, true); }},
       {"gemm_texel", gemm_texel_data_supports, gemm_texel_data_suits,
        [](const DataProblem& p) { return run_gemm_data(p, true); }},
       {"gemm", gemm_data_supports, gemm_data_suits,
        [](const DataProblem& p) { return run_gemm_data(p, false); }},
+      // Unmeasured on GPUs so far: chosen by the autotuner or by name only.
+      {"rows", rows_data_supports, never<DataProblem>,
+       [](const DataProblem& p) { return run_rows_data(p, false); }},
       {"blocked", always<DataProblem>, always<DataProblem>,
        [](const DataProblem& p) { return run_data(p, 4, 4); }},
       {"direct", always<DataProblem>, always<DataProblem>,

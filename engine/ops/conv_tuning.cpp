@@ -20,6 +20,16 @@ std::string dims(const Tensor& t) {
   return text;
 }
 
+// The kernels a tuning chose among: choices made before a kernel was added are stale.
+nlohmann::json tuned_kernels() {
+  nlohmann::json names = nlohmann::json::array();
+  for (const auto& kernel : data_kernels())
+    if (kernel.tuned) names.push_back(std::string("data ") + kernel.name);
+  for (const auto& kernel : weight_kernels())
+    if (kernel.tuned) names.push_back(std::string("weight ") + kernel.name);
+  return names;
+}
+
 }  // namespace
 
 std::string tuning_key(const DataProblem& p) {
@@ -38,7 +48,13 @@ Tuning::Tuning(std::filesystem::path file) : file_(std::move(file)) {
   std::ifstream in(file_);
   if (!in) return;
   try {
-    choices_ = nlohmann::json::parse(in).at("choices").get<std::map<std::string, std::string>>();
+    const nlohmann::json json = nlohmann::json::parse(in);
+    if (json.value("kernels", nlohmann::json()) != tuned_kernels()) {
+      std::cerr << "aegan-vk: note: kernel tuning file " << file_.string()
+                << " chose among other kernels; its choices are not used\n";
+      return;
+    }
+    choices_ = json.at("choices").get<std::map<std::string, std::string>>();
   } catch (const std::exception&) {
     std::cerr << "aegan-vk: warning: ignoring unreadable kernel tuning file " << file_.string()
               << "\n";
@@ -69,7 +85,7 @@ std::optional<std::string> Tuning::choice(const std::string& key) const {
 void Tuning::record(const std::string& key, const std::string& kernel) {
   choices_[key] = kernel;
   measured_.insert(key);
-  const nlohmann::json json{{"choices", choices_}};
+  const nlohmann::json json{{"kernels", tuned_kernels()}, {"choices", choices_}};
   const std::string text = json.dump(1) + "\n";
   // Losing a measurement costs a later re-measurement, not the run.
   try {

@@ -20,8 +20,9 @@ std::string tuning_key(const WeightProblem& problem);
 
 class Tuning {
  public:
-  // Choices kept in `file` (read now; a missing or unreadable file starts empty, with a warning
-  // on stderr for an unreadable one).
+  // Choices kept in `file` (read now). A missing or unreadable file starts empty, with a warning
+  // on stderr for an unreadable one, and so does one whose choices were made among another set
+  // of kernels (an older build's: a kernel added since would never be chosen), with a note.
   explicit Tuning(std::filesystem::path file);
   // The device's tuning, from cache_directory(), created on first use.
   static Tuning& active();

@@ -42,6 +42,14 @@ TEST(ConvTuning, UnreadableFileStartsEmpty) {
   EXPECT_FALSE(tuning.choice("data 1x3x5x5").has_value());
 }
 
+TEST(ConvTuning, ChoicesAmongOtherKernelsAreNotUsed) {
+  const auto file = temporary_file("older.json");
+  std::ofstream(file) << R"({"kernels": ["data gemm"], "choices": {"data 1x3x5x5": "gemm"}})";
+  EXPECT_FALSE(ops::conv::Tuning(file).choice("data 1x3x5x5").has_value());
+  std::ofstream(file) << R"({"choices": {"data 1x3x5x5": "gemm"}})";
+  EXPECT_FALSE(ops::conv::Tuning(file).choice("data 1x3x5x5").has_value());
+}
+
 TEST(ConvTuning, KeysTellShapesApart) {
   ops::conv::DataProblem a{
       false, Tensor::empty({2, 3, 9, 7}), Tensor::empty({5, 3, 3, 3}), Tensor(), 1, 1, 9, 7};
