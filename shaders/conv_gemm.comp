@@ -275,12 +275,18 @@ layout(push_constant, scalar) uniform Push {
   uint rows_per_chunk;
   uint g_first;  // texel variant: g is texels0[g_first...], s is texels1[s_first...] (R32F)
   uint s_first;
+  uint g_first4;  // texel variant with G_VEC4: g is also texels2[g_first4...] (RGBA32F)
 } p;
 
 #if defined(TEXELS)
+// Rows of g whose width is a multiple of 4 (in a 16-byte aligned tensor) are read a vec4 at a
+// time: a quarter of the loads.
+layout(constant_id = 3) const bool G_VEC4 = false;
 #define LOAD_S(i) texelFetch(texels1, int(p.s_first + (i))).x
 #define LOAD_G(i) texelFetch(texels0, int(p.g_first + (i))).x
-#define LOAD_G4(i) vec4(LOAD_G(i), LOAD_G((i) + 1), LOAD_G((i) + 2), LOAD_G((i) + 3))
+#define LOAD_G4(i)                                          \
+  (G_VEC4 ? texelFetch(texels2, int(p.g_first4 + (i) / 4)) \
+          : vec4(LOAD_G(i), LOAD_G((i) + 1), LOAD_G((i) + 2), LOAD_G((i) + 3)))
 #else
 #define LOAD_S(i) p.s.v[i]
 #define LOAD_G(i) p.g.v[i]

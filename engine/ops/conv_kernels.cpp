@@ -172,7 +172,7 @@ struct GemmWeightPush {
   VkDeviceAddress partial;
   uint32_t g_channels, columns, g_h, g_w;
   uint32_t s_channels, s_h, s_w, k, stride, pad, rows, rows_per_chunk;
-  uint32_t g_first, s_first;  // texel variant only
+  uint32_t g_first, s_first, g_first4;  // texel variant only
 };
 
 // Register tile of the GEMM kernels: TM rows (output channels, shared by a workgroup) times TN
@@ -529,18 +529,21 @@ Tensor run_gemm_weight(const WeightProblem& problem, bool texels) {
   u32(g.numel());
   u32(s.numel());
   u32(out.numel());
-  GemmWeightPush push{g.address(),      s.address(),   out.address(),  u32(g.dim(1)),
-                      u32(columns),     u32(g.dim(2)), u32(g.dim(3)),  u32(s.dim(1)),
-                      u32(s.dim(2)),    u32(s.dim(3)), u32(problem.k), u32(problem.stride),
-                      u32(problem.pad), u32(rows),     u32(per_chunk), texel_index({&g}),
-                      texel_index({&s})};
+  GemmWeightPush push{
+      g.address(),       s.address(),         out.address(),          u32(g.dim(1)), u32(columns),
+      u32(g.dim(2)),     u32(g.dim(3)),       u32(s.dim(1)),          u32(s.dim(2)), u32(s.dim(3)),
+      u32(problem.k),    u32(problem.stride), u32(problem.pad),       u32(rows),     u32(per_chunk),
+      texel_index({&g}), texel_index({&s}),   texel_index({&g, true})};
   const Tile tile = gemm_tile(g.dim(1), columns);
   const vk::Groups groups = gemm_groups(tile, g.dim(1), columns, static_cast<uint64_t>(chunks));
   if (texels) {
-    launch_texels(
-        shaders::conv_gemm_weight_texel, {tile.workgroup, tile.rows, tile.columns}, groups, push,
-        {g.reads(), s.reads(), out.writes()},
-        {{g.allocation().texels, g.allocation()}, {s.allocation().texels, s.allocation()}});
+    const bool g_vec4 = g.dim(3) % 4 == 0 && has_texel_view({&g, true});
+    launch_texels(shaders::conv_gemm_weight_texel,
+                  {tile.workgroup, tile.rows, tile.columns, g_vec4 ? 1u : 0u}, groups, push,
+                  {g.reads(), s.reads(), out.writes()},
+                  {{g.allocation().texels, g.allocation()},
+                   {s.allocation().texels, s.allocation()},
+                   {g_vec4 ? g.allocation().texels4 : g.allocation().texels, g.allocation()}});
   } else {
     launch(shaders::conv_gemm_weight, {tile.workgroup, tile.rows, tile.columns}, groups, push,
            {g.reads(), s.reads(), out.writes()});
