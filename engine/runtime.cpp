@@ -61,6 +61,10 @@ bool Runtime::alive() {
 }
 
 void Runtime::shutdown() {
+  if (instance()) {
+    for (const auto& release : instance()->on_shutdown_)
+      release();
+  }
   instance().reset();
 }
 

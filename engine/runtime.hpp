@@ -1,7 +1,9 @@
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "engine/error.hpp"
 #include "engine/vk/context.hpp"
@@ -37,6 +39,9 @@ class Runtime {
   // Invocations per workgroup of one-dimensional kernels: a power of two (tree reductions need
   // one) within the device's limits.
   uint32_t workgroup_size() const { return workgroup_size_; }
+  // Runs `release` at shutdown() while the device still works: caches of tensors empty
+  // themselves here.
+  void on_shutdown(std::function<void()> release) { on_shutdown_.push_back(std::move(release)); }
 
   ~Runtime();
 
@@ -50,6 +55,7 @@ class Runtime {
   vk::Pipelines pipelines_;
   vk::Stream stream_;
   uint32_t workgroup_size_;
+  std::vector<std::function<void()>> on_shutdown_;
 };
 
 }  // namespace aegan

@@ -1,5 +1,6 @@
 #include "engine/tensor.hpp"
 
+#include <atomic>
 #include <bit>
 
 #include "engine/autograd.hpp"
@@ -21,7 +22,17 @@ std::string to_string(const Shape& shape) {
   return text + "]";
 }
 
-Storage::Storage(VkDeviceSize bytes) : allocation(Runtime::get().memory().allocate(bytes)) {}
+namespace {
+
+uint64_t next_version() {
+  static std::atomic<uint64_t> counter{0};
+  return ++counter;
+}
+
+}  // namespace
+
+Storage::Storage(VkDeviceSize bytes)
+    : allocation(Runtime::get().memory().allocate(bytes)), version(next_version()) {}
 
 Storage::~Storage() {
   // Tensors that outlive the runtime (statics at exit) have nothing left to give back.
@@ -51,7 +62,7 @@ Tensor Tensor::zeros(const Shape& shape) {
 }
 
 Tensor Tensor::full(const Shape& shape, float value) {
-  Tensor t = empty(shape);
+  Tensor t = empty(shape);  // a fresh version already
   Runtime::get().stream().fill(t.allocation(), 0, t.bytes(), std::bit_cast<uint32_t>(value));
   return t;
 }
@@ -67,6 +78,7 @@ void Tensor::upload(std::span<const float> values) {
     throw Error("upload of " + std::to_string(values.size()) + " values into a tensor of shape " +
                 to_string(shape()));
   }
+  checked().storage->version = next_version();
   Runtime::get().stream().upload(allocation(), 0, values.data(), bytes());
 }
 
@@ -103,7 +115,12 @@ vk::Access Tensor::reads() const {
 }
 
 vk::Access Tensor::writes() const {
+  checked().storage->version = next_version();
   return vk::Access::write_of(allocation(), 0, bytes());
+}
+
+uint64_t Tensor::version() const {
+  return checked().storage->version;
 }
 
 Tensor& Tensor::set_requires_grad(bool value) {
@@ -155,6 +172,7 @@ void Tensor::copy_from(const Tensor& source) {
   if (source.numel() != numel()) {
     throw Error("copy of " + to_string(source.shape()) + " into " + to_string(shape()));
   }
+  checked().storage->version = next_version();
   Runtime::get().stream().copy(source.allocation(), 0, allocation(), 0, bytes());
 }
 

@@ -20,6 +20,9 @@ std::string to_string(const Shape& shape);
 // Device memory owned by one or more tensors (a reshape or detach shares it).
 struct Storage {
   vk::Allocation allocation;
+  // Changes whenever something is recorded that writes the memory; no two contents of any
+  // storage share a number, so results derived from a tensor can be cached by it.
+  uint64_t version;
   explicit Storage(VkDeviceSize bytes);
   ~Storage();
   Storage(const Storage&) = delete;
@@ -58,10 +61,12 @@ class Tensor {
   std::vector<float> to_host() const;  // waits for the device
   float item() const;                  // the value of a one-element tensor
 
-  // Device address of the first element and the access records of this tensor's bytes.
+  // Device address of the first element and the access records of this tensor's bytes;
+  // writes() gives the contents a new version.
   VkDeviceAddress address() const;
   vk::Access reads() const;
   vk::Access writes() const;
+  uint64_t version() const;
   const vk::Allocation& allocation() const;
 
   bool requires_grad() const { return impl_ && impl_->requires_grad; }

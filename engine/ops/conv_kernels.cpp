@@ -4,8 +4,10 @@
 #include <bit>
 #include <chrono>
 #include <cstdlib>
+#include <string>
 
 #include "engine/ops/conv_tuning.hpp"
+#include "engine/ops/derived_cache.hpp"
 #include "engine/ops/launch.hpp"
 #include "shaders.hpp"
 
@@ -269,18 +271,29 @@ std::vector<Phase> phases(const DataProblem& problem) {
   return list;
 }
 
-// The weights as the GEMM kernels read them, [in][k][k][out rounded up to tile_rows].
+// The weights as the GEMM kernels read them, [in][k][k][out rounded up to tile_rows]; kept per
+// weight version (derived_cache.hpp).
 Tensor pack_weights(const DataProblem& problem, uint32_t tile_rows) {
-  const int64_t out_c = problem.out_channels(), k = problem.k();
-  const int64_t padded_rows = static_cast<int64_t>(blocks(out_c, tile_rows)) * tile_rows;
-  Tensor packed = Tensor::empty({problem.in_channels() * k * k * padded_rows});
-  PackPush pack{problem.weight.address(),    packed.address(), u32(out_c),
-                u32(problem.in_channels()),  u32(k * k),       u32(padded_rows),
-                problem.transposed ? 1u : 0u};
-  launch_1d_reading(shaders::conv_gemm_pack, static_cast<uint64_t>(u32(packed.numel())), pack,
-                    {{&PackPush::weight, {&problem.weight}}},
-                    {problem.weight.reads(), packed.writes()});
-  return packed;
+  const int64_t out_c = problem.out_channels(), in_c = problem.in_channels(), k = problem.k();
+  const std::string key = std::string(problem.transposed ? "conv pack transposed " : "conv pack ") +
+                          std::to_string(in_c) + "x" + std::to_string(out_c) + "x" +
+                          std::to_string(k) + " rows " + std::to_string(tile_rows) + " version " +
+                          std::to_string(problem.weight.version());
+  return DerivedCache::packed_weights().get(key, [&] {
+    const int64_t padded_rows = static_cast<int64_t>(blocks(out_c, tile_rows)) * tile_rows;
+    Tensor packed = Tensor::empty({in_c * k * k * padded_rows});
+    PackPush pack{problem.weight.address(),
+                  packed.address(),
+                  u32(out_c),
+                  u32(in_c),
+                  u32(k * k),
+                  u32(padded_rows),
+                  problem.transposed ? 1u : 0u};
+    launch_1d_reading(shaders::conv_gemm_pack, static_cast<uint64_t>(u32(packed.numel())), pack,
+                      {{&PackPush::weight, {&problem.weight}}},
+                      {problem.weight.reads(), packed.writes()});
+    return packed;
+  });
 }
 
 // Implicit GEMM (shaders/conv_gemm.comp), one dispatch per phase, so no invocation loops over
