@@ -12,9 +12,12 @@ namespace {
 
 struct AdamPush {
   VkDeviceAddress param;
-  VkDeviceAddress grad;
   VkDeviceAddress exp_avg;
   VkDeviceAddress exp_avg_sq;
+  VkDeviceAddress grad;
+  VkDeviceAddress param_in;  // texel twin: the offsets of param, exp_avg, exp_avg_sq in views
+  VkDeviceAddress exp_avg_in;
+  VkDeviceAddress exp_avg_sq_in;
   uint32_t n;
   float beta1;
   float one_minus_beta1;
@@ -110,7 +113,10 @@ void Adam::step() {
     const double bias_correction2 = 1.0 - std::pow(options_.beta2, t);
     const uint32_t n = static_cast<uint32_t>(parameter.numel());
     AdamPush push{parameter.address(),
+                  exp_avg_[i].address(),
+                  exp_avg_sq_[i].address(),
                   grad.address(),
+                  parameter.address(),
                   exp_avg_[i].address(),
                   exp_avg_sq_[i].address(),
                   n,
@@ -121,8 +127,12 @@ void Adam::step() {
                   static_cast<float>(options_.lr / bias_correction1),
                   static_cast<float>(std::sqrt(bias_correction2)),
                   static_cast<float>(options_.eps)};
-    ops::launch_1d(
-        shaders::adam, n, push,
+    ops::launch_1d_reading(
+        shaders::adam_step, n, push,
+        {{&AdamPush::param_in, {&parameter}},
+         {&AdamPush::grad, {&grad}},
+         {&AdamPush::exp_avg_in, {&exp_avg_[i]}},
+         {&AdamPush::exp_avg_sq_in, {&exp_avg_sq_[i]}}},
         {parameter.writes(), grad.reads(), exp_avg_[i].writes(), exp_avg_sq_[i].writes()});
   }
 }
