@@ -28,6 +28,17 @@ Tensor Convolution::forward(const Tensor& x) {
       {spec_.stride, spec_.pad, spec_.reflect ? ops::Padding::reflect : ops::Padding::zeros});
 }
 
+Tensor Convolution::forward_fused(const Tensor& x, const ops::Epilogue& epilogue) {
+  if (spec_.transposed) {
+    return ops::conv_transpose2d_inference(x, weight_, bias_, {spec_.stride, spec_.pad, 0},
+                                           epilogue);
+  }
+  return ops::conv2d_inference(
+      x, weight_, bias_,
+      {spec_.stride, spec_.pad, spec_.reflect ? ops::Padding::reflect : ops::Padding::zeros},
+      epilogue);
+}
+
 void Convolution::initialise(Rng& rng) {
   normal_(weight_, 0.0f, kWeightStd, rng);
   if (bias_.defined()) fill_(bias_, 0.0f);
@@ -41,6 +52,10 @@ BatchNorm2d::BatchNorm2d(int channels)
 
 Tensor BatchNorm2d::forward(const Tensor& x) {
   return ops::batch_norm2d(x, weight_, bias_, running_mean_, running_var_, training());
+}
+
+ops::BatchNormEval BatchNorm2d::evaluation() const {
+  return {weight_, bias_, running_mean_, running_var_};
 }
 
 void BatchNorm2d::initialise(Rng& rng) {
@@ -60,6 +75,10 @@ ResBlock::ResBlock(int channels) {
 }
 
 Tensor ResBlock::forward(const Tensor& x) {
+  if (!training()) {
+    const Tensor h = conv1_->forward_fused(x, {bn1_->evaluation(), Activation::relu});
+    return ops::add(x, conv2_->forward_fused(h, {bn2_->evaluation()}));
+  }
   Tensor h = ops::relu(bn1_->forward(conv1_->forward(x)));
   return ops::add(x, bn2_->forward(conv2_->forward(h)));
 }
@@ -91,10 +110,16 @@ Stage::Stage(const StageSpec& spec) : spec_(spec) {
 }
 
 Tensor Stage::forward(const Tensor& x) {
-  Tensor y = conv_->forward(activate(x, spec_.before));
-  if (bn_) y = bn_->forward(y);
-  if (spec_.dropout) y = ops::dropout(y, kDropout, dropout_seed_, training());
-  y = activate(y, spec_.after);
+  Tensor y;
+  if (bn_ && !training()) {  // dropout is the identity in evaluation
+    y = conv_->forward_fused(activate(x, spec_.before),
+                             {bn_->evaluation(), spec_.after, kLeakySlope});
+  } else {
+    y = conv_->forward(activate(x, spec_.before));
+    if (bn_) y = bn_->forward(y);
+    if (spec_.dropout) y = ops::dropout(y, kDropout, dropout_seed_, training());
+    y = activate(y, spec_.after);
+  }
   return res_ ? res_->forward(y) : y;
 }
 

@@ -20,6 +20,8 @@ class Convolution : public Module {
  public:
   explicit Convolution(const ConvSpec& spec);
   Tensor forward(const Tensor& x) override;
+  // epilogue(forward(x)) in one kernel where nothing needs gradients (ops::conv2d_inference).
+  Tensor forward_fused(const Tensor& x, const ops::Epilogue& epilogue);
   void initialise(Rng& rng) override;
 
  private:
@@ -33,6 +35,8 @@ class BatchNorm2d : public Module {
   explicit BatchNorm2d(int channels);
   Tensor forward(const Tensor& x) override;
   void initialise(Rng& rng) override;
+  // What evaluation mode normalises with, for a convolution to fold in.
+  ops::BatchNormEval evaluation() const;
 
  private:
   Tensor weight_, bias_, running_mean_, running_var_;
@@ -51,7 +55,7 @@ class ResBlock : public Module {
   BatchNorm2d* bn2_;
 };
 
-enum class Activation { none, relu, leaky_relu, tanh };
+using Activation = ops::Activation;
 Tensor activate(const Tensor& x, Activation activation);
 
 // One named layer of a network ("up1", "enc3", ...): optional activation before, a 4x4

@@ -1,5 +1,5 @@
 #version 460
-// aegan-variants: data rows weight pack
+// aegan-variants: data rows weight pack fold
 // aegan-texel-variants: data rows weight pack
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
@@ -20,6 +20,21 @@
 // inner loop has no edge branches; taps outside the image load index 0 and multiply by zero.
 layout(constant_id = 1) const uint TM = 8;
 layout(constant_id = 2) const uint TN = 4;
+
+// Inference epilogue of the data kernels (engine/ops/conv.cpp, conv2d_inference): the activation
+// applied to each output as it is stored, 0 none, 1 ReLU, 2 leaky ReLU with slope SLOPE, 3 tanh.
+layout(constant_id = 5) const uint ACT = 0;
+layout(constant_id = 6) const float SLOPE = 0.0;
+
+float activate(float v) {
+  if (ACT == 1) return max(v, 0.0);
+  if (ACT == 2) return v > 0.0 ? v : v * SLOPE;
+  if (ACT == 3) {
+    float e = exp(-2.0 * abs(v));  // saturates cleanly, like pointwise.comp's tanh
+    return sign(v) * (1.0 - e) / (1.0 + e);
+  }
+  return v;
+}
 
 // Loads of 4 consecutive floats: one vector load where llvmpipe would otherwise loop over the
 // invocations of a SIMD vector once per float.
@@ -148,7 +163,8 @@ void main() {
       uint o = m0 + r;
       if (o >= p.out_channels) break;
       float bias = p.has_bias != 0 ? p.bias.v[o] : 0.0;
-      p.y.v[((image * p.out_channels + o) * p.out_h + oh) * p.out_w + ow] = acc[r * TN + t] + bias;
+      p.y.v[((image * p.out_channels + o) * p.out_h + oh) * p.out_w + ow] =
+          activate(acc[r * TN + t] + bias);
     }
   }
 }
@@ -247,7 +263,8 @@ void main() {
       uint o = m0 + r;
       if (o >= p.out_channels) break;
       float bias = p.has_bias != 0 ? p.bias.v[o] : 0.0;
-      p.y.v[((image * p.out_channels + o) * p.out_h + oh) * p.out_w + ow] = acc[r * TN + t] + bias;
+      p.y.v[((image * p.out_channels + o) * p.out_h + oh) * p.out_w + ow] =
+          activate(acc[r * TN + t] + bias);
     }
   }
 }
@@ -380,17 +397,45 @@ void main() {
   }
 }
 
+#elif defined(VARIANT_FOLD)
+// Batch norm in evaluation folded into the convolution before it: BN(conv_w(x) + b) =
+// conv_{w * scale}(x) + shift per output channel, scale = gamma / sqrt(var + eps) and
+// shift = (b - mean) * scale + beta. folded = [scale..., shift...].
+layout(push_constant, scalar) uniform Push {
+  ConstFloats gamma;
+  ConstFloats beta;
+  ConstFloats mean;
+  ConstFloats var;
+  ConstFloats bias;  // the convolution's; unused without has_bias
+  Floats folded;
+  uint channels;
+  uint has_bias;
+  float eps;
+} p;
+
+void main() {
+  uint c = flat_index();
+  if (c >= p.channels) return;
+  float scale = p.gamma.v[c] / sqrt(p.var.v[c] + p.eps);
+  float bias = p.has_bias != 0 ? p.bias.v[c] : 0.0;
+  p.folded.v[c] = scale;
+  p.folded.v[p.channels + c] = (bias - p.mean.v[c]) * scale + p.beta.v[c];
+}
+
 #else  // VARIANT_PACK
 // Weights of a data pass as the GEMM reads them: packed[(ci * k + kh) * k + kw][o], each row of
-// output channels zero-padded to a multiple of TM so that a tile's rows are whole aligned vec4s.
+// output channels zero-padded to a multiple of TM so that a tile's rows are whole aligned vec4s;
+// with has_scale, each output channel's weights are multiplied by scale[o] (VARIANT_FOLD).
 layout(push_constant, scalar) uniform Push {
   ConstFloats w;
   Floats packed;
+  ConstFloats scale;
   uint out_channels;
   uint in_channels;
   uint taps;
   uint padded_rows;
   uint transposed;
+  uint has_scale;
 } p;
 
 void main() {
@@ -404,6 +449,7 @@ void main() {
   if (o < p.out_channels) {
     v = READ(0, p.w,
              (p.transposed != 0 ? ci * p.out_channels + o : o * p.in_channels + ci) * p.taps + tap);
+    if (p.has_scale != 0) v *= p.scale.v[o];
   }
   p.packed.v[i] = v;
 }

@@ -132,12 +132,15 @@ Tensor reflection_pad2d(const Tensor& x, int padding) {
   return y;
 }
 
-Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
-              const Conv2dOptions& options) {
+namespace {
+
+// conv2d's data problem after its checks: the input reflection-padded where asked.
+conv::DataProblem conv2d_problem(const Tensor& x, const Tensor& weight, const Tensor& bias,
+                                 const Conv2dOptions& options) {
   const int stride = options.stride, padding = options.padding;
   check_conv("conv2d", x, weight, bias, 1, 0, stride, padding);
   if (options.padding_mode == Padding::reflect && padding > 0) {
-    return conv2d(reflection_pad2d(x, padding), weight, bias, {stride, 0, Padding::zeros});
+    return conv2d_problem(reflection_pad2d(x, padding), weight, bias, {stride, 0, Padding::zeros});
   }
   const int64_t k = weight.dim(2);
   if (x.dim(2) + 2 * padding < k || x.dim(3) + 2 * padding < k) {
@@ -146,13 +149,12 @@ Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
   }
   const int64_t out_h = (x.dim(2) + 2 * padding - k) / stride + 1;
   const int64_t out_w = (x.dim(3) + 2 * padding - k) / stride + 1;
-  Tensor y = conv::run(conv::DataProblem{false, x, weight, bias, stride, padding, out_h, out_w});
-  record_conv(y, "conv2d", false, x, weight, bias, stride, padding);
-  return y;
+  return conv::DataProblem{false, x, weight, bias, stride, padding, out_h, out_w};
 }
 
-Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
-                        const ConvTranspose2dOptions& options) {
+conv::DataProblem conv_transpose2d_problem(const Tensor& x, const Tensor& weight,
+                                           const Tensor& bias,
+                                           const ConvTranspose2dOptions& options) {
   const int stride = options.stride, padding = options.padding;
   check_conv("conv_transpose2d", x, weight, bias, 0, 1, stride, padding);
   if (options.output_padding < 0 || options.output_padding >= stride) {
@@ -166,9 +168,72 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bia
     throw Error("conv_transpose2d: padding " + std::to_string(padding) +
                 " leaves no output for input " + to_string(x.shape()));
   }
-  Tensor y = conv::run(conv::DataProblem{true, x, weight, bias, stride, padding, out_h, out_w});
-  record_conv(y, "conv_transpose2d", true, x, weight, bias, stride, padding);
+  return conv::DataProblem{true, x, weight, bias, stride, padding, out_h, out_w};
+}
+
+Tensor run_recorded(const conv::DataProblem& problem, const char* name) {
+  Tensor y = conv::run(problem);
+  record_conv(y, name, problem.transposed, problem.x, problem.weight, problem.bias, problem.stride,
+              problem.pad);
   return y;
+}
+
+Tensor activate(const Tensor& x, Activation activation, float leaky_slope) {
+  switch (activation) {
+    case Activation::relu:
+      return relu(x);
+    case Activation::leaky_relu:
+      return leaky_relu(x, leaky_slope);
+    case Activation::tanh:
+      return tanh(x);
+    case Activation::none:
+      break;
+  }
+  return x;
+}
+
+Tensor run_inference(conv::DataProblem problem, const Epilogue& epilogue, const char* name) {
+  const BatchNormEval& bn = epilogue.batch_norm;
+  const Shape channels{problem.out_channels()};
+  for (const Tensor* t : {&bn.weight, &bn.bias, &bn.running_mean, &bn.running_var}) {
+    if (!t->defined() || t->shape() != channels) {
+      throw Error(describe(name, "batch norm parameters must have shape " + to_string(channels)));
+    }
+  }
+  if (!needs_grad({&problem.x, &problem.weight, &problem.bias, &bn.weight, &bn.bias})) {
+    conv::DataProblem fused = problem;
+    fused.folded = conv::fold_batch_norm(bn, problem.bias);
+    fused.bias = Tensor();
+    fused.activation = epilogue.activation;
+    fused.slope = epilogue.leaky_slope;
+    if (Tensor y = conv::run_fused(fused); y.defined()) return y;
+  }
+  const Tensor y = batch_norm2d(run_recorded(problem, name), bn.weight, bn.bias, bn.running_mean,
+                                bn.running_var, false, 0.1f, bn.eps);
+  return activate(y, epilogue.activation, epilogue.leaky_slope);
+}
+
+}  // namespace
+
+Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
+              const Conv2dOptions& options) {
+  return run_recorded(conv2d_problem(x, weight, bias, options), "conv2d");
+}
+
+Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
+                        const ConvTranspose2dOptions& options) {
+  return run_recorded(conv_transpose2d_problem(x, weight, bias, options), "conv_transpose2d");
+}
+
+Tensor conv2d_inference(const Tensor& x, const Tensor& weight, const Tensor& bias,
+                        const Conv2dOptions& options, const Epilogue& epilogue) {
+  return run_inference(conv2d_problem(x, weight, bias, options), epilogue, "conv2d_inference");
+}
+
+Tensor conv_transpose2d_inference(const Tensor& x, const Tensor& weight, const Tensor& bias,
+                                  const ConvTranspose2dOptions& options, const Epilogue& epilogue) {
+  return run_inference(conv_transpose2d_problem(x, weight, bias, options), epilogue,
+                       "conv_transpose2d_inference");
 }
 
 }  // namespace aegan::ops

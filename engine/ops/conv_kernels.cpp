@@ -148,8 +148,40 @@ struct GemmDataPush {
 struct PackPush {
   VkDeviceAddress weight;
   VkDeviceAddress packed;
-  uint32_t out_channels, in_channels, taps, padded_rows, transposed;
+  VkDeviceAddress scale;
+  uint32_t out_channels, in_channels, taps, padded_rows, transposed, has_scale;
 };
+
+struct FoldPush {
+  VkDeviceAddress gamma, beta, mean, var, bias, folded;
+  uint32_t channels, has_bias;
+  float eps;
+};
+
+// What the GEMM data kernels add to each output channel: the convolution's bias, or in a fused
+// problem BN's shift (the second half of `folded`), or nothing (then x's address, unused).
+struct BiasInput {
+  const Tensor* tensor;
+  VkDeviceAddress address;
+  bool present;
+};
+
+BiasInput bias_input(const DataProblem& problem) {
+  if (problem.folded.defined()) {
+    return {&problem.folded, problem.folded.address() + 4 * problem.folded.numel() / 2, true};
+  }
+  if (problem.bias.defined()) return {&problem.bias, problem.bias.address(), true};
+  return {&problem.x, problem.x.address(), false};
+}
+
+// Specialization constants 5 and 6 of the GEMM data kernels: the epilogue's activation.
+uint32_t activation_constant(const DataProblem& problem) {
+  return static_cast<uint32_t>(problem.activation);
+}
+
+uint32_t slope_constant(const DataProblem& problem) {
+  return std::bit_cast<uint32_t>(problem.slope);
+}
 
 struct RowsPush {
   VkDeviceAddress x;
@@ -275,23 +307,28 @@ std::vector<Phase> phases(const DataProblem& problem) {
 // weight version (derived_cache.hpp).
 Tensor pack_weights(const DataProblem& problem, uint32_t tile_rows) {
   const int64_t out_c = problem.out_channels(), in_c = problem.in_channels(), k = problem.k();
+  const bool scaled = problem.folded.defined();
   const std::string key = std::string(problem.transposed ? "conv pack transposed " : "conv pack ") +
                           std::to_string(in_c) + "x" + std::to_string(out_c) + "x" +
                           std::to_string(k) + " rows " + std::to_string(tile_rows) + " version " +
-                          std::to_string(problem.weight.version());
+                          std::to_string(problem.weight.version()) +
+                          (scaled ? " scaled " + std::to_string(problem.folded.version()) : "");
   return DerivedCache::packed_weights().get(key, [&] {
     const int64_t padded_rows = static_cast<int64_t>(blocks(out_c, tile_rows)) * tile_rows;
     Tensor packed = Tensor::empty({in_c * k * k * padded_rows});
+    const Tensor& scale = scaled ? problem.folded : problem.weight;
     PackPush pack{problem.weight.address(),
                   packed.address(),
+                  scale.address(),
                   u32(out_c),
                   u32(in_c),
                   u32(k * k),
                   u32(padded_rows),
-                  problem.transposed ? 1u : 0u};
+                  problem.transposed ? 1u : 0u,
+                  scaled ? 1u : 0u};
     launch_1d_reading(shaders::conv_gemm_pack, static_cast<uint64_t>(u32(packed.numel())), pack,
                       {{&PackPush::weight, {&problem.weight}}},
-                      {problem.weight.reads(), packed.writes()});
+                      {problem.weight.reads(), scale.reads(), packed.writes()});
     return packed;
   });
 }
@@ -307,7 +344,7 @@ Tensor run_gemm_data(const DataProblem& problem, bool texels) {
   u32(y.numel());
   u32(problem.weight.numel());
   const int64_t k = problem.k(), stride = phase_stride(problem);
-  const bool has_bias = problem.bias.defined();
+  const BiasInput bias = bias_input(problem);
   Tensor packed = pack_weights(problem, gemm_tile(out_c, 1).rows);
   // The packed weights may land in a block too large for a view: then read them by pointer.
   const bool use_texels = texels && has_texel_view({&x}) && has_texel_view({&packed, true});
@@ -315,7 +352,7 @@ Tensor run_gemm_data(const DataProblem& problem, bool texels) {
     const int64_t columns = x.dim(0) * phase.col_h * phase.col_w;
     GemmDataPush push{x.address(),
                       packed.address(),
-                      has_bias ? problem.bias.address() : x.address(),
+                      bias.address,
                       y.address(),
                       u32(out_c),
                       u32(columns),
@@ -337,20 +374,22 @@ Tensor run_gemm_data(const DataProblem& problem, bool texels) {
                       u32(k),
                       u32(stride),
                       problem.transposed ? 1u : 0u,
-                      has_bias ? 1u : 0u,
+                      bias.present ? 1u : 0u,
                       texel_index({&x}),
                       texel_index({&packed, true})};
     const Tile tile = gemm_tile(out_c, columns);
     const vk::Groups groups = gemm_groups(tile, out_c, columns, 1);
-    const Tensor& bias = has_bias ? problem.bias : x;
+    const std::initializer_list<uint32_t> specialization{
+        tile.workgroup,         tile.rows, tile.columns, 0, 0, activation_constant(problem),
+        slope_constant(problem)};
     if (use_texels) {
-      launch_texels(shaders::conv_gemm_data_texel, {tile.workgroup, tile.rows, tile.columns},
-                    groups, push, {x.reads(), packed.reads(), bias.reads(), y.writes()},
+      launch_texels(shaders::conv_gemm_data_texel, specialization, groups, push,
+                    {x.reads(), packed.reads(), bias.tensor->reads(), y.writes()},
                     {{x.allocation().texels, x.allocation()},
                      {packed.allocation().texels4, packed.allocation()}});
     } else {
-      launch(shaders::conv_gemm_data, {tile.workgroup, tile.rows, tile.columns}, groups, push,
-             {x.reads(), packed.reads(), bias.reads(), y.writes()});
+      launch(shaders::conv_gemm_data, specialization, groups, push,
+             {x.reads(), packed.reads(), bias.tensor->reads(), y.writes()});
     }
   }
   return y;
@@ -451,15 +490,14 @@ Tensor run_rows_data(const DataProblem& problem, bool texels) {
   const uint32_t tile_rows = gemm_tile(out_c, 1).rows;
   Tensor packed = pack_weights(problem, tile_rows);
   const bool use_texels = texels && has_texel_view({&input}) && has_texel_view({&packed, true});
-  const bool has_bias = problem.bias.defined();
-  const Tensor& bias = has_bias ? problem.bias : x;
+  const BiasInput bias = bias_input(problem);
   const int64_t out_step = problem.transposed ? phase_stride(problem) : 1;
   for (const Phase& phase : list) {
     const RunGeometry g = run_geometry(problem, phase);
     const int64_t runs = x.dim(0) * phase.col_h * g.runs_w;
     RowsPush push{input.address(),
                   packed.address(),
-                  bias.address(),
+                  bias.address,
                   y.address(),
                   u32(out_c),
                   u32(runs),
@@ -481,20 +519,22 @@ Tensor run_rows_data(const DataProblem& problem, bool texels) {
                   static_cast<int32_t>(g.kw_base),
                   static_cast<int32_t>(g.k_step),
                   u32(k),
-                  has_bias ? 1u : 0u,
+                  bias.present ? 1u : 0u,
                   texel_index({&input}),
                   texel_index({&packed, true})};
     const vk::Groups groups = rows_groups(runs, out_c, tile_rows);
     const std::initializer_list<uint32_t> specialization{
-        rows_workgroup(runs), tile_rows, u32(g.run), u32(g.in_step), u32(phase.taps_w)};
+        rows_workgroup(runs),   tile_rows,         u32(g.run),
+        u32(g.in_step),         u32(phase.taps_w), activation_constant(problem),
+        slope_constant(problem)};
     if (use_texels) {
       launch_texels(shaders::conv_gemm_rows_texel, specialization, groups, push,
-                    {input.reads(), packed.reads(), bias.reads(), y.writes()},
+                    {input.reads(), packed.reads(), bias.tensor->reads(), y.writes()},
                     {{input.allocation().texels, input.allocation()},
                      {packed.allocation().texels4, packed.allocation()}});
     } else {
       launch(shaders::conv_gemm_rows, specialization, groups, push,
-             {input.reads(), packed.reads(), bias.reads(), y.writes()});
+             {input.reads(), packed.reads(), bias.tensor->reads(), y.writes()});
     }
   }
   return y;
@@ -593,6 +633,17 @@ std::string& forced() {
 
 // Times every tuned kernel that supports the problem (a warm-up run, then the best of two) and
 // returns the fastest one's name.
+// Whether `kernel` can run `problem` on `device`: supported, and fusing where the problem asks.
+bool usable(const Kernel<DataProblem>& kernel, const vk::DeviceInfo& device,
+            const DataProblem& problem) {
+  return kernel.supports(device, problem) && (kernel.fuses || !problem.fused());
+}
+
+bool usable(const Kernel<WeightProblem>& kernel, const vk::DeviceInfo& device,
+            const WeightProblem& problem) {
+  return kernel.supports(device, problem);
+}
+
 template <class Problem>
 std::string measure_fastest(const std::vector<Kernel<Problem>>& table, const Problem& problem) {
   const vk::DeviceInfo& device = Runtime::get().device();
@@ -600,7 +651,7 @@ std::string measure_fastest(const std::vector<Kernel<Problem>>& table, const Pro
   std::string fastest;
   double best = 0;
   for (const auto& kernel : table) {
-    if (!kernel.tuned || !kernel.supports(device, problem)) continue;
+    if (!kernel.tuned || !usable(kernel, device, problem)) continue;
     kernel.run(problem);
     for (int repetition = 0; repetition < 2; ++repetition) {
       stream.finish();
@@ -618,11 +669,12 @@ std::string measure_fastest(const std::vector<Kernel<Problem>>& table, const Pro
   return fastest;
 }
 
+// Undefined where no kernel can run the problem (only a fused one can lack a kernel).
 template <class Problem>
 Tensor choose_and_run(const std::vector<Kernel<Problem>>& table, const Problem& problem) {
   const vk::DeviceInfo& device = Runtime::get().device();
   for (const auto& kernel : table) {
-    if (forced() == kernel.name && kernel.supports(device, problem)) return kernel.run(problem);
+    if (forced() == kernel.name && usable(kernel, device, problem)) return kernel.run(problem);
   }
   Tuning& tuning = Tuning::active();
   const std::string key = tuning_key(problem);
@@ -632,15 +684,19 @@ Tensor choose_and_run(const std::vector<Kernel<Problem>>& table, const Problem& 
   }
   if (const auto chosen = tuning.choice(key)) {
     for (const auto& kernel : table) {
-      if (kernel.name == *chosen && kernel.supports(device, problem)) return kernel.run(problem);
+      if (kernel.name == *chosen && usable(kernel, device, problem)) return kernel.run(problem);
     }
   }
   for (const auto& kernel : table) {
-    if (kernel.supports(device, problem) && kernel.suits(device, problem)) {
+    if (usable(kernel, device, problem) && kernel.suits(device, problem)) {
       return kernel.run(problem);
     }
   }
-  throw Error("no convolution kernel supports this device and shape");
+  // The first usable kernel, for problems no kernel suits (fused ones: only fusing kernels).
+  for (const auto& kernel : table) {
+    if (usable(kernel, device, problem)) return kernel.run(problem);
+  }
+  return Tensor();
 }
 
 // Unlike the pointer-reading variants it also wins (or ties) on 3-channel outputs and on images
@@ -667,14 +723,14 @@ bool gemm_texel_weight_suits(const vk::DeviceInfo& device, const WeightProblem&)
 const std::vector<Kernel<DataProblem>>& data_kernels() {
   static const std::vector<Kernel<DataProblem>> table{
       {"rows_texel", rows_texel_data_supports, rows_texel_data_suits,
-       [](const DataProblem& p) { return run_rows_data(p, true); }},
+       [](const DataProblem& p) { return run_rows_data(p, true); }, true, true},
       {"gemm_texel", gemm_texel_data_supports, gemm_texel_data_suits,
-       [](const DataProblem& p) { return run_gemm_data(p, true); }},
+       [](const DataProblem& p) { return run_gemm_data(p, true); }, true, true},
       {"gemm", gemm_data_supports, gemm_data_suits,
-       [](const DataProblem& p) { return run_gemm_data(p, false); }},
+       [](const DataProblem& p) { return run_gemm_data(p, false); }, true, true},
       // Unmeasured on GPUs so far: chosen by the autotuner or by name only.
       {"rows", rows_data_supports, never<DataProblem>,
-       [](const DataProblem& p) { return run_rows_data(p, false); }},
+       [](const DataProblem& p) { return run_rows_data(p, false); }, true, true},
       {"blocked", always<DataProblem>, always<DataProblem>,
        [](const DataProblem& p) { return run_data(p, 4, 4); }},
       {"direct", always<DataProblem>, always<DataProblem>,
@@ -698,11 +754,46 @@ const std::vector<Kernel<WeightProblem>>& weight_kernels() {
 }
 
 Tensor run(const DataProblem& problem) {
-  return choose_and_run(data_kernels(), problem);
+  if (problem.fused()) throw Error("internal error: a fused convolution must use run_fused");
+  Tensor y = choose_and_run(data_kernels(), problem);
+  if (!y.defined()) throw Error("no convolution kernel supports this device and shape");
+  return y;
 }
 
 Tensor run(const WeightProblem& problem) {
-  return choose_and_run(weight_kernels(), problem);
+  Tensor dw = choose_and_run(weight_kernels(), problem);
+  if (!dw.defined()) throw Error("no convolution kernel supports this device and shape");
+  return dw;
+}
+
+Tensor run_fused(const DataProblem& problem) {
+  return choose_and_run(data_kernels(), problem);
+}
+
+Tensor fold_batch_norm(const BatchNormEval& bn, const Tensor& conv_bias) {
+  const int64_t channels = bn.weight.numel();
+  auto version = [](const Tensor& t) { return t.defined() ? std::to_string(t.version()) : "-"; };
+  const std::string key = "bn fold " + std::to_string(channels) + " " + version(bn.weight) + " " +
+                          version(bn.bias) + " " + version(bn.running_mean) + " " +
+                          version(bn.running_var) + " " + version(conv_bias) + " eps " +
+                          std::to_string(std::bit_cast<uint32_t>(bn.eps));
+  return DerivedCache::packed_weights().get(key, [&] {
+    Tensor folded = Tensor::empty({2, channels});
+    const Tensor& bias = conv_bias.defined() ? conv_bias : bn.bias;
+    FoldPush push{bn.weight.address(),
+                  bn.bias.address(),
+                  bn.running_mean.address(),
+                  bn.running_var.address(),
+                  bias.address(),
+                  folded.address(),
+                  u32(channels),
+                  conv_bias.defined() ? 1u : 0u,
+                  bn.eps};
+    launch_1d(shaders::conv_gemm_fold, static_cast<uint64_t>(channels), push,
+              {bn.weight.reads(), bn.bias.reads(), bn.running_mean.reads(), bn.running_var.reads(),
+               bias.reads(), folded.writes()});
+    return folded;
+  });
 }
 
 void force_variant(const std::string& name) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/ops.hpp"
 #include "engine/tensor.hpp"
 #include "engine/vk/context.hpp"
 
@@ -20,7 +21,14 @@ struct DataProblem {
   Tensor x, weight, bias;  // bias may be undefined
   int stride = 1, pad = 0;
   int64_t out_h = 0, out_w = 0;
+  // Inference epilogue (run_fused() only): `folded` = [scale..., shift...] per output channel
+  // (fold_batch_norm()) scales the weights and replaces the bias; `activation` is applied to
+  // every output.
+  Tensor folded;
+  Activation activation = Activation::none;
+  float slope = 0.0f;
 
+  bool fused() const { return folded.defined() || activation != Activation::none; }
   int64_t in_channels() const { return x.dim(1); }
   int64_t out_channels() const { return weight.dim(transposed ? 1 : 0); }
   int64_t k() const { return weight.dim(2); }
@@ -45,6 +53,8 @@ struct Kernel {
   // Whether the autotuner times it (conv_tuning.hpp): not the direct fallback, slower than the
   // blocked kernel on every measured shape and seconds long on large ones.
   bool tuned = true;
+  // Whether it runs DataProblem's inference epilogue.
+  bool fuses = false;
 };
 
 const std::vector<Kernel<DataProblem>>& data_kernels();
@@ -55,6 +65,13 @@ const std::vector<Kernel<WeightProblem>>& weight_kernels();
 // suits the problem. Not recorded by autograd.
 Tensor run(const DataProblem& problem);
 Tensor run(const WeightProblem& problem);
+// As run(), among the kernels that fuse (Kernel::fuses); undefined where none can run.
+Tensor run_fused(const DataProblem& problem);
+
+// BN in evaluation folded into the convolution before it (DataProblem::folded): [2, channels],
+// scale = gamma / sqrt(var + eps), shift = (conv_bias - mean) * scale + beta (conv_bias may be
+// undefined). Kept per version of its inputs.
+Tensor fold_batch_norm(const BatchNormEval& batch_norm, const Tensor& conv_bias);
 
 // Forces the kernel of this name in every table that has one ("" = automatic). Starts as
 // $AEGAN_VK_CONV_VARIANT; tests force each name of variant_names() in turn.

@@ -1,0 +1,161 @@
+// conv2d_inference and conv_transpose2d_inference (convolution, BN in evaluation and activation
+// in one kernel) against the double-precision CPU references, with each kernel variant forced in
+// turn (forcing one that does not fuse leaves the choice to those that do).
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "engine/ops.hpp"
+#include "engine/ops/conv_kernels.hpp"
+#include "tests/support/compare.hpp"
+
+namespace aegan {
+namespace {
+
+using reference::random_tensor;
+
+struct InferenceCase {
+  bool transposed;
+  int64_t n, cin, size, cout;
+  int k, stride, pad;
+  bool bias, reflect;
+  ops::Activation activation;
+};
+
+std::string describe(const InferenceCase& c) {
+  return std::string(c.transposed ? "conv_transpose2d" : "conv2d") + " n " + std::to_string(c.n) +
+         " cin " + std::to_string(c.cin) + " size " + std::to_string(c.size) + " cout " +
+         std::to_string(c.cout) + " k " + std::to_string(c.k) + " stride " +
+         std::to_string(c.stride) + " pad " + std::to_string(c.pad) + (c.bias ? " bias" : "") +
+         (c.reflect ? " reflect" : "") + " activation " +
+         std::to_string(static_cast<int>(c.activation));
+}
+
+constexpr double kSlope = 0.2;
+
+reference::Tensor activate(const reference::Tensor& x, ops::Activation activation) {
+  switch (activation) {
+    case ops::Activation::relu:
+      return reference::relu(x);
+    case ops::Activation::leaky_relu:
+      return reference::leaky_relu(x, kSlope);
+    case ops::Activation::tanh:
+      return reference::tanh(x);
+    case ops::Activation::none:
+      break;
+  }
+  return x;
+}
+
+// Parameters of the BN and the convolution, on the device and as references.
+struct Layer {
+  reference::Tensor x, weight, bias, gamma, beta, mean, var;
+  Tensor device_x, device_weight, device_bias;
+  ops::BatchNormEval bn;
+
+  Layer(const InferenceCase& c, uint64_t seed) {
+    x = random_tensor({c.n, c.cin, c.size, c.size}, seed);
+    weight = random_tensor(c.transposed ? std::vector<int64_t>{c.cin, c.cout, c.k, c.k}
+                                        : std::vector<int64_t>{c.cout, c.cin, c.k, c.k},
+                           seed + 1);
+    if (c.bias) bias = random_tensor({c.cout}, seed + 2);
+    gamma = random_tensor({c.cout}, seed + 3, 0.5, 1.5);
+    beta = random_tensor({c.cout}, seed + 4);
+    mean = random_tensor({c.cout}, seed + 5);
+    var = random_tensor({c.cout}, seed + 6, 0.2, 2.0);
+    device_x = test::to_device(x);
+    device_weight = test::to_device(weight);
+    if (c.bias) device_bias = test::to_device(bias);
+    bn = {test::to_device(gamma), test::to_device(beta), test::to_device(mean),
+          test::to_device(var), 1e-5f};
+  }
+
+  reference::Tensor expected(const InferenceCase& c) const {
+    const reference::Tensor y =
+        c.transposed ? reference::conv_transpose2d(x, weight, bias, c.stride, c.pad, 0)
+                     : reference::conv2d(
+                           x, weight, bias, c.stride, c.pad,
+                           c.reflect ? reference::Padding::reflect : reference::Padding::zeros);
+    return activate(reference::batch_norm2d_eval(y, gamma, beta, mean, var, 1e-5), c.activation);
+  }
+
+  Tensor run(const InferenceCase& c) const {
+    const ops::Epilogue epilogue{bn, c.activation, static_cast<float>(kSlope)};
+    if (c.transposed) {
+      return ops::conv_transpose2d_inference(device_x, device_weight, device_bias,
+                                             {c.stride, c.pad, 0}, epilogue);
+    }
+    return ops::conv2d_inference(
+        device_x, device_weight, device_bias,
+        {c.stride, c.pad, c.reflect ? ops::Padding::reflect : ops::Padding::zeros}, epilogue);
+  }
+};
+
+class ConvInference : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override { ops::conv::force_variant(GetParam()); }
+  void TearDown() override { ops::conv::force_variant(""); }
+};
+
+TEST_P(ConvInference, MatchesConvolutionBatchNormAndActivation) {
+  using A = ops::Activation;
+  const std::vector<InferenceCase> cases{
+      {false, 1, 3, 9, 5, 3, 1, 1, false, false, A::relu},
+      {false, 2, 5, 11, 7, 4, 2, 1, true, false, A::leaky_relu},
+      {false, 1, 4, 7, 13, 3, 1, 1, false, true, A::none},
+      {false, 3, 6, 6, 3, 4, 2, 1, true, false, A::tanh},
+      {true, 1, 5, 5, 6, 4, 2, 1, false, false, A::relu},
+      {true, 2, 7, 3, 4, 3, 2, 1, true, false, A::tanh},
+      {true, 1, 9, 1, 16, 4, 1, 0, false, false, A::leaky_relu},
+      {true, 1, 4, 4, 3, 4, 2, 1, true, false, A::none},
+  };
+  uint64_t seed = 100;
+  for (const InferenceCase& c : cases) {
+    SCOPED_TRACE(describe(c));
+    const Layer layer(c, seed += 10);
+    EXPECT_TRUE(test::close(layer.run(c), layer.expected(c)));
+  }
+}
+
+// The folded weights are kept per version of every input: changing the BN statistics or the
+// weights in place must change the result.
+TEST_P(ConvInference, FollowsInPlaceChangesOfWeightsAndStatistics) {
+  const InferenceCase c{false, 1, 5, 8, 6, 3, 1, 1, true, false, ops::Activation::leaky_relu};
+  Layer layer(c, 7);
+  EXPECT_TRUE(test::close(layer.run(c), layer.expected(c)));
+  layer.mean = random_tensor({c.cout}, 70);
+  layer.bn.running_mean.upload(std::vector<float>(layer.mean.data.begin(), layer.mean.data.end()));
+  EXPECT_TRUE(test::close(layer.run(c), layer.expected(c))) << "new running mean";
+  layer.weight = random_tensor({c.cout, c.cin, c.k, c.k}, 71);
+  layer.device_weight.upload(
+      std::vector<float>(layer.weight.data.begin(), layer.weight.data.end()));
+  EXPECT_TRUE(test::close(layer.run(c), layer.expected(c))) << "new weights";
+  layer.bias = random_tensor({c.cout}, 72);
+  layer.device_bias.upload(std::vector<float>(layer.bias.data.begin(), layer.bias.data.end()));
+  EXPECT_TRUE(test::close(layer.run(c), layer.expected(c))) << "new bias";
+}
+
+// Where an input needs a gradient the result must be recorded (the unfused ops run).
+TEST_P(ConvInference, RecordsWhereGradientsAreNeeded) {
+  const InferenceCase c{false, 1, 3, 6, 4, 3, 1, 1, false, false, ops::Activation::relu};
+  Layer layer(c, 9);
+  layer.device_weight.set_requires_grad(true);
+  const Tensor y = layer.run(c);
+  EXPECT_TRUE(test::close(y, layer.expected(c)));
+  ASSERT_TRUE(y.grad_fn() != nullptr);
+  ops::sum(y).backward();
+  EXPECT_TRUE(layer.device_weight.grad().defined());
+}
+
+INSTANTIATE_TEST_SUITE_P(Kernels, ConvInference, ::testing::ValuesIn(ops::conv::variant_names()));
+
+TEST(ConvInferenceErrors, BatchNormOfTheWrongSizeIsRejected) {
+  const InferenceCase c{false, 1, 3, 6, 4, 3, 1, 1, false, false, ops::Activation::none};
+  Layer layer(c, 3);
+  layer.bn.running_var = Tensor::full({5}, 1.0f);
+  EXPECT_THROW(layer.run(c), Error);
+}
+
+}  // namespace
+}  // namespace aegan
