@@ -32,7 +32,9 @@ uint64_t next_version() {
 }  // namespace
 
 Storage::Storage(VkDeviceSize bytes)
-    : allocation(Runtime::get().memory().allocate(bytes)), version(next_version()) {}
+    : allocation(Runtime::get().memory().allocate(bytes)),
+      version(next_version()),
+      id(next_version()) {}
 
 Storage::~Storage() {
   // Tensors that outlive the runtime (statics at exit) have nothing left to give back.
@@ -121,6 +123,10 @@ vk::Access Tensor::writes() const {
 
 uint64_t Tensor::version() const {
   return checked().storage->version;
+}
+
+uint64_t Tensor::storage_id() const {
+  return checked().storage->id;
 }
 
 Tensor& Tensor::set_requires_grad(bool value) {

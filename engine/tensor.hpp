@@ -23,6 +23,7 @@ struct Storage {
   // Changes whenever something is recorded that writes the memory; no two contents of any
   // storage share a number, so results derived from a tensor can be cached by it.
   uint64_t version;
+  const uint64_t id;  // no two storages share one
   explicit Storage(VkDeviceSize bytes);
   ~Storage();
   Storage(const Storage&) = delete;
@@ -67,6 +68,7 @@ class Tensor {
   vk::Access reads() const;
   vk::Access writes() const;
   uint64_t version() const;
+  uint64_t storage_id() const;
   const vk::Allocation& allocation() const;
 
   bool requires_grad() const { return impl_ && impl_->requires_grad; }

@@ -308,12 +308,13 @@ std::vector<Phase> phases(const DataProblem& problem) {
 Tensor pack_weights(const DataProblem& problem, uint32_t tile_rows) {
   const int64_t out_c = problem.out_channels(), in_c = problem.in_channels(), k = problem.k();
   const bool scaled = problem.folded.defined();
-  const std::string key = std::string(problem.transposed ? "conv pack transposed " : "conv pack ") +
-                          std::to_string(in_c) + "x" + std::to_string(out_c) + "x" +
-                          std::to_string(k) + " rows " + std::to_string(tile_rows) + " version " +
-                          std::to_string(problem.weight.version()) +
-                          (scaled ? " scaled " + std::to_string(problem.folded.version()) : "");
-  return DerivedCache::packed_weights().get(key, [&] {
+  const std::string slot =
+      std::string(problem.transposed ? "conv pack transposed " : "conv pack ") +
+      std::to_string(in_c) + "x" + std::to_string(out_c) + "x" + std::to_string(k) + " rows " +
+      std::to_string(tile_rows) + (scaled ? " scaled" : "") +
+      DerivedCache::storage_ids({&problem.weight});
+  const std::string version = DerivedCache::versions({&problem.weight, &problem.folded});
+  return DerivedCache::packed_weights().get(slot, version, [&] {
     const int64_t padded_rows = static_cast<int64_t>(blocks(out_c, tile_rows)) * tile_rows;
     Tensor packed = Tensor::empty({in_c * k * k * padded_rows});
     const Tensor& scale = scaled ? problem.folded : problem.weight;
@@ -772,12 +773,12 @@ Tensor run_fused(const DataProblem& problem) {
 
 Tensor fold_batch_norm(const BatchNormEval& bn, const Tensor& conv_bias) {
   const int64_t channels = bn.weight.numel();
-  auto version = [](const Tensor& t) { return t.defined() ? std::to_string(t.version()) : "-"; };
-  const std::string key = "bn fold " + std::to_string(channels) + " " + version(bn.weight) + " " +
-                          version(bn.bias) + " " + version(bn.running_mean) + " " +
-                          version(bn.running_var) + " " + version(conv_bias) + " eps " +
-                          std::to_string(std::bit_cast<uint32_t>(bn.eps));
-  return DerivedCache::packed_weights().get(key, [&] {
+  const std::initializer_list<const Tensor*> sources{&bn.weight, &bn.bias, &bn.running_mean,
+                                                     &bn.running_var, &conv_bias};
+  const std::string slot = "bn fold " + std::to_string(channels) + " eps " +
+                           std::to_string(std::bit_cast<uint32_t>(bn.eps)) +
+                           DerivedCache::storage_ids(sources);
+  return DerivedCache::packed_weights().get(slot, DerivedCache::versions(sources), [&] {
     Tensor folded = Tensor::empty({2, channels});
     const Tensor& bias = conv_bias.defined() ? conv_bias : bn.bias;
     FoldPush push{bn.weight.address(),

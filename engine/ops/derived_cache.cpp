@@ -1,28 +1,54 @@
 #include "engine/ops/derived_cache.hpp"
 
 #include <cstdlib>
+#include <iterator>
 #include <string>
 
 #include "engine/runtime.hpp"
 
 namespace aegan::ops {
 
-Tensor DerivedCache::get(const std::string& key, const std::function<Tensor()>& make) {
-  if (const auto found = index_.find(key); found != index_.end()) {
-    entries_.splice(entries_.begin(), entries_, found->second);
-    return found->second->second;
+Tensor DerivedCache::get(const std::string& slot, const std::string& version,
+                         const std::function<Tensor()>& make) {
+  if (const auto found = index_.find(slot); found != index_.end()) {
+    if (found->second->version == version) {
+      entries_.splice(entries_.begin(), entries_, found->second);
+      return found->second->tensor;
+    }
+    drop(found->second);  // stale: its memory can go before the new version is made
   }
   Tensor made = make();
   if (made.bytes() > capacity_) return made;
-  while (bytes_ + made.bytes() > capacity_) {
-    bytes_ -= entries_.back().second.bytes();
-    index_.erase(entries_.back().first);
-    entries_.pop_back();
-  }
-  entries_.emplace_front(key, made);
-  index_[key] = entries_.begin();
+  while (bytes_ + made.bytes() > capacity_)
+    drop(std::prev(entries_.end()));
+  entries_.push_front({slot, version, made});
+  index_[slot] = entries_.begin();
   bytes_ += made.bytes();
   return made;
+}
+
+void DerivedCache::drop(std::list<Entry>::iterator entry) {
+  bytes_ -= entry->tensor.bytes();
+  index_.erase(entry->slot);
+  entries_.erase(entry);
+}
+
+std::string DerivedCache::storage_ids(std::initializer_list<const Tensor*> sources) {
+  std::string text;
+  for (const Tensor* source : sources) {
+    text += ' ';
+    text += source->defined() ? std::to_string(source->storage_id()) : "-";
+  }
+  return text;
+}
+
+std::string DerivedCache::versions(std::initializer_list<const Tensor*> sources) {
+  std::string text;
+  for (const Tensor* source : sources) {
+    text += ' ';
+    text += source->defined() ? std::to_string(source->version()) : "-";
+  }
+  return text;
 }
 
 void DerivedCache::clear() {

@@ -37,27 +37,34 @@ TEST(TensorVersion, ChangesWithEveryWriteAndOnlyThen) {
   EXPECT_NE(Tensor::zeros({2, 3}).version(), t.version()) << "versions are never shared";
 }
 
-TEST(DerivedCache, KeepsByKeyAndDropsTheLeastRecentlyUsed) {
+TEST(DerivedCache, KeepsOneVersionPerSlotAndDropsTheLeastRecentlyUsed) {
   ops::DerivedCache cache(3 * 16);  // three tensors of four floats
   int made = 0;
   auto make = [&] {
     ++made;
     return Tensor::zeros({4});
   };
-  const Tensor a = cache.get("a", make);
-  EXPECT_EQ(cache.get("a", make).impl(), a.impl());
-  cache.get("b", make);
-  cache.get("c", make);
+  const Tensor a = cache.get("a", "1", make);
+  EXPECT_EQ(cache.get("a", "1", make).impl(), a.impl());
+  cache.get("b", "1", make);
+  cache.get("c", "1", make);
   EXPECT_EQ(made, 3);
-  cache.get("a", make);  // now the most recent: b goes next
-  cache.get("d", make);
+  cache.get("a", "1", make);  // now the most recent: b goes next
+  cache.get("d", "1", make);
   EXPECT_EQ(made, 4);
   EXPECT_EQ(cache.bytes(), 3u * 16u);
-  cache.get("a", make);
+  cache.get("a", "1", make);
   EXPECT_EQ(made, 4) << "a was used recently and must be kept";
-  cache.get("b", make);
+  cache.get("b", "1", make);
   EXPECT_EQ(made, 5) << "b was the least recently used and must have gone";
-  cache.get("big", [&] {
+  const Tensor a2 = cache.get("a", "2", make);
+  EXPECT_EQ(made, 6) << "a new version is made again";
+  EXPECT_NE(a2.impl(), a.impl());
+  EXPECT_EQ(cache.bytes(), 3u * 16u) << "and replaces the old one in its slot";
+  EXPECT_EQ(cache.get("d", "1", make).impl(), cache.get("d", "1", make).impl())
+      << "so no other slot had to make room";
+  EXPECT_EQ(made, 6);
+  cache.get("big", "1", [&] {
     ++made;
     return Tensor::zeros({16});
   });
