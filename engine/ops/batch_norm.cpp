@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <string>
 
@@ -54,6 +55,9 @@ struct Layout {
   uint32_t count = 0;  // values per channel
   uint32_t chunk = 0;
   uint32_t chunks = 0;
+  // Of the chunk reductions: small channels (small images, batch 1) get small workgroups, not
+  // hundreds of idle invocations waiting at every step of the tree.
+  uint32_t workgroup = 0;
 };
 
 Layout layout_of(const Tensor& x) {
@@ -67,6 +71,10 @@ Layout layout_of(const Tensor& x) {
   const uint32_t base = Runtime::get().workgroup_size() * kValuesPerInvocation;
   l.chunk = std::max(base, (l.count + kMaxChunks - 1) / kMaxChunks);
   l.chunks = std::max<uint32_t>(1, (l.count + l.chunk - 1) / l.chunk);
+  const uint32_t per_chunk = std::min(l.count, l.chunk);
+  l.workgroup =
+      std::min(Runtime::get().workgroup_size(),
+               std::bit_ceil((per_chunk + kValuesPerInvocation - 1) / kValuesPerInvocation));
   if (l.channels > Runtime::get().device().max_workgroup_count[1]) {
     throw Error("batch_norm2d: too many channels for this device");
   }
@@ -92,8 +100,7 @@ Stats batch_stats(const Tensor& x, const Layout& l, const Tensor& running_mean,
   Stats s{Tensor::empty({int64_t{l.channels}}), Tensor::empty({int64_t{l.channels}})};
   BatchNormPush push = push_for(x, l, eps, momentum);
   push.out0 = partials.address();
-  const uint32_t size = Runtime::get().workgroup_size();
-  launch_reading(shaders::batch_norm_chunk_stats, {size}, {l.chunks, l.channels, 1}, push,
+  launch_reading(shaders::batch_norm_chunk_stats, {l.workgroup}, {l.chunks, l.channels, 1}, push,
                  {{&BatchNormPush::x, {&x}}}, {x.reads(), partials.writes()});
   push.x = partials.address();
   push.out0 = s.mean.address();
@@ -136,7 +143,7 @@ Tensor affine(const Tensor& u, const Tensor& v, const Tensor& coef, const Layout
   const uint32_t planes = static_cast<uint32_t>(u.dim(0)) * l.channels;
   AffinePush push{u.address(), v.address(), coef.address(), out.address(),
                   l.channels,  l.inner,     planes};
-  const uint32_t size = Runtime::get().workgroup_size();
+  const uint32_t size = std::min(Runtime::get().workgroup_size(), std::bit_ceil(l.inner));
   const vk::DeviceInfo& device = Runtime::get().device();
   const uint32_t rows = std::min(planes, device.max_workgroup_count[1]);
   const vk::Groups groups{(l.inner + size - 1) / size, rows, (planes + rows - 1) / rows};
@@ -171,9 +178,8 @@ std::vector<Tensor> backward(const Saved& s, const Tensor& dy) {
   if (s.gamma_grad || s.beta_grad || (s.training && s.x_grad)) {
     Tensor partials = Tensor::empty({int64_t{l.channels}, int64_t{l.chunks}, 2});
     push.out0 = partials.address();
-    const uint32_t size = Runtime::get().workgroup_size();
     launch_reading(
-        shaders::batch_norm_chunk_grad, {size}, {l.chunks, l.channels, 1}, push,
+        shaders::batch_norm_chunk_grad, {l.workgroup}, {l.chunks, l.channels, 1}, push,
         {{&BatchNormPush::x, {&s.x}}, {&BatchNormPush::dy, {&dy}}},
         {s.x.reads(), dy.reads(), s.stats.mean.reads(), s.stats.invstd.reads(), partials.writes()});
     dgamma = Tensor::empty({int64_t{l.channels}});

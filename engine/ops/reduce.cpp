@@ -1,5 +1,8 @@
 #include "engine/ops/reduce.hpp"
 
+#include <algorithm>
+#include <bit>
+
 #include "engine/autograd.hpp"
 #include "engine/ops.hpp"
 #include "engine/ops/launch.hpp"
@@ -45,7 +48,9 @@ Tensor sum_all(const Tensor& x) {
 
 Tensor sum_per_channel(const Tensor& x) {
   if (x.rank() != 4) throw Error("sum_per_channel needs NCHW, got " + to_string(x.shape()));
-  const uint32_t size = Runtime::get().workgroup_size();
+  // Small planes get small workgroups rather than mostly idle ones waiting at every tree step.
+  const uint32_t plane = checked_u32(x.dim(2) * x.dim(3));
+  const uint32_t size = std::min(Runtime::get().workgroup_size(), std::bit_ceil((plane + 15) / 16));
   Tensor y = Tensor::empty({x.dim(1)});
   ReducePush push{x.address(), y.address(), checked_u32(x.dim(0)), checked_u32(x.dim(1)),
                   checked_u32(x.dim(2) * x.dim(3))};
