@@ -218,11 +218,15 @@ struct Tile {
   uint32_t rows, columns, workgroup;
 };
 
-Tile gemm_tile(int64_t rows, int64_t columns) {
+// The weight-gradient kernel's widest tile: 8 columns measured 10-15 % faster than 4 on
+// lavapipe (more products per load of g); the data kernel keeps 4.
+constexpr uint32_t kWeightTileColumns = 8;
+
+Tile gemm_tile(int64_t rows, int64_t columns, uint32_t widest = 4) {
   Tile tile{rows <= 4   ? 4u
             : rows <= 8 ? 8u
                         : 16u,
-            4u, std::min(64u, Runtime::get().workgroup_size())};
+            widest, std::min(64u, Runtime::get().workgroup_size())};
   auto spare = [&] { return int64_t{tile.workgroup} * tile.columns >= 2 * columns; };
   while (tile.columns > 1 && spare())
     tile.columns /= 2;
@@ -555,7 +559,8 @@ bool gemm_weight_fits(const vk::DeviceInfo& device, const WeightProblem& problem
   const int64_t rows = problem.g.dim(0) * problem.g.dim(2);
   const int64_t per_chunk = gemm_rows_per_chunk(problem, count);
   const int64_t columns = problem.s.dim(1) * problem.k * problem.k;
-  return fits(device, gemm_groups(gemm_tile(problem.g.dim(1), columns), problem.g.dim(1), columns,
+  return fits(device, gemm_groups(gemm_tile(problem.g.dim(1), columns, kWeightTileColumns),
+                                  problem.g.dim(1), columns,
                                   static_cast<uint64_t>((rows + per_chunk - 1) / per_chunk)));
 }
 
@@ -588,7 +593,7 @@ Tensor run_gemm_weight(const WeightProblem& problem, bool texels) {
       u32(g.dim(2)),     u32(g.dim(3)),       u32(s.dim(1)),          u32(s.dim(2)), u32(s.dim(3)),
       u32(problem.k),    u32(problem.stride), u32(problem.pad),       u32(rows),     u32(per_chunk),
       texel_index({&g}), texel_index({&s}),   texel_index({&g, true})};
-  const Tile tile = gemm_tile(g.dim(1), columns);
+  const Tile tile = gemm_tile(g.dim(1), columns, kWeightTileColumns);
   const vk::Groups groups = gemm_groups(tile, g.dim(1), columns, static_cast<uint64_t>(chunks));
   if (texels) {
     const bool g_vec4 = g.dim(3) % 4 == 0 && has_texel_view({&g, true});
