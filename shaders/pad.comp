@@ -1,6 +1,6 @@
 #version 460
 // aegan-variants: reflect reflect_backward zero
-// aegan-texel-variants: zero
+// aegan-texel-variants: zero reflect reflect_backward
 #extension GL_GOOGLE_include_directive : require
 #include "common.glsl"
 
@@ -62,7 +62,7 @@ void main() {
   if (plane >= p.planes) return;
   uint si = source(int(i) - int(p.pad), p.h);
   uint sj = source(int(j) - int(p.pad), p.w);
-  p.y.v[index] = p.x.v[(plane * p.h + si) * p.w + sj];
+  p.y.v[index] = READ(0, p.x, (plane * p.h + si) * p.w + sj);
 }
 
 #else
@@ -91,7 +91,7 @@ void main() {
   float acc = 0.0;
   for (uint r = 0; r < row_count; ++r) {
     uint base = (plane * (p.h + 2 * p.pad) + rows[r]) * pw;
-    for (uint c = 0; c < column_count; ++c) acc += p.x.v[base + columns[c]];
+    for (uint c = 0; c < column_count; ++c) acc += READ(0, p.x, base + columns[c]);
   }
   p.y.v[index] = acc;
 }

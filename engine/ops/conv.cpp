@@ -63,7 +63,8 @@ Tensor pad_kernel(const vk::ShaderCode& shader, const Tensor& x, const Shape& ou
                static_cast<uint32_t>(h),
                static_cast<uint32_t>(w),
                static_cast<uint32_t>(pad)};
-  launch_1d(shader, static_cast<uint64_t>(y.numel()), push, {x.reads(), y.writes()});
+  launch_1d_reading(shader, static_cast<uint64_t>(y.numel()), push, {{&PadPush::x, {&x}}},
+                    {x.reads(), y.writes()});
   return y;
 }
 
