@@ -1,6 +1,6 @@
 #version 460
-// aegan-variants: chunk_stats train_stats eval_stats chunk_grad grad_sums coef_normalize coef_dx_train coef_dx_eval affine
-// aegan-texel-variants: chunk_stats chunk_grad affine
+// aegan-variants: chunk_stats train_stats eval_stats chunk_grad grad_sums coef_normalize coef_dx_train coef_dx_eval affine affine4
+// aegan-texel-variants: chunk_stats chunk_grad affine affine4
 #extension GL_GOOGLE_include_directive : require
 #include "common.glsl"
 
@@ -12,7 +12,18 @@
 // Every elementwise pass is out = k0 * (u - k1) + k2 * v + k3 with per-channel coefficients
 // k = coef[c] from a coef_* kernel: normalising (u = v = x), the input gradient in training
 // (u = x, v = dy) and in evaluation (u = v = dy).
-#if defined(VARIANT_AFFINE)
+#if defined(VARIANT_AFFINE4)
+// affine on planes whose size is a multiple of 4, four pixels per invocation.
+layout(push_constant, scalar) uniform Push {
+  ConstVec4s u;
+  ConstVec4s v;
+  ConstFloats coef;
+  Vec4s out0;
+  uint channels;
+  uint inner;
+  uint planes;
+} p;
+#elif defined(VARIANT_AFFINE)
 layout(push_constant, scalar) uniform Push {
   ConstFloats u;
   ConstFloats v;
@@ -138,11 +149,14 @@ void main() {
   }
 #endif
 
-#elif defined(VARIANT_AFFINE)
+#elif defined(VARIANT_AFFINE) || defined(VARIANT_AFFINE4)
   // Workgroups (x, y + z * y count) cover pixels x of plane (image, channel) y + z * y count, so
   // the channel is one division per workgroup instead of two per value.
   uint plane = gl_WorkGroupID.z * gl_NumWorkGroups.y + gl_WorkGroupID.y;
   uint pixel = gl_WorkGroupID.x * gl_WorkGroupSize.x + gl_LocalInvocationID.x;
+#if defined(VARIANT_AFFINE4)
+  pixel *= 4;
+#endif
   if (pixel >= p.inner || plane >= p.planes) return;
   uint c = plane % p.channels;
   uint i = plane * p.inner + pixel;
@@ -151,7 +165,12 @@ void main() {
 #else
   vec4 k = vec4(p.coef.v[4 * c], p.coef.v[4 * c + 1], p.coef.v[4 * c + 2], p.coef.v[4 * c + 3]);
 #endif
+#if defined(VARIANT_AFFINE4)
+  i /= 4;
+  p.out0.v[i] = k.x * (READ4(0, p.u, i) - k.y) + k.z * READ4(1, p.v, i) + k.w;
+#else
   p.out0.v[i] = k.x * (READ(0, p.u, i) - k.y) + k.z * READ(1, p.v, i) + k.w;
+#endif
 
 #else  // per-channel kernels
   uint c = flat_index();

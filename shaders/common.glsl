@@ -12,6 +12,14 @@ layout(buffer_reference, scalar, buffer_reference_align = 4) buffer Floats {
 layout(buffer_reference, scalar, buffer_reference_align = 4) readonly buffer ConstFloats {
   float v[];
 };
+// Four consecutive floats at a 16-byte aligned address: one load or store per invocation where
+// llvmpipe would otherwise go lane by lane once per float.
+layout(buffer_reference, scalar, buffer_reference_align = 16) buffer Vec4s {
+  vec4 v[];
+};
+layout(buffer_reference, scalar, buffer_reference_align = 16) readonly buffer ConstVec4s {
+  vec4 v[];
+};
 
 // Workgroup size is specialization constant 0, chosen per device by the host.
 layout(local_size_x_id = 0) in;
@@ -35,6 +43,9 @@ layout(set = 0, binding = 2) uniform samplerBuffer texels2;
 layout(set = 0, binding = 3) uniform samplerBuffer texels3;
 #define TEXEL_OFFSET(ref) int(uvec2(ref).x)
 #define READ(b, ref, i) texelFetch(texels##b, TEXEL_OFFSET(ref) + int(i)).x
+// The same for a ConstVec4s input read through its RGBA32F view; i counts vec4s.
+#define READ4(b, ref, i) texelFetch(texels##b, TEXEL_OFFSET(ref) + int(i))
 #else
 #define READ(b, ref, i) ref.v[i]
+#define READ4(b, ref, i) ref.v[i]
 #endif

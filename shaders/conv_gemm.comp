@@ -38,9 +38,6 @@ float activate(float v) {
 
 // Loads of 4 consecutive floats: one vector load where llvmpipe would otherwise loop over the
 // invocations of a SIMD vector once per float.
-layout(buffer_reference, scalar, buffer_reference_align = 16) readonly buffer ConstVec4s {
-  vec4 v[];
-};
 layout(buffer_reference, scalar, buffer_reference_align = 4) readonly buffer UnalignedVec4s {
   vec4 v[];
 };

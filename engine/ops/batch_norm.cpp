@@ -138,22 +138,29 @@ Tensor coefficients(const vk::ShaderCode& coef_kernel, BatchNormPush push, const
 }
 
 // out = k0 * (u - k1) + k2 * v + k3 elementwise, k = coef[channel].
+// out = k0 * (u - k1) + k2 * v + k3 elementwise, k = coef[channel]; four pixels per invocation
+// (affine4) where planes hold whole, 16-byte aligned vec4s.
 Tensor affine(const Tensor& u, const Tensor& v, const Tensor& coef, const Layout& l) {
   Tensor out = Tensor::empty(u.shape());
   const uint32_t planes = static_cast<uint32_t>(u.dim(0)) * l.channels;
   AffinePush push{u.address(), v.address(), coef.address(), out.address(),
                   l.channels,  l.inner,     planes};
-  const uint32_t size = std::min(Runtime::get().workgroup_size(), std::bit_ceil(l.inner));
+  const bool quads =
+      l.inner % 4 == 0 && u.address() % 16 == 0 && v.address() % 16 == 0 && out.address() % 16 == 0;
+  const uint32_t per_plane = quads ? l.inner / 4 : l.inner;
+  const uint32_t size = std::min(Runtime::get().workgroup_size(), std::bit_ceil(per_plane));
   const vk::DeviceInfo& device = Runtime::get().device();
   const uint32_t rows = std::min(planes, device.max_workgroup_count[1]);
-  const vk::Groups groups{(l.inner + size - 1) / size, rows, (planes + rows - 1) / rows};
+  const vk::Groups groups{(per_plane + size - 1) / size, rows, (planes + rows - 1) / rows};
   if (groups.x > device.max_workgroup_count[0] || groups.z > device.max_workgroup_count[2]) {
     throw Error("batch_norm2d: input " + to_string(u.shape()) + " too large for this device");
   }
-  launch_reading(
-      shaders::batch_norm_affine, {size}, groups, push,
-      {{&AffinePush::u, {&u}}, {&AffinePush::v, {&v}}, {&AffinePush::coef, {&coef, true}}},
-      {u.reads(), v.reads(), coef.reads(), out.writes()});
+  launch_reading(quads ? shaders::batch_norm_affine4 : shaders::batch_norm_affine, {size}, groups,
+                 push,
+                 {{&AffinePush::u, {&u, quads}},
+                  {&AffinePush::v, {&v, quads}},
+                  {&AffinePush::coef, {&coef, true}}},
+                 {u.reads(), v.reads(), coef.reads(), out.writes()});
   return out;
 }
 
