@@ -2,11 +2,13 @@
 // aegan-variants: add sub mul scale relu relu_backward leaky_relu leaky_relu_backward tanh tanh_backward sigmoid sigmoid_backward dropout broadcast
 // aegan-texel-variants: add sub mul scale relu relu_backward leaky_relu leaky_relu_backward tanh tanh_backward sigmoid sigmoid_backward dropout
 #extension GL_GOOGLE_include_directive : require
+#extension GL_EXT_control_flow_attributes : require
 #include "common.glsl"
 #include "hash.glsl"
 
 // y = f(a, b, alpha) elementwise. Backward variants take the forward's input (relu, leaky_relu)
-// or output (tanh, sigmoid) as a and the output gradient as b.
+// or output (tanh, sigmoid) as a and the output gradient as b. With QUADS (n a multiple of 4,
+// 16-byte aligned tensors) each invocation does four elements with vector loads and stores.
 layout(push_constant, scalar) uniform Push {
   ConstFloats a;
   ConstFloats b;
@@ -17,45 +19,76 @@ layout(push_constant, scalar) uniform Push {
   uint seed_hi;
 } p;
 
-void main() {
-  uint i = flat_index();
-  if (i >= p.n) return;
-#if defined(VARIANT_BROADCAST)
-  // Gradient of a reduction: every element gets the scalar a[0] times alpha.
-  p.y.v[i] = p.a.v[0] * p.alpha;
-  return;
+layout(constant_id = 1) const bool QUADS = false;
+
+#if defined(VARIANT_ADD) || defined(VARIANT_SUB) || defined(VARIANT_MUL) || \
+    defined(VARIANT_RELU_BACKWARD) || defined(VARIANT_LEAKY_RELU_BACKWARD) ||   \
+    defined(VARIANT_TANH_BACKWARD) || defined(VARIANT_SIGMOID_BACKWARD)
+#define READS_B 1
 #endif
-  float a = READ(0, p.a, i);
+
+// Element i's result from its a and b (b is 0 for kernels that do not read it).
+float f(float a, float b, uint i) {
 #if defined(VARIANT_ADD)
-  p.y.v[i] = a + READ(1, p.b, i);
+  return a + b;
 #elif defined(VARIANT_SUB)
-  p.y.v[i] = a - READ(1, p.b, i);
+  return a - b;
 #elif defined(VARIANT_MUL)
-  p.y.v[i] = a * READ(1, p.b, i);
+  return a * b;
 #elif defined(VARIANT_SCALE)
-  p.y.v[i] = a * p.alpha;
+  return a * p.alpha;
 #elif defined(VARIANT_RELU)
-  p.y.v[i] = max(a, 0.0);
+  return max(a, 0.0);
 #elif defined(VARIANT_RELU_BACKWARD)
-  p.y.v[i] = a > 0.0 ? READ(1, p.b, i) : 0.0;
+  return a > 0.0 ? b : 0.0;
 #elif defined(VARIANT_LEAKY_RELU)
-  p.y.v[i] = a > 0.0 ? a : a * p.alpha;
+  return a > 0.0 ? a : a * p.alpha;
 #elif defined(VARIANT_LEAKY_RELU_BACKWARD)
-  p.y.v[i] = a > 0.0 ? READ(1, p.b, i) : READ(1, p.b, i) * p.alpha;
+  return a > 0.0 ? b : b * p.alpha;
 #elif defined(VARIANT_TANH)
   // tanh() of some drivers overflows to NaN for large |a|; this form saturates cleanly.
   float e = exp(-2.0 * abs(a));
-  p.y.v[i] = sign(a) * (1.0 - e) / (1.0 + e);
+  return sign(a) * (1.0 - e) / (1.0 + e);
 #elif defined(VARIANT_TANH_BACKWARD)
-  p.y.v[i] = (1.0 - a * a) * READ(1, p.b, i);
+  return (1.0 - a * a) * b;
 #elif defined(VARIANT_SIGMOID)
   float e = exp(-abs(a));
-  p.y.v[i] = a >= 0.0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+  return a >= 0.0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
 #elif defined(VARIANT_SIGMOID_BACKWARD)
-  p.y.v[i] = a * (1.0 - a) * READ(1, p.b, i);
+  return a * (1.0 - a) * b;
 #elif defined(VARIANT_DROPOUT)
   // alpha is the drop probability; the same kernel applies the same mask to gradients.
-  bool keep = dropout_keep(p.seed_lo, p.seed_hi, i, p.alpha);
-  p.y.v[i] = keep ? a / (1.0 - p.alpha) : 0.0;
+  return dropout_keep(p.seed_lo, p.seed_hi, i, p.alpha) ? a / (1.0 - p.alpha) : 0.0;
+#else
+  return 0.0;
+#endif
+}
+
+void main() {
+  uint i = flat_index();
+#if defined(VARIANT_BROADCAST)
+  // Gradient of a reduction: every element gets the scalar a[0] times alpha.
+  if (i < p.n) p.y.v[i] = p.a.v[0] * p.alpha;
+#else
+  if (QUADS) {
+    if (i >= p.n / 4) return;
+    vec4 a = READ4(0, ConstVec4s(p.a), i);
+#if defined(READS_B)
+    vec4 b = READ4(1, ConstVec4s(p.b), i);
+#else
+    vec4 b = vec4(0.0);
+#endif
+    vec4 y;
+    [[unroll]] for (uint c = 0; c < 4; ++c) y[c] = f(a[c], b[c], 4 * i + c);
+    Vec4s(p.y).v[i] = y;
+  } else {
+    if (i >= p.n) return;
+#if defined(READS_B)
+    float b = READ(1, p.b, i);
+#else
+    float b = 0.0;
+#endif
+    p.y.v[i] = f(READ(0, p.a, i), b, i);
+  }
 #endif
 }

@@ -31,8 +31,13 @@ Tensor run(const vk::ShaderCode& kernel, const Tensor& a, const Tensor& b, float
                      static_cast<uint32_t>(seed),
                      static_cast<uint32_t>(seed >> 32)};
   const Tensor& second = b.defined() ? b : a;
-  launch_1d_reading(kernel, n, push, {{&PointwisePush::a, {&a}}, {&PointwisePush::b, {&second}}},
-                    {a.reads(), second.reads(), y.writes()});
+  // Four elements per invocation where every tensor holds whole, 16-byte aligned vec4s.
+  const bool quads =
+      n % 4 == 0 && a.address() % 16 == 0 && second.address() % 16 == 0 && y.address() % 16 == 0;
+  const uint32_t size = Runtime::get().workgroup_size();
+  launch_reading(kernel, {size, quads ? 1u : 0u}, grid_1d(quads ? n / 4 : n, size), push,
+                 {{&PointwisePush::a, {&a, quads}}, {&PointwisePush::b, {&second, quads}}},
+                 {a.reads(), second.reads(), y.writes()});
   return y;
 }
 
