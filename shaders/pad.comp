@@ -2,6 +2,7 @@
 // aegan-variants: reflect reflect_backward zero
 // aegan-texel-variants: zero reflect reflect_backward
 #extension GL_GOOGLE_include_directive : require
+#extension GL_EXT_control_flow_attributes : require
 #include "common.glsl"
 
 #if defined(VARIANT_ZERO)
@@ -19,16 +20,29 @@ layout(push_constant, scalar) uniform Push {
   uint left;
 } p;
 
+// With QUADS (pw a multiple of 4, y 16-byte aligned) an invocation writes four pixels of a row.
+layout(constant_id = 1) const bool QUADS = false;
+
 void main() {
   uint index = flat_index();
-  uint j = index % p.pw;
-  uint rest = index / p.pw;
+  uint first = QUADS ? 4 * index : index;
+  uint j = first % p.pw;
+  uint rest = first / p.pw;
   uint i = rest % p.ph;
   uint plane = rest / p.ph;
   if (plane >= p.planes) return;
   uint si = i - p.top;
-  uint sj = j - p.left;
-  p.y.v[index] = si < p.h && sj < p.w ? READ(0, p.x, (plane * p.h + si) * p.w + sj) : 0.0;
+  uint row = (plane * p.h + si) * p.w;
+  vec4 values;
+  [[unroll]] for (uint c = 0; c < (QUADS ? 4 : 1); ++c) {
+    uint sj = j + c - p.left;
+    values[c] = si < p.h && sj < p.w ? READ(0, p.x, row + sj) : 0.0;
+  }
+  if (QUADS) {
+    Vec4s(p.y).v[index] = values;
+  } else {
+    p.y.v[index] = values.x;
+  }
 }
 
 #else

@@ -467,8 +467,12 @@ Tensor zero_pad(const Tensor& x, int64_t padded_h, int64_t padded_w, int64_t mar
   ZeroPadPush push{x.address(),   padded.address(), u32(x.dim(0) * x.dim(1)),
                    u32(x.dim(2)), u32(x.dim(3)),    u32(padded_h),
                    u32(padded_w), u32(margin),      u32(margin)};
-  launch_1d_reading(shaders::pad_zero, static_cast<uint64_t>(u32(padded.numel())), push,
-                    {{&ZeroPadPush::x, {&x}}}, {x.reads(), padded.writes()});
+  // Four pixels per invocation (one vector store) where rows hold whole vec4s.
+  const bool quads = padded_w % 4 == 0 && padded.address() % 16 == 0;
+  const uint64_t invocations = static_cast<uint64_t>(u32(padded.numel())) / (quads ? 4 : 1);
+  const uint32_t size = Runtime::get().workgroup_size();
+  launch_reading(shaders::pad_zero, {size, quads ? 1u : 0u}, grid_1d(invocations, size), push,
+                 {{&ZeroPadPush::x, {&x}}}, {x.reads(), padded.writes()});
   return padded;
 }
 
@@ -490,6 +494,7 @@ Tensor run_rows_data(const DataProblem& problem, bool texels) {
         {padded_w, x.dim(3) + margin, (g.runs_w * g.run - 1) * g.in_step + g.off_w + phase.taps_w});
   }
   const bool pad = margin > 0 || padded_h > x.dim(2) || padded_w > x.dim(3);
+  if (pad) padded_w = (padded_w + 3) / 4 * 4;  // whole vec4s per row: a faster copy
   const Tensor input = pad ? zero_pad(x, padded_h, padded_w, margin) : x;
   u32(input.numel());
   const uint32_t tile_rows = gemm_tile(out_c, 1).rows;
