@@ -65,18 +65,20 @@ uint source(int i, uint size) {
   return uint(i);
 }
 
-void main() {
-  uint index = flat_index();
+uint outputs() {
+  return p.planes * (p.h + 2 * p.pad) * (p.w + 2 * p.pad);
+}
+
+float value(uint index) {
   uint ph = p.h + 2 * p.pad;
   uint pw = p.w + 2 * p.pad;
   uint j = index % pw;
   uint rest = index / pw;
   uint i = rest % ph;
   uint plane = rest / ph;
-  if (plane >= p.planes) return;
   uint si = source(int(i) - int(p.pad), p.h);
   uint sj = source(int(j) - int(p.pad), p.w);
-  p.y.v[index] = READ(0, p.x, (plane * p.h + si) * p.w + sj);
+  return READ(0, p.x, (plane * p.h + si) * p.w + sj);
 }
 
 #else
@@ -90,13 +92,15 @@ uint copies(uint i, uint size, out uint at[3]) {
   return count;
 }
 
-void main() {
-  uint index = flat_index();
+uint outputs() {
+  return p.planes * p.h * p.w;
+}
+
+float value(uint index) {
   uint j = index % p.w;
   uint rest = index / p.w;
   uint i = rest % p.h;
   uint plane = rest / p.h;
-  if (plane >= p.planes) return;
   uint pw = p.w + 2 * p.pad;
   uint rows[3];
   uint columns[3];
@@ -107,7 +111,25 @@ void main() {
     uint base = (plane * (p.h + 2 * p.pad) + rows[r]) * pw;
     for (uint c = 0; c < column_count; ++c) acc += READ(0, p.x, base + columns[c]);
   }
-  p.y.v[index] = acc;
+  return acc;
 }
 #endif
 #endif  // VARIANT_ZERO
+
+#if !defined(VARIANT_ZERO)
+// With QUADS (outputs a multiple of 4, y 16-byte aligned) an invocation writes four consecutive
+// outputs with one vector store.
+layout(constant_id = 1) const bool QUADS = false;
+
+void main() {
+  uint index = flat_index();
+  if (QUADS) {
+    if (index >= outputs() / 4) return;
+    vec4 values;
+    [[unroll]] for (uint c = 0; c < 4; ++c) values[c] = value(4 * index + c);
+    Vec4s(p.y).v[index] = values;
+  } else if (index < outputs()) {
+    p.y.v[index] = value(index);
+  }
+}
+#endif

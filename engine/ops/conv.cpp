@@ -63,8 +63,12 @@ Tensor pad_kernel(const vk::ShaderCode& shader, const Tensor& x, const Shape& ou
                static_cast<uint32_t>(h),
                static_cast<uint32_t>(w),
                static_cast<uint32_t>(pad)};
-  launch_1d_reading(shader, static_cast<uint64_t>(y.numel()), push, {{&PadPush::x, {&x}}},
-                    {x.reads(), y.writes()});
+  // Four outputs per invocation (one vector store) where they come in whole vec4s.
+  const bool quads = y.numel() % 4 == 0 && y.address() % 16 == 0;
+  const uint64_t invocations = static_cast<uint64_t>(y.numel()) / (quads ? 4 : 1);
+  const uint32_t size = Runtime::get().workgroup_size();
+  launch_reading(shader, {size, quads ? 1u : 0u}, grid_1d(invocations, size), push,
+                 {{&PadPush::x, {&x}}}, {x.reads(), y.writes()});
   return y;
 }
 
