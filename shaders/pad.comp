@@ -1,6 +1,6 @@
 #version 460
-// aegan-variants: reflect reflect_backward zero
-// aegan-texel-variants: zero reflect reflect_backward
+// aegan-variants: reflect reflect_backward reflect_backward_border zero
+// aegan-texel-variants: zero reflect reflect_backward reflect_backward_border
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
 #include "common.glsl"
@@ -82,6 +82,14 @@ float value(uint index) {
 }
 
 #else
+// The backward pass in two dispatches: reflect_backward gives every input pixel the gradient of
+// its own padded position (the whole sum for all but the border), then reflect_backward_border
+// recomputes the border pixels, the ones that also have mirrored copies, with the whole sum.
+// Split so that the many interior pixels take no per-pixel loops over copies.
+uint plane_size() {
+  return p.h * p.w;
+}
+
 // The padded coordinates (up to three) that copy coordinate i of a side of `size`: itself, its
 // mirror on the low side (1 <= i <= pad) and its mirror on the high side.
 uint copies(uint i, uint size, out uint at[3]) {
@@ -92,15 +100,7 @@ uint copies(uint i, uint size, out uint at[3]) {
   return count;
 }
 
-uint outputs() {
-  return p.planes * p.h * p.w;
-}
-
-float value(uint index) {
-  uint j = index % p.w;
-  uint rest = index / p.w;
-  uint i = rest % p.h;
-  uint plane = rest / p.h;
+float whole_sum(uint plane, uint i, uint j) {
   uint pw = p.w + 2 * p.pad;
   uint rows[3];
   uint columns[3];
@@ -113,10 +113,70 @@ float value(uint index) {
   }
   return acc;
 }
+
+// Border rows are [0, top) and [bottom, h); the rows between have border columns [0, left) and
+// [right, w). Only these can have mirrored copies (low side 1..pad, high side h-1-pad..h-2).
+uint top() {
+  return min(p.pad + 1, p.h);
+}
+uint bottom() {
+  return max(top(), p.h - min(p.pad + 1, p.h));
+}
+uint left() {
+  return min(p.pad + 1, p.w);
+}
+uint right() {
+  return max(left(), p.w - min(p.pad + 1, p.w));
+}
+uint border_rows() {
+  return top() + p.h - bottom();
+}
+uint border_columns() {
+  return left() + p.w - right();
+}
+uint border_size() {
+  return border_rows() * p.w + (bottom() - top()) * border_columns();
+}
+
+#if defined(VARIANT_REFLECT_BACKWARD)
+uint outputs() {
+  return p.planes * plane_size();
+}
+
+float value(uint index) {
+  uint j = index % p.w;
+  uint rest = index / p.w;
+  uint i = rest % p.h;
+  uint plane = rest / p.h;
+  uint pw = p.w + 2 * p.pad;
+  return READ(0, p.x, (plane * (p.h + 2 * p.pad) + p.pad + i) * pw + p.pad + j);
+}
+
+#else  // VARIANT_REFLECT_BACKWARD_BORDER
+void main() {
+  uint index = flat_index();
+  uint per_plane = border_size();
+  if (index >= p.planes * per_plane) return;
+  uint plane = index / per_plane;
+  uint r = index % per_plane;
+  uint i, j;
+  if (r < border_rows() * p.w) {
+    uint k = r / p.w;
+    j = r % p.w;
+    i = k < top() ? k : bottom() + (k - top());
+  } else {
+    r -= border_rows() * p.w;
+    uint c = r % border_columns();
+    i = top() + r / border_columns();
+    j = c < left() ? c : right() + (c - left());
+  }
+  p.y.v[(plane * p.h + i) * p.w + j] = whole_sum(plane, i, j);
+}
+#endif
 #endif
 #endif  // VARIANT_ZERO
 
-#if !defined(VARIANT_ZERO)
+#if !defined(VARIANT_ZERO) && !defined(VARIANT_REFLECT_BACKWARD_BORDER)
 // With QUADS (outputs a multiple of 4, y 16-byte aligned) an invocation writes four consecutive
 // outputs with one vector store.
 layout(constant_id = 1) const bool QUADS = false;

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <string>
 
 #include "engine/autograd.hpp"
@@ -72,6 +73,26 @@ Tensor pad_kernel(const vk::ShaderCode& shader, const Tensor& x, const Shape& ou
   return y;
 }
 
+// Each input pixel's own padded position first, then the border pixels again with the gradients
+// of their mirrored copies (see shaders/pad.comp).
+Tensor reflection_pad2d_backward(const Tensor& grad, const Shape& shape, int pad) {
+  Tensor gx = pad_kernel(shaders::pad_reflect_backward, grad, shape, shape[2], shape[3], pad);
+  const int64_t h = shape[2], w = shape[3], band = pad + 1;
+  const int64_t top = std::min(band, h), bottom = std::max(top, h - std::min(band, h));
+  const int64_t left = std::min(band, w), right = std::max(left, w - std::min(band, w));
+  const int64_t per_plane = (top + h - bottom) * w + (bottom - top) * (left + w - right);
+  PadPush push{grad.address(),
+               gx.address(),
+               static_cast<uint32_t>(shape[0] * shape[1]),
+               static_cast<uint32_t>(h),
+               static_cast<uint32_t>(w),
+               static_cast<uint32_t>(pad)};
+  launch_1d_reading(shaders::pad_reflect_backward_border,
+                    static_cast<uint64_t>(shape[0] * shape[1] * per_plane), push,
+                    {{&PadPush::x, {&grad}}}, {grad.reads(), gx.writes()});
+  return gx;
+}
+
 // Gradients of a convolution from `grad` (dL/dy): the input's by the data kernel of the opposite
 // direction, the weight's by the weight-gradient kernel, the bias's by a per-channel sum.
 struct ConvBackward {
@@ -130,8 +151,7 @@ Tensor reflection_pad2d(const Tensor& x, int padding) {
                         {x.dim(0), x.dim(1), h + 2 * padding, w + 2 * padding}, h, w, padding);
   if (needs_grad({&x})) {
     record(y, "reflection_pad2d", {x}, [shape = x.shape(), padding](const Tensor& grad) {
-      return std::vector<Tensor>{
-          pad_kernel(shaders::pad_reflect_backward, grad, shape, shape[2], shape[3], padding)};
+      return std::vector<Tensor>{reflection_pad2d_backward(grad, shape, padding)};
     });
   }
   return y;

@@ -209,8 +209,10 @@ TEST(ReflectionPad2d, ForwardAndGradient) {
     std::vector<int64_t> shape;
     int pad;
   };
-  const std::vector<Case> cases{{{1, 3, 5, 7}, 1}, {{2, 5, 4, 4}, 3},  {{1, 1, 2, 3}, 1},
-                                {{2, 7, 9, 6}, 2}, {{1, 13, 3, 3}, 2}, {{1, 2, 6, 5}, 4}};
+  // The last two have an interior (pixels without mirrored copies) as well as a border.
+  const std::vector<Case> cases{{{1, 3, 5, 7}, 1},   {{2, 5, 4, 4}, 3},  {{1, 1, 2, 3}, 1},
+                                {{2, 7, 9, 6}, 2},   {{1, 13, 3, 3}, 2}, {{1, 2, 6, 5}, 4},
+                                {{2, 3, 16, 12}, 1}, {{1, 2, 13, 11}, 2}};
   uint64_t seed = 600;
   for (const auto& c : cases) {
     SCOPED_TRACE(to_string(c.shape) + " pad " + std::to_string(c.pad));
