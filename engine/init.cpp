@@ -3,11 +3,9 @@
 #include <limits>
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <numbers>
 
-#include "engine/runtime.hpp"
 
 namespace aegan {
 
@@ -102,7 +100,7 @@ void uniform_(Tensor& t, float lo, float hi, Rng& rng) {
 
 void fill_(Tensor& t, float value) {
   if (t.bytes() == 0) return;
-  Runtime::get().stream().fill(t.allocation(), 0, t.bytes(), std::bit_cast<uint32_t>(value));
+  t.fill(value);
 }
 
 Tensor uniform(const Shape& shape, float lo, float hi, Rng& rng) {

@@ -64,8 +64,8 @@ Tensor Tensor::zeros(const Shape& shape) {
 }
 
 Tensor Tensor::full(const Shape& shape, float value) {
-  Tensor t = empty(shape);  // a fresh version already
-  Runtime::get().stream().fill(t.allocation(), 0, t.bytes(), std::bit_cast<uint32_t>(value));
+  Tensor t = empty(shape);
+  t.fill(value);
   return t;
 }
 
@@ -73,6 +73,11 @@ Tensor Tensor::from_host(const Shape& shape, std::span<const float> values) {
   Tensor t = empty(shape);
   t.upload(values);
   return t;
+}
+
+void Tensor::fill(float value) {
+  checked().storage->version = next_version();
+  Runtime::get().stream().fill(allocation(), 0, bytes(), std::bit_cast<uint32_t>(value));
 }
 
 void Tensor::upload(std::span<const float> values) {

@@ -85,6 +85,7 @@ class Tensor {
   // Device copy of `source` into this tensor's memory (same element count), not recorded.
   void copy_from(const Tensor& source);
   void upload(std::span<const float> values);
+  void fill(float value);
 
   // Reverse-mode autodiff from this one-element tensor: accumulates d(this)/d(leaf) into .grad of
   // every leaf that requires it, then frees the graph.

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/init.hpp"
 #include "engine/ops.hpp"
 #include "engine/ops/conv_kernels.hpp"
 #include "engine/ops/derived_cache.hpp"
@@ -29,11 +30,14 @@ TEST(TensorVersion, ChangesWithEveryWriteAndOnlyThen) {
   t.copy_from(Tensor::full({6}, 2.0f));
   const uint64_t copied = t.version();
   EXPECT_NE(copied, uploaded);
+  fill_(t, 3.0f);
+  const uint64_t filled = t.version();
+  EXPECT_NE(filled, copied);
   t.set_requires_grad(true);
   optim::Adam adam({t}, {0.1});
   ops::sum(t).backward();
   adam.step();  // a kernel that writes t in place
-  EXPECT_NE(t.version(), copied);
+  EXPECT_NE(t.version(), filled);
   EXPECT_NE(Tensor::zeros({2, 3}).version(), t.version()) << "versions are never shared";
 }
 
