@@ -338,6 +338,28 @@ Tensor pack_weights(const DataProblem& problem, uint32_t tile_rows) {
   });
 }
 
+// The tensors of a GEMM data dispatch: it reads input, packed weights and bias, writes y.
+struct DataTensors {
+  const Tensor &input, &packed, &bias, &y;
+};
+
+// Launches a GEMM data kernel; a texel twin reads the input and the packed weights through
+// their blocks' R32F and RGBA32F views.
+template <class Push>
+void launch_data_kernel(const vk::ShaderCode& kernel, bool texels,
+                        std::initializer_list<uint32_t> specialization, vk::Groups groups,
+                        const Push& push, const DataTensors& t) {
+  if (texels) {
+    launch_texels(kernel, specialization, groups, push,
+                  {t.input.reads(), t.packed.reads(), t.bias.reads(), t.y.writes()},
+                  {{t.input.allocation().texels, t.input.allocation()},
+                   {t.packed.allocation().texels4, t.packed.allocation()}});
+  } else {
+    launch(kernel, specialization, groups, push,
+           {t.input.reads(), t.packed.reads(), t.bias.reads(), t.y.writes()});
+  }
+}
+
 // Implicit GEMM (shaders/conv_gemm.comp), one dispatch per phase, so no invocation loops over
 // taps that do not apply. `texels`: read x and the packed weights through texel views
 // (conv_gemm_data_texel) where both have one.
@@ -387,15 +409,8 @@ Tensor run_gemm_data(const DataProblem& problem, bool texels) {
     const std::initializer_list<uint32_t> specialization{
         tile.workgroup,         tile.rows, tile.columns, 0, 0, activation_constant(problem),
         slope_constant(problem)};
-    if (use_texels) {
-      launch_texels(shaders::conv_gemm_data_texel, specialization, groups, push,
-                    {x.reads(), packed.reads(), bias.tensor->reads(), y.writes()},
-                    {{x.allocation().texels, x.allocation()},
-                     {packed.allocation().texels4, packed.allocation()}});
-    } else {
-      launch(shaders::conv_gemm_data, specialization, groups, push,
-             {x.reads(), packed.reads(), bias.tensor->reads(), y.writes()});
-    }
+    launch_data_kernel(use_texels ? shaders::conv_gemm_data_texel : shaders::conv_gemm_data,
+                       use_texels, specialization, groups, push, {x, packed, *bias.tensor, y});
   }
   return y;
 }
@@ -537,15 +552,8 @@ Tensor run_rows_data(const DataProblem& problem, bool texels) {
         rows_workgroup(runs),   tile_rows,         u32(g.run),
         u32(g.in_step),         u32(phase.taps_w), activation_constant(problem),
         slope_constant(problem)};
-    if (use_texels) {
-      launch_texels(shaders::conv_gemm_rows_texel, specialization, groups, push,
-                    {input.reads(), packed.reads(), bias.tensor->reads(), y.writes()},
-                    {{input.allocation().texels, input.allocation()},
-                     {packed.allocation().texels4, packed.allocation()}});
-    } else {
-      launch(shaders::conv_gemm_rows, specialization, groups, push,
-             {input.reads(), packed.reads(), bias.tensor->reads(), y.writes()});
-    }
+    launch_data_kernel(use_texels ? shaders::conv_gemm_rows_texel : shaders::conv_gemm_rows,
+                       use_texels, specialization, groups, push, {input, packed, *bias.tensor, y});
   }
   return y;
 }

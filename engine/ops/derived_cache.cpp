@@ -33,22 +33,26 @@ void DerivedCache::drop(std::list<Entry>::iterator entry) {
   entries_.erase(entry);
 }
 
-std::string DerivedCache::storage_ids(std::initializer_list<const Tensor*> sources) {
+namespace {
+
+std::string numbers(std::initializer_list<const Tensor*> sources,
+                    uint64_t (Tensor::*number)() const) {
   std::string text;
   for (const Tensor* source : sources) {
     text += ' ';
-    text += source->defined() ? std::to_string(source->storage_id()) : "-";
+    text += source->defined() ? std::to_string((source->*number)()) : "-";
   }
   return text;
 }
 
+}  // namespace
+
+std::string DerivedCache::storage_ids(std::initializer_list<const Tensor*> sources) {
+  return numbers(sources, &Tensor::storage_id);
+}
+
 std::string DerivedCache::versions(std::initializer_list<const Tensor*> sources) {
-  std::string text;
-  for (const Tensor* source : sources) {
-    text += ' ';
-    text += source->defined() ? std::to_string(source->version()) : "-";
-  }
-  return text;
+  return numbers(sources, &Tensor::version);
 }
 
 void DerivedCache::clear() {
