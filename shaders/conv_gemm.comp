@@ -435,19 +435,25 @@ layout(push_constant, scalar) uniform Push {
   uint has_scale;
 } p;
 
+// Each invocation writes four consecutive output channels (padded_rows is a multiple of 4) with
+// one vector store.
 void main() {
-  uint i = flat_index();
-  if (i >= p.in_channels * p.taps * p.padded_rows) return;
-  uint o = i % p.padded_rows;
-  uint rest = i / p.padded_rows;
+  uint quad = flat_index();
+  if (quad >= p.in_channels * p.taps * p.padded_rows / 4) return;
+  uint o0 = (4 * quad) % p.padded_rows;
+  uint rest = (4 * quad) / p.padded_rows;
   uint tap = rest % p.taps;
   uint ci = rest / p.taps;
-  float v = 0.0;
-  if (o < p.out_channels) {
-    v = READ(0, p.w,
-             (p.transposed != 0 ? ci * p.out_channels + o : o * p.in_channels + ci) * p.taps + tap);
-    if (p.has_scale != 0) v *= p.scale.v[o];
+  vec4 v = vec4(0.0);
+  [[unroll]] for (uint c = 0; c < 4; ++c) {
+    uint o = o0 + c;
+    if (o < p.out_channels) {
+      v[c] = READ(0, p.w,
+                  (p.transposed != 0 ? ci * p.out_channels + o : o * p.in_channels + ci) * p.taps +
+                      tap);
+      if (p.has_scale != 0) v[c] *= p.scale.v[o];
+    }
   }
-  p.packed.v[i] = v;
+  Vec4s(p.packed).v[quad] = v;
 }
 #endif

@@ -331,7 +331,7 @@ Tensor pack_weights(const DataProblem& problem, uint32_t tile_rows) {
                   u32(padded_rows),
                   problem.transposed ? 1u : 0u,
                   scaled ? 1u : 0u};
-    launch_1d_reading(shaders::conv_gemm_pack, static_cast<uint64_t>(u32(packed.numel())), pack,
+    launch_1d_reading(shaders::conv_gemm_pack, static_cast<uint64_t>(u32(packed.numel())) / 4, pack,
                       {{&PackPush::weight, {&problem.weight}}},
                       {problem.weight.reads(), scale.reads(), packed.writes()});
     return packed;
