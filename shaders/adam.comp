@@ -28,8 +28,23 @@ layout(push_constant, scalar) uniform Push {
   float eps;
 } p;
 
+// With QUADS (n a multiple of 4, every tensor 16-byte aligned) an invocation updates four
+// elements with vector loads and stores; the arithmetic is the same per element.
+layout(constant_id = 1) const bool QUADS = false;
+
 void main() {
   uint i = flat_index();
+  if (QUADS) {
+    if (i >= p.n / 4) return;
+    vec4 g = READ4(1, ConstVec4s(p.grad), i);
+    vec4 m = p.beta1 * READ4(2, ConstVec4s(p.exp_avg_in), i) + p.one_minus_beta1 * g;
+    vec4 v = p.beta2 * READ4(3, ConstVec4s(p.exp_avg_sq_in), i) + p.one_minus_beta2 * (g * g);
+    Vec4s(p.exp_avg).v[i] = m;
+    Vec4s(p.exp_avg_sq).v[i] = v;
+    vec4 denom = sqrt(v) / p.sqrt_bc2 + p.eps;
+    Vec4s(p.param).v[i] = READ4(0, ConstVec4s(p.param_in), i) - p.step_size * (m / denom);
+    return;
+  }
   if (i >= p.n) return;
   float g = READ(1, p.grad, i);
   float m = p.beta1 * READ(2, p.exp_avg_in, i) + p.one_minus_beta1 * g;

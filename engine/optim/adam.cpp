@@ -127,12 +127,16 @@ void Adam::step() {
                   static_cast<float>(options_.lr / bias_correction1),
                   static_cast<float>(std::sqrt(bias_correction2)),
                   static_cast<float>(options_.eps)};
-    ops::launch_1d_reading(
-        shaders::adam_step, n, push,
-        {{&AdamPush::param_in, {&parameter}},
-         {&AdamPush::grad, {&grad}},
-         {&AdamPush::exp_avg_in, {&exp_avg_[i]}},
-         {&AdamPush::exp_avg_sq_in, {&exp_avg_sq_[i]}}},
+    // Four elements per invocation where every tensor holds whole, 16-byte aligned vec4s.
+    const bool quads = n % 4 == 0 && parameter.address() % 16 == 0 && grad.address() % 16 == 0 &&
+                       exp_avg_[i].address() % 16 == 0 && exp_avg_sq_[i].address() % 16 == 0;
+    const uint32_t size = Runtime::get().workgroup_size();
+    ops::launch_reading(
+        shaders::adam_step, {size, quads ? 1u : 0u}, ops::grid_1d(quads ? n / 4 : n, size), push,
+        {{&AdamPush::param_in, {&parameter, quads}},
+         {&AdamPush::grad, {&grad, quads}},
+         {&AdamPush::exp_avg_in, {&exp_avg_[i], quads}},
+         {&AdamPush::exp_avg_sq_in, {&exp_avg_sq_[i], quads}}},
         {parameter.writes(), grad.reads(), exp_avg_[i].writes(), exp_avg_sq_[i].writes()});
   }
 }
