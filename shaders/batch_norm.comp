@@ -98,6 +98,15 @@ Cursor advance(Cursor cursor, uint step_images, uint step_pixels) {
   return cursor;
 }
 
+// Chunk kernels with QUADS (planes and chunks whole vec4s, aligned tensors) read four values per
+// load; the reduction order changes with it, deterministically.
+layout(constant_id = 1) const bool QUADS = false;
+const uint WIDTH = QUADS ? 4 : 1;
+#define LOAD_X(i) \
+  (QUADS ? READ4(0, ConstVec4s(p.x), (i) / 4) : vec4(READ(0, p.x, i), 0.0, 0.0, 0.0))
+#define LOAD_DY(i) \
+  (QUADS ? READ4(1, ConstVec4s(p.dy), (i) / 4) : vec4(READ(1, p.dy, i), 0.0, 0.0, 0.0))
+
 void main() {
 #if defined(VARIANT_CHUNK_STATS) || defined(VARIANT_CHUNK_GRAD)
   uint k = gl_WorkGroupID.x;
@@ -105,24 +114,24 @@ void main() {
   uint lane = gl_LocalInvocationID.x;
   uint begin = k * p.chunk;
   uint end = min(begin + p.chunk, p.count);
-  const uint step = gl_WorkGroupSize.x;
+  const uint step = gl_WorkGroupSize.x * WIDTH;
   uint step_images = step / p.inner, step_pixels = step % p.inner;
-  Cursor first = cursor_at(begin + lane);
+  Cursor first = cursor_at(begin + lane * WIDTH);
 #if defined(VARIANT_CHUNK_STATS)
   // Mean, then the sum of squared deviations from it: two passes over the chunk (the second
   // mostly from cache) avoid the cancellation of sum(x^2) - M*mean^2.
   float s = 0.0;
   Cursor at = first;
-  for (uint m = begin + lane; m < end; m += step) {
-    s += READ(0, p.x, position(at, c));
+  for (uint m = begin + lane * WIDTH; m < end; m += step) {
+    s += dot(LOAD_X(position(at, c)), vec4(1.0));
     at = advance(at, step_images, step_pixels);
   }
   float chunk_mean = workgroup_sum(vec2(s, 0.0)).x / float(end - begin);
   float q = 0.0;
   at = first;
-  for (uint m = begin + lane; m < end; m += step) {
-    float d = READ(0, p.x, position(at, c)) - chunk_mean;
-    q += d * d;
+  for (uint m = begin + lane * WIDTH; m < end; m += step) {
+    vec4 d = LOAD_X(position(at, c)) - chunk_mean;
+    q += QUADS ? dot(d, d) : d.x * d.x;
     at = advance(at, step_images, step_pixels);
   }
   float m2 = workgroup_sum(vec2(q, 0.0)).x;
@@ -131,15 +140,15 @@ void main() {
     p.out0.v[2 * (c * p.chunks + k) + 1] = m2;
   }
 #else
-  // sum(dy) and sum(dy * xhat) of the chunk.
+  // sum(dy) and sum(dy * xhat) of the chunk (unused components of dy are zero).
   float mu = p.mean.v[c];
   float is = p.invstd.v[c];
   vec2 acc = vec2(0.0);
   Cursor at = first;
-  for (uint m = begin + lane; m < end; m += step) {
+  for (uint m = begin + lane * WIDTH; m < end; m += step) {
     uint i = position(at, c);
-    float g = READ(1, p.dy, i);
-    acc += vec2(g, g * ((READ(0, p.x, i) - mu) * is));
+    vec4 g = LOAD_DY(i);
+    acc += vec2(dot(g, vec4(1.0)), dot(g, (LOAD_X(i) - mu) * is));
     at = advance(at, step_images, step_pixels);
   }
   vec2 total = workgroup_sum(acc);

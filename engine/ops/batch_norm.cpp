@@ -69,7 +69,8 @@ Layout layout_of(const Tensor& x) {
   l.inner = static_cast<uint32_t>(x.dim(2) * x.dim(3));
   l.count = static_cast<uint32_t>(x.dim(0)) * l.inner;
   const uint32_t base = Runtime::get().workgroup_size() * kValuesPerInvocation;
-  l.chunk = std::max(base, (l.count + kMaxChunks - 1) / kMaxChunks);
+  // Whole vec4s per chunk, so that the chunk kernels can read four values at a time.
+  l.chunk = (std::max(base, (l.count + kMaxChunks - 1) / kMaxChunks) + 3) / 4 * 4;
   l.chunks = std::max<uint32_t>(1, (l.count + l.chunk - 1) / l.chunk);
   const uint32_t per_chunk = std::min(l.count, l.chunk);
   l.workgroup =
@@ -79,6 +80,15 @@ Layout layout_of(const Tensor& x) {
     throw Error("batch_norm2d: too many channels for this device");
   }
   return l;
+}
+
+// Whether the chunk kernels can read `inputs` four values at a time: planes of whole vec4s in
+// 16-byte aligned tensors (chunks always hold whole vec4s).
+bool reads_quads(const Layout& l, std::initializer_list<const Tensor*> inputs) {
+  bool aligned = l.inner % 4 == 0;
+  for (const Tensor* input : inputs)
+    aligned = aligned && input->address() % 16 == 0;
+  return aligned;
 }
 
 // Every pointer starts valid (x's address) so that fields a variant ignores are harmless.
@@ -100,8 +110,10 @@ Stats batch_stats(const Tensor& x, const Layout& l, const Tensor& running_mean,
   Stats s{Tensor::empty({int64_t{l.channels}}), Tensor::empty({int64_t{l.channels}})};
   BatchNormPush push = push_for(x, l, eps, momentum);
   push.out0 = partials.address();
-  launch_reading(shaders::batch_norm_chunk_stats, {l.workgroup}, {l.chunks, l.channels, 1}, push,
-                 {{&BatchNormPush::x, {&x}}}, {x.reads(), partials.writes()});
+  const bool quads = reads_quads(l, {&x});
+  launch_reading(shaders::batch_norm_chunk_stats, {l.workgroup, quads ? 1u : 0u},
+                 {l.chunks, l.channels, 1}, push, {{&BatchNormPush::x, {&x, quads}}},
+                 {x.reads(), partials.writes()});
   push.x = partials.address();
   push.out0 = s.mean.address();
   push.out1 = s.invstd.address();
@@ -185,9 +197,10 @@ std::vector<Tensor> backward(const Saved& s, const Tensor& dy) {
   if (s.gamma_grad || s.beta_grad || (s.training && s.x_grad)) {
     Tensor partials = Tensor::empty({int64_t{l.channels}, int64_t{l.chunks}, 2});
     push.out0 = partials.address();
+    const bool quads = reads_quads(l, {&s.x, &dy});
     launch_reading(
-        shaders::batch_norm_chunk_grad, {l.workgroup}, {l.chunks, l.channels, 1}, push,
-        {{&BatchNormPush::x, {&s.x}}, {&BatchNormPush::dy, {&dy}}},
+        shaders::batch_norm_chunk_grad, {l.workgroup, quads ? 1u : 0u}, {l.chunks, l.channels, 1},
+        push, {{&BatchNormPush::x, {&s.x, quads}}, {&BatchNormPush::dy, {&dy, quads}}},
         {s.x.reads(), dy.reads(), s.stats.mean.reads(), s.stats.invstd.reads(), partials.writes()});
     dgamma = Tensor::empty({int64_t{l.channels}});
     dbeta = Tensor::empty({int64_t{l.channels}});
