@@ -12,7 +12,8 @@ using test::close;
 // reduction chunk (with a partial last chunk), and the BN layers of the tiny64 preset at batch 2:
 // 16@32x32 (H, F, phi), 32@16x16 (D_R, phi), 64@8x8 and 128@4x4 (G_E, D_E, D_R, phi) and
 // 128@2x2 (phi's innermost levels, also at batch 1 where each channel has only 4 values).
-const std::vector<Shape> kShapes{{1, 1, 4, 3}, {1, 2, 4, 3}, {1, 1, 4, 4}, {1, 2, 4, 4}, {2, 3, 5, 7},  {1, 5, 4, 3},   {3, 7, 1, 1},    {4, 13, 3, 5},
+const std::vector<Shape> kShapes{{1, 1, 4, 3},  {1, 2, 4, 3},   {1, 1, 4, 4},    {1, 2, 4, 4},
+                                 {2, 3, 5, 7},  {1, 5, 4, 3},   {3, 7, 1, 1},    {4, 13, 3, 5},
                                  {1, 3, 9, 9},  {3, 2, 67, 71}, {2, 16, 32, 32}, {2, 32, 16, 16},
                                  {2, 64, 8, 8}, {2, 128, 4, 4}, {2, 128, 2, 2},  {1, 128, 2, 2}};
 
