@@ -6,7 +6,6 @@
 #include <cmath>
 #include <numbers>
 
-
 namespace aegan {
 
 uint64_t Rng::next_u64() {
