@@ -82,15 +82,6 @@ Layout layout_of(const Tensor& x) {
   return l;
 }
 
-// Whether the chunk kernels can read `inputs` four values at a time: planes of whole vec4s in
-// 16-byte aligned tensors (chunks always hold whole vec4s).
-bool reads_quads(const Layout& l, std::initializer_list<const Tensor*> inputs) {
-  bool aligned = l.inner % 4 == 0;
-  for (const Tensor* input : inputs)
-    aligned = aligned && input->address() % 16 == 0;
-  return aligned;
-}
-
 // Every pointer starts valid (x's address) so that fields a variant ignores are harmless.
 BatchNormPush push_for(const Tensor& x, const Layout& l, float eps, float momentum) {
   const VkDeviceAddress a = x.address();
@@ -110,7 +101,7 @@ Stats batch_stats(const Tensor& x, const Layout& l, const Tensor& running_mean,
   Stats s{Tensor::empty({int64_t{l.channels}}), Tensor::empty({int64_t{l.channels}})};
   BatchNormPush push = push_for(x, l, eps, momentum);
   push.out0 = partials.address();
-  const bool quads = reads_quads(l, {&x});
+  const bool quads = whole_vec4s(l.inner, {&x});  // chunks always hold whole vec4s
   launch_reading(shaders::batch_norm_chunk_stats, {l.workgroup, quads ? 1u : 0u},
                  {l.chunks, l.channels, 1}, push, {{&BatchNormPush::x, {&x, quads}}},
                  {x.reads(), partials.writes()});
@@ -157,8 +148,7 @@ Tensor affine(const Tensor& u, const Tensor& v, const Tensor& coef, const Layout
   const uint32_t planes = static_cast<uint32_t>(u.dim(0)) * l.channels;
   AffinePush push{u.address(), v.address(), coef.address(), out.address(),
                   l.channels,  l.inner,     planes};
-  const bool quads =
-      l.inner % 4 == 0 && u.address() % 16 == 0 && v.address() % 16 == 0 && out.address() % 16 == 0;
+  const bool quads = whole_vec4s(l.inner, {&u, &v, &out});
   const uint32_t per_plane = quads ? l.inner / 4 : l.inner;
   const uint32_t size = std::min(Runtime::get().workgroup_size(), std::bit_ceil(per_plane));
   const vk::DeviceInfo& device = Runtime::get().device();
@@ -197,7 +187,7 @@ std::vector<Tensor> backward(const Saved& s, const Tensor& dy) {
   if (s.gamma_grad || s.beta_grad || (s.training && s.x_grad)) {
     Tensor partials = Tensor::empty({int64_t{l.channels}, int64_t{l.chunks}, 2});
     push.out0 = partials.address();
-    const bool quads = reads_quads(l, {&s.x, &dy});
+    const bool quads = whole_vec4s(l.inner, {&s.x, &dy});
     launch_reading(
         shaders::batch_norm_chunk_grad, {l.workgroup, quads ? 1u : 0u}, {l.chunks, l.channels, 1},
         push, {{&BatchNormPush::x, {&s.x, quads}}, {&BatchNormPush::dy, {&dy, quads}}},

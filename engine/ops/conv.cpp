@@ -65,7 +65,7 @@ Tensor pad_kernel(const vk::ShaderCode& shader, const Tensor& x, const Shape& ou
                static_cast<uint32_t>(w),
                static_cast<uint32_t>(pad)};
   // Four outputs per invocation (one vector store) where they come in whole vec4s.
-  const bool quads = y.numel() % 4 == 0 && y.address() % 16 == 0;
+  const bool quads = whole_vec4s(static_cast<uint64_t>(y.numel()), {&y});
   const uint64_t invocations = static_cast<uint64_t>(y.numel()) / (quads ? 4 : 1);
   const uint32_t size = Runtime::get().workgroup_size();
   launch_reading(shader, {size, quads ? 1u : 0u}, grid_1d(invocations, size), push,

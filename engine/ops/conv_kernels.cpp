@@ -483,7 +483,7 @@ Tensor zero_pad(const Tensor& x, int64_t padded_h, int64_t padded_w, int64_t mar
                    u32(x.dim(2)), u32(x.dim(3)),    u32(padded_h),
                    u32(padded_w), u32(margin),      u32(margin)};
   // Four pixels per invocation (one vector store) where rows hold whole vec4s.
-  const bool quads = padded_w % 4 == 0 && padded.address() % 16 == 0;
+  const bool quads = whole_vec4s(static_cast<uint64_t>(padded_w), {&padded});
   const uint64_t invocations = static_cast<uint64_t>(u32(padded.numel())) / (quads ? 4 : 1);
   const uint32_t size = Runtime::get().workgroup_size();
   launch_reading(shaders::pad_zero, {size, quads ? 1u : 0u}, grid_1d(invocations, size), push,

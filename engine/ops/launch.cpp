@@ -54,6 +54,11 @@ uint32_t texel_index(const TexelInput& input) {
   return static_cast<uint32_t>(input.tensor->allocation().offset / (input.vec4 ? 16 : 4));
 }
 
+bool whole_vec4s(uint64_t count, std::initializer_list<const Tensor*> tensors) {
+  return count % 4 == 0 && std::all_of(tensors.begin(), tensors.end(),
+                                       [](const Tensor* t) { return t->address() % 16 == 0; });
+}
+
 bool allow_texel_reads(bool allowed) {
   return texel_reads_allowed().exchange(allowed);
 }

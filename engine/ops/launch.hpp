@@ -93,6 +93,10 @@ bool has_texel_view(const TexelInput& input);
 // The input's first element (or vec4) in its view.
 uint32_t texel_index(const TexelInput& input);
 
+// Whether runs of `count` elements (a whole tensor, a plane or a row) come as whole vec4s of
+// 16-byte aligned tensors: then kernels with a QUADS specialization do four elements at a time.
+bool whole_vec4s(uint64_t count, std::initializer_list<const Tensor*> tensors);
+
 // As launch(), for a kernel that may have a texel twin (ShaderCode::texel, see
 // shaders/common.glsl): where texel reads are wanted and every input has its view, the twin runs,
 // reading `inputs[i]` through binding i; the input's pointer field in `push` then carries its

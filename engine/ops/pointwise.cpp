@@ -31,9 +31,7 @@ Tensor run(const vk::ShaderCode& kernel, const Tensor& a, const Tensor& b, float
                      static_cast<uint32_t>(seed),
                      static_cast<uint32_t>(seed >> 32)};
   const Tensor& second = b.defined() ? b : a;
-  // Four elements per invocation where every tensor holds whole, 16-byte aligned vec4s.
-  const bool quads =
-      n % 4 == 0 && a.address() % 16 == 0 && second.address() % 16 == 0 && y.address() % 16 == 0;
+  const bool quads = whole_vec4s(n, {&a, &second, &y});
   const uint32_t size = Runtime::get().workgroup_size();
   launch_reading(kernel, {size, quads ? 1u : 0u}, grid_1d(quads ? n / 4 : n, size), push,
                  {{&PointwisePush::a, {&a, quads}}, {&PointwisePush::b, {&second, quads}}},

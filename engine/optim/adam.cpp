@@ -127,9 +127,7 @@ void Adam::step() {
                   static_cast<float>(options_.lr / bias_correction1),
                   static_cast<float>(std::sqrt(bias_correction2)),
                   static_cast<float>(options_.eps)};
-    // Four elements per invocation where every tensor holds whole, 16-byte aligned vec4s.
-    const bool quads = n % 4 == 0 && parameter.address() % 16 == 0 && grad.address() % 16 == 0 &&
-                       exp_avg_[i].address() % 16 == 0 && exp_avg_sq_[i].address() % 16 == 0;
+    const bool quads = ops::whole_vec4s(n, {&parameter, &grad, &exp_avg_[i], &exp_avg_sq_[i]});
     const uint32_t size = Runtime::get().workgroup_size();
     ops::launch_reading(
         shaders::adam_step, {size, quads ? 1u : 0u}, ops::grid_1d(quads ? n / 4 : n, size), push,
