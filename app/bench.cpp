@@ -18,6 +18,7 @@ struct OpsOptions {
   std::string preset = "all";
   int batch = 0;  // 0 = the preset's default
   std::vector<std::string> variants;
+  std::vector<std::string> layers;
   bool all_variants = false;
   std::string json;
   bool quick = false;
@@ -32,7 +33,7 @@ int default_batch(const Preset& preset) {
 PresetBench bench_preset(const Preset& preset, const OpsOptions& options) {
   PresetBench run{preset,
                   options.batch > 0 ? options.batch : default_batch(preset),
-                  bench::distinct_conv_shapes(preset),
+                  bench::shapes_of_layers(bench::distinct_conv_shapes(preset), options.layers),
                   {}};
   // --quick (CI): one shape, a couple of repetitions, just to prove the path works.
   if (options.quick) run.shapes.resize(1);
@@ -60,6 +61,11 @@ void run_ops(const GlobalOptions& globals, const OpsOptions& options) {
     presets = {preset_by_name("tiny64"), preset_by_name("paper512")};
   } else {
     presets = {preset_by_name(options.preset)};
+  }
+  for (const Preset& preset : presets) {
+    if (bench::shapes_of_layers(bench::distinct_conv_shapes(preset), options.layers).empty())
+      throw Error("--layer: no conv layer of " + preset.name +
+                  " has a name containing any of the names given");
   }
   // Opened before the long run so that a bad path fails at once.
   std::ofstream json_file;
@@ -100,6 +106,11 @@ void register_ops(CLI::App& bench, const GlobalOptions& globals) {
       ->add_option("--variant", options->variants,
                    "time only this conv kernel variant (repeatable; 'auto' = the engine's "
                    "choice, the default)")
+      ->type_name("NAME");
+  command
+      ->add_option("--layer", options->layers,
+                   "time only the shapes of layers whose name contains NAME (repeatable; e.g. "
+                   "f.up1 or phi.dec5.conv)")
       ->type_name("NAME");
   command->add_flag("--all-variants", options->all_variants,
                     "time the engine's choice and every kernel variant side by side");

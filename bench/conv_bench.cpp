@@ -127,6 +127,22 @@ std::vector<ConvShape> distinct_conv_shapes(const Preset& preset) {
   return shapes;
 }
 
+std::vector<ConvShape> shapes_of_layers(const std::vector<ConvShape>& shapes,
+                                        const std::vector<std::string>& names) {
+  if (names.empty()) return shapes;
+  std::vector<ConvShape> kept;
+  for (const ConvShape& shape : shapes) {
+    ConvShape selected = shape;
+    std::erase_if(selected.layers, [&](const std::string& layer) {
+      return std::none_of(names.begin(), names.end(), [&](const std::string& name) {
+        return layer.find(name) != std::string::npos;
+      });
+    });
+    if (!selected.layers.empty()) kept.push_back(std::move(selected));
+  }
+  return kept;
+}
+
 PassWork pass_work(const ConvShape& s, ConvPass pass, int batch) {
   const double n = batch;
   const double in_pixels = double{1} * s.in_size * s.in_size;

@@ -33,6 +33,10 @@ struct ConvShape {
 ConvShape conv_shape(const ConvLayer& layer);
 // One entry per distinct shape, in the order of first appearance in conv_layers(preset).
 std::vector<ConvShape> distinct_conv_shapes(const Preset& preset);
+// The shapes with a layer whose name contains one of `names` ("f.up1" selects every conv of
+// f.up1), each shape keeping only those layers. Empty `names` keeps everything.
+std::vector<ConvShape> shapes_of_layers(const std::vector<ConvShape>& shapes,
+                                        const std::vector<std::string>& names);
 
 // Nominal work of one pass at a batch size. Every pass does the same multiply-adds (each tap
 // of every output pixel of a conv, of every input pixel of a conv transpose, padding included);

@@ -56,6 +56,18 @@ TEST(ConvBench, DistinctShapesKeepEveryLayer) {
   EXPECT_LT(shapes.size(), layers);
 }
 
+TEST(ConvBench, LayerNamesSelectShapes) {
+  const auto shapes = distinct_conv_shapes(preset_by_name("tiny64"));
+  const auto selected = shapes_of_layers(shapes, {"f.up0", "phi.dec5"});
+  // f.up0: the two ResBlock convs (one shape, first seen in h) and its convT; phi.dec5: a convT.
+  ASSERT_EQ(selected.size(), 3u);
+  EXPECT_EQ(selected[0].layers, (std::vector<std::string>{"f.up0.res.conv1", "f.up0.res.conv2"}));
+  EXPECT_EQ(selected[1].layers, (std::vector<std::string>{"f.up0.conv"}));
+  EXPECT_EQ(selected[2].layers, (std::vector<std::string>{"phi.dec5.conv"}));
+  EXPECT_EQ(shapes_of_layers(shapes, {}).size(), shapes.size());
+  EXPECT_TRUE(shapes_of_layers(shapes, {"no-such-layer"}).empty());
+}
+
 TEST(ConvBench, OneRepetitionOfEveryPass) {
   ConvShape shape = conv_shape({"tiny", false, 3, 5, 3, 2, 1, 9, true, false});
   ConvBenchOptions options;
