@@ -237,14 +237,22 @@ void main() {
       float span[SPAN];
       [[unroll]] for (uint s = 0; s < SPAN; ++s) span[s] = LOAD_X(at + s);
       uint w_row = (ci * p.k + uint(p.kh_base + int(th) * p.k_step)) * p.k;
-      [[unroll]] for (uint tw = 0; tw < TAPS_W; ++tw) {
-        uint w_index = ((w_row + uint(p.kw_base + int(tw) * p.k_step)) * padded_rows + m0) / 4;
-        [[unroll]] for (uint q = 0; q < TM / 4; ++q) {
-          vec4 a = LOAD_W4(w_index + q);
-          [[unroll]] for (uint r = 0; r < 4; ++r) {
-            [[unroll]] for (uint t = 0; t < TN; ++t) {
-              acc[(4 * q + r) * TN + t] += a[r] * span[tw + t * IN_STEP];
+      // All taps of the row go into one accumulator before the next: the tile does not fit in
+      // registers on a CPU, and this way each accumulator is loaded and stored once per row
+      // rather than once per tap (1.3x on lavapipe).
+      [[unroll]] for (uint q = 0; q < TM / 4; ++q) {
+        vec4 a[TAPS_W];
+        [[unroll]] for (uint tw = 0; tw < TAPS_W; ++tw) {
+          uint w_tap = w_row + uint(p.kw_base + int(tw) * p.k_step);
+          a[tw] = LOAD_W4((w_tap * padded_rows + m0) / 4 + q);
+        }
+        [[unroll]] for (uint r = 0; r < 4; ++r) {
+          [[unroll]] for (uint t = 0; t < TN; ++t) {
+            float sum = acc[(4 * q + r) * TN + t];
+            [[unroll]] for (uint tw = 0; tw < TAPS_W; ++tw) {
+              sum += a[tw][r] * span[tw + t * IN_STEP];
             }
+            acc[(4 * q + r) * TN + t] = sum;
           }
         }
       }
