@@ -172,10 +172,15 @@ void main() {
 // and tap row an invocation loads the input span its run reads for all TAPS_W taps of the row
 // once, (TN - 1) * IN_STEP + TAPS_W values, and takes every tap's values out of it, where the
 // data kernel loads TN values per tap. The input is zero-padded beforehand (conv_kernels.cpp), so
-// no load checks bounds. Tap rows th = 0..taps_h - 1 read padded row i * IN_STEP + off_h + th and
+// no load checks bounds. Tap rows th = 0..TAPS_H - 1 read padded row i * IN_STEP + off_h + th and
 // use kernel row kh_base + th * k_step (k_step 1 direct, -stride transposed); columns alike.
+// Every tap of an input channel goes into one accumulator before the next: the tile does not fit
+// in registers on a CPU, and llvmpipe masks each value a loop carries once per iteration, so
+// each accumulator is loaded, masked and stored once per input channel rather than once per tap
+// (1.6x to 2x on lavapipe against a loop over tap rows with taps innermost).
 layout(constant_id = 3) const uint IN_STEP = 1;
 layout(constant_id = 4) const uint TAPS_W = 1;
+layout(constant_id = 7) const uint TAPS_H = 1;
 const uint SPAN = (TN - 1) * IN_STEP + TAPS_W;
 
 layout(push_constant, scalar) uniform Push {
@@ -198,7 +203,6 @@ layout(push_constant, scalar) uniform Push {
   uint out_step;
   uint off_h;
   uint off_w;
-  uint taps_h;
   int kh_base;
   int kw_base;
   int k_step;
@@ -232,28 +236,29 @@ void main() {
   [[unroll]] for (uint a = 0; a < TM * TN; ++a) acc[a] = 0.0;
 
   for (uint ci = 0; ci < p.in_channels; ++ci) {
-    for (uint th = 0; th < p.taps_h; ++th) {
+    float span[TAPS_H][SPAN];
+    [[unroll]] for (uint th = 0; th < TAPS_H; ++th) {
       uint at = base + ci * plane + th * p.in_w;
-      float span[SPAN];
-      [[unroll]] for (uint s = 0; s < SPAN; ++s) span[s] = LOAD_X(at + s);
-      uint w_row = (ci * p.k + uint(p.kh_base + int(th) * p.k_step)) * p.k;
-      // All taps of the row go into one accumulator before the next: the tile does not fit in
-      // registers on a CPU, and this way each accumulator is loaded and stored once per row
-      // rather than once per tap (1.3x on lavapipe).
-      [[unroll]] for (uint q = 0; q < TM / 4; ++q) {
-        vec4 a[TAPS_W];
+      [[unroll]] for (uint s = 0; s < SPAN; ++s) span[th][s] = LOAD_X(at + s);
+    }
+    [[unroll]] for (uint q = 0; q < TM / 4; ++q) {
+      vec4 a[TAPS_H][TAPS_W];
+      [[unroll]] for (uint th = 0; th < TAPS_H; ++th) {
+        uint w_row = (ci * p.k + uint(p.kh_base + int(th) * p.k_step)) * p.k;
         [[unroll]] for (uint tw = 0; tw < TAPS_W; ++tw) {
           uint w_tap = w_row + uint(p.kw_base + int(tw) * p.k_step);
-          a[tw] = LOAD_W4((w_tap * padded_rows + m0) / 4 + q);
+          a[th][tw] = LOAD_W4((w_tap * padded_rows + m0) / 4 + q);
         }
-        [[unroll]] for (uint r = 0; r < 4; ++r) {
-          [[unroll]] for (uint t = 0; t < TN; ++t) {
-            float sum = acc[(4 * q + r) * TN + t];
+      }
+      [[unroll]] for (uint r = 0; r < 4; ++r) {
+        [[unroll]] for (uint t = 0; t < TN; ++t) {
+          float sum = acc[(4 * q + r) * TN + t];
+          [[unroll]] for (uint th = 0; th < TAPS_H; ++th) {
             [[unroll]] for (uint tw = 0; tw < TAPS_W; ++tw) {
-              sum += a[tw][r] * span[tw + t * IN_STEP];
+              sum += a[th][tw][r] * span[th][tw + t * IN_STEP];
             }
-            acc[(4 * q + r) * TN + t] = sum;
           }
+          acc[(4 * q + r) * TN + t] = sum;
         }
       }
     }

@@ -189,7 +189,7 @@ struct RowsPush {
   VkDeviceAddress bias;
   VkDeviceAddress y;
   uint32_t out_channels, tiles, col_h, col_w, tiles_w, in_channels, in_h, in_w, out_h, out_w;
-  uint32_t oh0, ow0, out_step, off_h, off_w, taps_h;
+  uint32_t oh0, ow0, out_step, off_h, off_w;
   int32_t kh_base, kw_base, k_step;
   uint32_t k, has_bias, x_first, w_first;  // texel variant only: x_first, w_first
 };
@@ -458,14 +458,14 @@ vk::Groups rows_groups(int64_t runs, int64_t rows, uint32_t tile_rows) {
   return {clamp(blocks(runs, rows_workgroup(runs))), clamp(blocks(rows, tile_rows)), 1};
 }
 
-// Taps per row and input step are specialization constants (the span is an array); these bounds
-// keep it small enough for registers.
+// Taps and input step are specialization constants and every tap of an input channel is
+// unrolled; these bounds (5x5 taps per phase) keep the unrolled body, and its compile time, small.
 bool rows_data_supports(const vk::DeviceInfo& device, const DataProblem& problem) {
   const int64_t rows = problem.out_channels();
   for (const Phase& phase : phases(problem)) {
     const RunGeometry g = run_geometry(problem, phase);
     const int64_t runs = problem.x.dim(0) * phase.col_h * g.runs_w;
-    if (phase.taps_w > 16 || g.in_step > 4 ||
+    if (phase.taps_h * phase.taps_w > 25 || g.in_step > 4 ||
         !fits(device, rows_groups(runs, rows, gemm_tile(rows, 1).rows))) {
       return false;
     }
@@ -539,7 +539,6 @@ Tensor run_rows_data(const DataProblem& problem, bool texels) {
                   u32(out_step),
                   u32(g.off_h),
                   u32(g.off_w),
-                  u32(phase.taps_h),
                   static_cast<int32_t>(g.kh_base),
                   static_cast<int32_t>(g.kw_base),
                   static_cast<int32_t>(g.k_step),
@@ -549,9 +548,9 @@ Tensor run_rows_data(const DataProblem& problem, bool texels) {
                   texel_index({&packed, true})};
     const vk::Groups groups = rows_groups(runs, out_c, tile_rows);
     const std::initializer_list<uint32_t> specialization{
-        rows_workgroup(runs),   tile_rows,         u32(g.run),
-        u32(g.in_step),         u32(phase.taps_w), activation_constant(problem),
-        slope_constant(problem)};
+        rows_workgroup(runs),    tile_rows,         u32(g.run),
+        u32(g.in_step),          u32(phase.taps_w), activation_constant(problem),
+        slope_constant(problem), u32(phase.taps_h)};
     launch_data_kernel(use_texels ? shaders::conv_gemm_rows_texel : shaders::conv_gemm_rows,
                        use_texels, specialization, groups, push, {input, packed, *bias.tensor, y});
   }
