@@ -319,6 +319,8 @@ layout(constant_id = 3) const bool G_VEC4 = false;
 #define LOAD_G(i) p.g.v[i]
 #define LOAD_G4(i) UnalignedVec4s(uint64_t(p.g) + 4 * uint64_t(i)).v[0]
 #endif
+// Columns of g per step of the main loop, 4 or 8; the last g_w % G_STEP go one at a time.
+layout(constant_id = 4) const uint G_STEP = 4;
 
 void main() {
   const uint wg = gl_WorkGroupSize.x;
@@ -359,24 +361,26 @@ void main() {
       row_ok[t] = uint(sh) < p.s_h;
       row[t] = s_image + lane_base[t] + uint(sh) * p.s_w;
     }
+    // G_STEP columns of g per iteration, each accumulator taking all their products before it
+    // is stored (llvmpipe masks and stores every value a loop carries once per iteration).
     uint j = 0;
-    for (; j + 4 <= p.g_w; j += 4) {
-      float b[4 * TN];
-      for (uint u = 0; u < 4; ++u) {
-        for (uint t = 0; t < TN; ++t) {
+    for (; j + G_STEP <= p.g_w; j += G_STEP) {
+      float b[G_STEP * TN];
+      [[unroll]] for (uint u = 0; u < G_STEP; ++u) {
+        [[unroll]] for (uint t = 0; t < TN; ++t) {
           int sw = int((j + u) * p.stride) + lane_w[t];
           bool ok = row_ok[t] && uint(sw) < p.s_w;
           float v = LOAD_S(ok ? row[t] + uint(sw) : 0);
           b[u * TN + t] = ok ? v : 0.0;
         }
       }
-      for (uint r = 0; r < TM; ++r) {
-        vec4 a = LOAD_G4(g_image + g_row[r] + j);
-        for (uint t = 0; t < TN; ++t) {
-          acc[r * TN + t] += a.x * b[t];
-          acc[r * TN + t] += a.y * b[TN + t];
-          acc[r * TN + t] += a.z * b[2 * TN + t];
-          acc[r * TN + t] += a.w * b[3 * TN + t];
+      [[unroll]] for (uint r = 0; r < TM; ++r) {
+        vec4 a[G_STEP / 4];
+        [[unroll]] for (uint v = 0; v < G_STEP / 4; ++v) a[v] = LOAD_G4(g_image + g_row[r] + j + 4 * v);
+        [[unroll]] for (uint t = 0; t < TN; ++t) {
+          float sum = acc[r * TN + t];
+          [[unroll]] for (uint u = 0; u < G_STEP; ++u) sum += a[u / 4][u % 4] * b[u * TN + t];
+          acc[r * TN + t] = sum;
         }
       }
     }

@@ -607,17 +607,19 @@ Tensor run_gemm_weight(const WeightProblem& problem, bool texels) {
       texel_index({&g}), texel_index({&s}),   texel_index({&g, true})};
   const Tile tile = gemm_tile(g.dim(1), columns, kWeightTileColumns);
   const vk::Groups groups = gemm_groups(tile, g.dim(1), columns, static_cast<uint64_t>(chunks));
+  // Eight columns of g per step where rows allow (1.1x to 1.4x on lavapipe against four).
+  const uint32_t g_step = g.dim(3) % 8 == 0 ? 8 : 4;
   if (texels) {
     const bool g_vec4 = g.dim(3) % 4 == 0 && has_texel_view({&g, true});
     launch_texels(shaders::conv_gemm_weight_texel,
-                  {tile.workgroup, tile.rows, tile.columns, g_vec4 ? 1u : 0u}, groups, push,
+                  {tile.workgroup, tile.rows, tile.columns, g_vec4 ? 1u : 0u, g_step}, groups, push,
                   {g.reads(), s.reads(), out.writes()},
                   {{g.allocation().texels, g.allocation()},
                    {s.allocation().texels, s.allocation()},
                    {g_vec4 ? g.allocation().texels4 : g.allocation().texels, g.allocation()}});
   } else {
-    launch(shaders::conv_gemm_weight, {tile.workgroup, tile.rows, tile.columns}, groups, push,
-           {g.reads(), s.reads(), out.writes()});
+    launch(shaders::conv_gemm_weight, {tile.workgroup, tile.rows, tile.columns, 0, g_step}, groups,
+           push, {g.reads(), s.reads(), out.writes()});
   }
   if (chunks > 1) {
     ReducePush reduce{out.address(), dw.address(), u32(count), u32(chunks)};
