@@ -452,22 +452,53 @@ layout(push_constant, scalar) uniform Push {
   uint has_scale;
 } p;
 
-// Each invocation writes four consecutive output channels (padded_rows is a multiple of 4) with
-// one vector store.
+// Source index of weight (o, row) for packed row = ci * taps + tap.
+uint source_index(uint o, uint row) {
+  if (p.transposed != 0) return ((row / p.taps) * p.out_channels + o) * p.taps + row % p.taps;
+  return o * p.in_channels * p.taps + row;
+}
+
+// BLOCKS: each invocation moves a 4 x 4 block (four output channels of four consecutive packed
+// rows): four vector loads of 16 contiguous bytes, transposed in registers, four vector stores,
+// where the scalar path gathers single floats from rows in_channels * taps apart. Neighbouring
+// invocations take neighbouring rows, so their loads share cache lines. It needs rows of whole
+// vec4s in the source: in_channels * taps (direct) or taps (transposed) a multiple of 4.
+layout(constant_id = 3) const bool BLOCKS = false;
+
 void main() {
+  uint rows = p.in_channels * p.taps;
+  if (BLOCKS) {
+    uint block = flat_index();
+    uint row_quads = rows / 4;
+    if (block >= row_quads * (p.padded_rows / 4)) return;
+    uint row0 = 4 * (block % row_quads);
+    uint o0 = 4 * (block / row_quads);
+    vec4 column[4];  // column[c] = weights of output channel o0 + c for rows row0..row0 + 3
+    [[unroll]] for (uint c = 0; c < 4; ++c) {
+      uint o = o0 + c;
+      column[c] = vec4(0.0);
+      if (o < p.out_channels) {
+        column[c] = READ4(0, ConstVec4s(p.w), source_index(o, row0) / 4);
+        if (p.has_scale != 0) column[c] *= p.scale.v[o];
+      }
+    }
+    [[unroll]] for (uint u = 0; u < 4; ++u) {
+      Vec4s(p.packed).v[((row0 + u) * p.padded_rows + o0) / 4] =
+          vec4(column[0][u], column[1][u], column[2][u], column[3][u]);
+    }
+    return;
+  }
+  // Otherwise each invocation writes four consecutive output channels (padded_rows is a multiple
+  // of 4) with one vector store.
   uint quad = flat_index();
-  if (quad >= p.in_channels * p.taps * p.padded_rows / 4) return;
+  if (quad >= rows * p.padded_rows / 4) return;
   uint o0 = (4 * quad) % p.padded_rows;
-  uint rest = (4 * quad) / p.padded_rows;
-  uint tap = rest % p.taps;
-  uint ci = rest / p.taps;
+  uint row = (4 * quad) / p.padded_rows;
   vec4 v = vec4(0.0);
   [[unroll]] for (uint c = 0; c < 4; ++c) {
     uint o = o0 + c;
     if (o < p.out_channels) {
-      v[c] = READ(0, p.w,
-                  (p.transposed != 0 ? ci * p.out_channels + o : o * p.in_channels + ci) * p.taps +
-                      tap);
+      v[c] = READ(0, p.w, source_index(o, row));
       if (p.has_scale != 0) v[c] *= p.scale.v[o];
     }
   }

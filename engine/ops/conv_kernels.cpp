@@ -331,9 +331,15 @@ Tensor pack_weights(const DataProblem& problem, uint32_t tile_rows) {
                   u32(padded_rows),
                   problem.transposed ? 1u : 0u,
                   scaled ? 1u : 0u};
-    launch_1d_reading(shaders::conv_gemm_pack, static_cast<uint64_t>(u32(packed.numel())) / 4, pack,
-                      {{&PackPush::weight, {&problem.weight}}},
-                      {problem.weight.reads(), scale.reads(), packed.writes()});
+    // 4 x 4 blocks where source rows hold whole vec4s (2x to 3x faster on lavapipe).
+    const uint64_t source_row = static_cast<uint64_t>(problem.transposed ? k * k : in_c * k * k);
+    const bool blocks = whole_vec4s(source_row, {&problem.weight});
+    const uint64_t invocations = static_cast<uint64_t>(u32(packed.numel())) / (blocks ? 16 : 4);
+    const uint32_t size = Runtime::get().workgroup_size();
+    launch_reading(shaders::conv_gemm_pack, {size, 8, 4, blocks ? 1u : 0u},
+                   grid_1d(invocations, size), pack,
+                   {{&PackPush::weight, {&problem.weight, blocks}}},
+                   {problem.weight.reads(), scale.reads(), packed.writes()});
     return packed;
   });
 }
