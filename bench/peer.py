@@ -360,6 +360,9 @@ def parse_args(argv):
     parser.add_argument("--quick", action="store_true",
                         help="tiny64 unless --preset is given, batch 2, one timed iteration")
     parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
+    parser.add_argument("--tf32", action="store_true",
+                        help="let cuDNN convolve in TF32 (PyTorch's default on CUDA); without "
+                             "it every product is float32, as in the engine")
     parser.add_argument("--threads", type=int,
                         help="CPU threads (default: OMP_NUM_THREADS, else 2)")
     parser.add_argument("--seed", type=int, default=1)
@@ -390,6 +393,10 @@ def main(argv):
     device = torch.device(args.device)
     if args.device == "cuda":
         name = torch.cuda.get_device_name(device)
+        # cuDNN's own autotuner, the counterpart of `bench train --tune`.
+        torch.backends.cudnn.benchmark = True
+        torch.backends.cudnn.allow_tf32 = args.tf32
+        torch.backends.cuda.matmul.allow_tf32 = args.tf32
     else:
         name = f"CPU, {threads} thread{'' if threads == 1 else 's'}"
     if args.check:
@@ -398,7 +405,8 @@ def main(argv):
     torch.manual_seed(args.seed)
     presets = list(PRESETS) if args.preset == "all" else [args.preset]
     presets.sort(key=lambda preset: PRESETS[preset]["r"])
-    report = {"implementation": "pytorch", "torch": torch.__version__, "device": name}
+    report = {"implementation": "pytorch", "torch": torch.__version__, "device": name,
+              "tf32": args.device == "cuda" and args.tf32}
     if args.sizes_only:
         report["presets"] = [{"preset": p, "sizes": sizes(build(p))} for p in presets]
     else:
