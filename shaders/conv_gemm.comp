@@ -1,5 +1,5 @@
 #version 460
-// aegan-variants: data rows weight pack fold
+// aegan-variants: data rows weight pack fold split_sum
 // aegan-texel-variants: data rows weight pack
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
@@ -52,6 +52,10 @@ layout(buffer_reference, scalar, buffer_reference_align = 4) readonly buffer Una
 // - direct:     in_step = stride, out_step = 1, kh = th, dh = th - pad;
 // - transposed: one dispatch per output phase (oh0, ow0) < stride, whose taps are
 //               kh = kh0 + th * stride, read at dh = dh0 - th (in_step 1, out_step stride).
+// With several workgroups along z (gemm_split), workgroup z sums input channels
+// [z * chunk_channels, (z + 1) * chunk_channels) only and stores its raw sums in slice z of y,
+// a partial buffer of one output tensor per slice, which VARIANT_SPLIT_SUM adds up: few outputs
+// with long sums (small images, many channels) then still occupy a whole GPU.
 layout(push_constant, scalar) uniform Push {
   ConstFloats x;
   ConstVec4s w;  // packed: [in_channels][k][k][out_channels rounded up to TM] (see VARIANT_PACK)
@@ -80,6 +84,7 @@ layout(push_constant, scalar) uniform Push {
   uint has_bias;
   uint x_first;  // texel variant: x is texels0[x_first...] (R32F), w texels1[w_first...] (RGBA32F)
   uint w_first;
+  uint chunk_channels;
 } p;
 
 #if defined(TEXELS)
@@ -92,6 +97,9 @@ layout(push_constant, scalar) uniform Push {
 
 void main() {
   const uint wg = gl_WorkGroupSize.x;
+  const bool split = gl_NumWorkGroups.z > 1;
+  uint ci_begin = gl_WorkGroupID.z * p.chunk_channels;
+  uint ci_end = min(p.in_channels, ci_begin + p.chunk_channels);
   uint m0 = gl_WorkGroupID.y * TM;
   uint n0 = gl_WorkGroupID.x * wg * TN + gl_LocalInvocationID.x;
   bool transposed = p.transposed != 0;
@@ -115,7 +123,7 @@ void main() {
   float acc[TM * TN];
   [[unroll]] for (uint i = 0; i < TM * TN; ++i) acc[i] = 0.0;
 
-  for (uint ci = 0; ci < p.in_channels; ++ci) {
+  for (uint ci = ci_begin; ci < ci_end; ++ci) {
     for (uint th = 0; th < p.taps_h; ++th) {
       int dh = p.dh0 + int(th) * d_step;
       uint w_tap = (ci * p.k + p.kh0 + th * k_step) * p.k + p.kw0;
@@ -156,14 +164,42 @@ void main() {
     uint ow = p.ow0 + (n % p.col_w) * (transposed ? p.stride : 1);
     uint oh = p.oh0 + (rest % p.col_h) * (transposed ? p.stride : 1);
     uint image = rest / p.col_h;
+    uint slice = gl_WorkGroupID.z * (p.columns / (p.col_h * p.col_w)) * p.out_channels *
+                 p.out_h * p.out_w;
     [[unroll]] for (uint r = 0; r < TM; ++r) {
       uint o = m0 + r;
       if (o >= p.out_channels) break;
-      float bias = p.has_bias != 0 ? p.bias.v[o] : 0.0;
-      p.y.v[((image * p.out_channels + o) * p.out_h + oh) * p.out_w + ow] =
-          activate(acc[r * TN + t] + bias);
+      uint at = ((image * p.out_channels + o) * p.out_h + oh) * p.out_w + ow;
+      if (split) {
+        p.y.v[slice + at] = acc[r * TN + t];
+      } else {
+        float bias = p.has_bias != 0 ? p.bias.v[o] : 0.0;
+        p.y.v[at] = activate(acc[r * TN + t] + bias);
+      }
     }
   }
+}
+
+#elif defined(VARIANT_SPLIT_SUM)
+// y = activate(the slices of a split data pass summed in ascending order + bias[channel]).
+layout(push_constant, scalar) uniform Push {
+  ConstFloats partial;  // [slices][count]
+  ConstFloats bias;
+  Floats y;
+  uint count;
+  uint slices;
+  uint plane;  // out_h * out_w
+  uint channels;
+  uint has_bias;
+} p;
+
+void main() {
+  uint i = flat_index();
+  if (i >= p.count) return;
+  float sum = 0.0;
+  for (uint s = 0; s < p.slices; ++s) sum += p.partial.v[s * p.count + i];
+  float bias = p.has_bias != 0 ? p.bias.v[(i / p.plane) % p.channels] : 0.0;
+  p.y.v[i] = activate(sum + bias);
 }
 
 #elif defined(VARIANT_ROWS)

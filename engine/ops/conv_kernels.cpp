@@ -143,6 +143,14 @@ struct GemmDataPush {
   int32_t dh0, dw0;
   uint32_t kh0, kw0, taps_h, taps_w, k, stride, transposed, has_bias;
   uint32_t x_first, w_first;  // texel variant only
+  uint32_t chunk_channels;    // input channels per workgroup z (gemm_split)
+};
+
+struct SplitSumPush {
+  VkDeviceAddress partial;
+  VkDeviceAddress bias;
+  VkDeviceAddress y;
+  uint32_t count, slices, plane, channels, has_bias;
 };
 
 struct PackPush {
@@ -366,15 +374,53 @@ void launch_data_kernel(const vk::ShaderCode& kernel, bool texels,
   }
 }
 
+// The input channels of gemm_split's workgroups z: `slices` chunks of `chunk` channels (the
+// last may be shorter).
+struct ChannelSplit {
+  int64_t slices = 1, chunk = 0;
+};
+
+// Invocations a split data pass aims for: enough to occupy a large discrete GPU (an H200 keeps
+// about 270 000 resident, AMD and Intel parts fewer), so that layers with few outputs and long
+// sums (G_E's and D_E's 4x4 to 16x16 images of 128 to 512 channels) do not leave it idle. A
+// constant rather than a device query, so a shape splits alike on every GPU.
+constexpr int64_t kSplitInvocations = int64_t{1} << 16;
+// Fewest input channels per slice: fewer would make the partial sums' traffic dominate.
+constexpr int64_t kMinSplitChannels = 4;
+
+ChannelSplit channel_split(const DataProblem& problem) {
+  const int64_t out_c = problem.out_channels(), in_c = problem.in_channels();
+  const Phase first = phases(problem).front();  // the largest phase
+  const int64_t columns = problem.x.dim(0) * first.col_h * first.col_w;
+  const Tile tile = gemm_tile(out_c, columns);
+  const vk::Groups groups = gemm_groups(tile, out_c, columns, 1);
+  const int64_t invocations = int64_t{groups.x} * groups.y * tile.workgroup;
+  const int64_t outputs = problem.x.dim(0) * out_c * problem.out_h * problem.out_w;
+  const int64_t slices =
+      std::min({(kSplitInvocations + invocations - 1) / invocations, in_c / kMinSplitChannels,
+                kMaxPartialFloats / std::max<int64_t>(1, outputs)});
+  if (slices < 2) return {1, in_c};
+  const int64_t chunk = (in_c + slices - 1) / slices;
+  return {(in_c + chunk - 1) / chunk, chunk};
+}
+
+// Only where the split makes more than one slice (otherwise it is gemm).
+bool gemm_split_data_supports(const vk::DeviceInfo& device, const DataProblem& problem) {
+  return gemm_data_supports(device, problem) && channel_split(problem).slices > 1;
+}
+
 // Implicit GEMM (shaders/conv_gemm.comp), one dispatch per phase, so no invocation loops over
 // taps that do not apply. `texels`: read x and the packed weights through texel views
-// (conv_gemm_data_texel) where both have one.
-Tensor run_gemm_data(const DataProblem& problem, bool texels) {
+// (conv_gemm_data_texel) where both have one. `split`: the input channels split over workgroups
+// z as channel_split() says (gemm_split), the slices then summed by conv_gemm_split_sum.
+Tensor run_gemm_data(const DataProblem& problem, bool texels, bool split = false) {
   const Tensor& x = problem.x;
   const int64_t out_c = problem.out_channels();
   Tensor y = Tensor::empty({x.dim(0), out_c, problem.out_h, problem.out_w});
+  const ChannelSplit slices = split ? channel_split(problem) : ChannelSplit{1, x.dim(1)};
+  Tensor out = slices.slices > 1 ? Tensor::empty({slices.slices * y.numel()}) : y;
   u32(x.numel());
-  u32(y.numel());
+  u32(out.numel());
   u32(problem.weight.numel());
   const int64_t k = problem.k(), stride = phase_stride(problem);
   const BiasInput bias = bias_input(problem);
@@ -386,7 +432,7 @@ Tensor run_gemm_data(const DataProblem& problem, bool texels) {
     GemmDataPush push{x.address(),
                       packed.address(),
                       bias.address,
-                      y.address(),
+                      out.address(),
                       u32(out_c),
                       u32(columns),
                       u32(phase.col_h),
@@ -409,14 +455,26 @@ Tensor run_gemm_data(const DataProblem& problem, bool texels) {
                       problem.transposed ? 1u : 0u,
                       bias.present ? 1u : 0u,
                       texel_index({&x}),
-                      texel_index({&packed, true})};
+                      texel_index({&packed, true}),
+                      u32(slices.chunk)};
     const Tile tile = gemm_tile(out_c, columns);
-    const vk::Groups groups = gemm_groups(tile, out_c, columns, 1);
+    const vk::Groups groups =
+        gemm_groups(tile, out_c, columns, static_cast<uint64_t>(slices.slices));
     const std::initializer_list<uint32_t> specialization{
         tile.workgroup,         tile.rows, tile.columns, 0, 0, activation_constant(problem),
         slope_constant(problem)};
     launch_data_kernel(use_texels ? shaders::conv_gemm_data_texel : shaders::conv_gemm_data,
-                       use_texels, specialization, groups, push, {x, packed, *bias.tensor, y});
+                       use_texels, specialization, groups, push, {x, packed, *bias.tensor, out});
+  }
+  if (slices.slices > 1) {
+    SplitSumPush sum{out.address(),  bias.address,          y.address(),
+                     u32(y.numel()), u32(slices.slices),    u32(problem.out_h * problem.out_w),
+                     u32(out_c),     bias.present ? 1u : 0u};
+    const uint32_t size = Runtime::get().workgroup_size();
+    launch(shaders::conv_gemm_split_sum,
+           {size, 8, 4, 0, 0, activation_constant(problem), slope_constant(problem)},
+           grid_1d(static_cast<uint64_t>(y.numel()), size), sum,
+           {out.reads(), bias.tensor->reads(), y.writes()});
   }
   return y;
 }
@@ -563,45 +621,65 @@ Tensor run_rows_data(const DataProblem& problem, bool texels) {
   return y;
 }
 
-// Rows (image, i) of g per chunk of the GEMM weight gradient; shape-only, like run_weight's.
-int64_t gemm_rows_per_chunk(const WeightProblem& problem, int64_t count) {
-  const int64_t rows = problem.g.dim(0) * problem.g.dim(2);
-  const int64_t per_chunk = std::max<int64_t>(1, kProductsPerChunk / problem.g.dim(3));
-  const int64_t max_chunks = std::max<int64_t>(1, kMaxPartialFloats / count);
-  return (rows + per_chunk - 1) / per_chunk > max_chunks ? (rows + max_chunks - 1) / max_chunks
-                                                         : per_chunk;
-}
+// How the GEMM weight gradient splits the rows (image, i) of g into chunks; shape-only, like
+// run_weight's. Chunks of kProductsPerChunk products, or with `split` (gemm_split) as many more
+// as bring the grid to kSplitInvocations, within kMaxPartialFloats of partial sums.
+struct RowChunks {
+  int64_t chunks, per_chunk, rows, columns;
+};
 
-bool gemm_weight_fits(const vk::DeviceInfo& device, const WeightProblem& problem) {
+RowChunks gemm_row_chunks(const WeightProblem& problem, bool split) {
   const int64_t count = problem.g.dim(1) * problem.s.dim(1) * problem.k * problem.k;
   const int64_t rows = problem.g.dim(0) * problem.g.dim(2);
-  const int64_t per_chunk = gemm_rows_per_chunk(problem, count);
   const int64_t columns = problem.s.dim(1) * problem.k * problem.k;
-  return fits(device, gemm_groups(gemm_tile(problem.g.dim(1), columns, kWeightTileColumns),
-                                  problem.g.dim(1), columns,
-                                  static_cast<uint64_t>((rows + per_chunk - 1) / per_chunk)));
+  int64_t per_chunk = std::max<int64_t>(1, kProductsPerChunk / problem.g.dim(3));
+  if (split) {
+    const Tile tile = gemm_tile(problem.g.dim(1), columns, kWeightTileColumns);
+    const vk::Groups groups = gemm_groups(tile, problem.g.dim(1), columns, 1);
+    const int64_t invocations = int64_t{groups.x} * groups.y * tile.workgroup;
+    const int64_t wanted = (kSplitInvocations + invocations - 1) / invocations;
+    per_chunk = std::min(per_chunk, std::max<int64_t>(1, (rows + wanted - 1) / wanted));
+  }
+  const int64_t max_chunks = std::max<int64_t>(1, kMaxPartialFloats / count);
+  if ((rows + per_chunk - 1) / per_chunk > max_chunks) {
+    per_chunk = (rows + max_chunks - 1) / max_chunks;
+  }
+  return {(rows + per_chunk - 1) / per_chunk, per_chunk, rows, columns};
+}
+
+bool gemm_weight_fits(const vk::DeviceInfo& device, const WeightProblem& problem, bool split) {
+  const RowChunks chunks = gemm_row_chunks(problem, split);
+  return fits(device,
+              gemm_groups(gemm_tile(problem.g.dim(1), chunks.columns, kWeightTileColumns),
+                          problem.g.dim(1), chunks.columns, static_cast<uint64_t>(chunks.chunks)));
 }
 
 // Needs 64-bit integers for unaligned vec4 loads of g.
 bool gemm_weight_supports(const vk::DeviceInfo& device, const WeightProblem& problem) {
-  return device.shader_int64 && gemm_weight_fits(device, problem);
+  return device.shader_int64 && gemm_weight_fits(device, problem, false);
+}
+
+// Only where the split makes more chunks than gemm (otherwise it is gemm).
+bool gemm_split_weight_supports(const vk::DeviceInfo& device, const WeightProblem& problem) {
+  return device.shader_int64 && gemm_weight_fits(device, problem, true) &&
+         gemm_row_chunks(problem, true).chunks > gemm_row_chunks(problem, false).chunks;
 }
 
 bool gemm_texel_weight_supports(const vk::DeviceInfo& device, const WeightProblem& problem) {
   return texel_views_supported(device) && problem.g.allocation().texels &&
-         problem.s.allocation().texels && gemm_weight_fits(device, problem);
+         problem.s.allocation().texels && gemm_weight_fits(device, problem, false);
 }
 
-// `texels`: read g and s through texel views (conv_gemm_weight_texel).
-Tensor run_gemm_weight(const WeightProblem& problem, bool texels) {
+// `texels`: read g and s through texel views (conv_gemm_weight_texel). `split`: the rows in
+// more chunks, as gemm_row_chunks() says.
+Tensor run_gemm_weight(const WeightProblem& problem, bool texels, bool split = false) {
   const Tensor& g = problem.g;
   const Tensor& s = problem.s;
   Tensor dw = Tensor::empty({g.dim(1), s.dim(1), problem.k, problem.k});
   const int64_t count = dw.numel();
-  const int64_t columns = s.dim(1) * problem.k * problem.k;
-  const int64_t rows = g.dim(0) * g.dim(2);
-  const int64_t per_chunk = gemm_rows_per_chunk(problem, count);
-  const int64_t chunks = (rows + per_chunk - 1) / per_chunk;
+  const RowChunks row_chunks = gemm_row_chunks(problem, split);
+  const int64_t columns = row_chunks.columns, rows = row_chunks.rows;
+  const int64_t per_chunk = row_chunks.per_chunk, chunks = row_chunks.chunks;
   Tensor out = chunks > 1 ? Tensor::empty({chunks * count}) : dw;
   u32(g.numel());
   u32(s.numel());
@@ -740,6 +818,13 @@ bool never(const vk::DeviceInfo&, const Problem&) {
   return false;
 }
 
+// gemm_split's automatic choice: every shape that splits on a GPU (on an H200 G_E's small layers
+// ran at 1-3 % of the FMA peak unsplit); a CPU device's few cores are busy without a split.
+template <class Problem>
+bool on_gpu(const vk::DeviceInfo& device, const Problem&) {
+  return device.type != VK_PHYSICAL_DEVICE_TYPE_CPU;
+}
+
 bool gemm_texel_weight_suits(const vk::DeviceInfo& device, const WeightProblem&) {
   return texel_reads_pay_off(device);
 }
@@ -752,6 +837,8 @@ const std::vector<Kernel<DataProblem>>& data_kernels() {
        [](const DataProblem& p) { return run_rows_data(p, true); }, true, true},
       {"gemm_texel", gemm_texel_data_supports, gemm_texel_data_suits,
        [](const DataProblem& p) { return run_gemm_data(p, true); }, true, true},
+      {"gemm_split", gemm_split_data_supports, on_gpu<DataProblem>,
+       [](const DataProblem& p) { return run_gemm_data(p, false, true); }, true, true},
       {"gemm", gemm_data_supports, gemm_data_suits,
        [](const DataProblem& p) { return run_gemm_data(p, false); }, true, true},
       // Unmeasured on GPUs so far: chosen by the autotuner or by name only.
@@ -769,6 +856,8 @@ const std::vector<Kernel<WeightProblem>>& weight_kernels() {
   static const std::vector<Kernel<WeightProblem>> table{
       {"gemm_texel", gemm_texel_weight_supports, gemm_texel_weight_suits,
        [](const WeightProblem& p) { return run_gemm_weight(p, true); }},
+      {"gemm_split", gemm_split_weight_supports, on_gpu<WeightProblem>,
+       [](const WeightProblem& p) { return run_gemm_weight(p, false, true); }},
       {"gemm", gemm_weight_supports, always<WeightProblem>,
        [](const WeightProblem& p) { return run_gemm_weight(p, false); }},
       {"blocked", always<WeightProblem>, always<WeightProblem>,
