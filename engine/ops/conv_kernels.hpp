@@ -68,6 +68,11 @@ Tensor run(const WeightProblem& problem);
 // As run(), among the kernels that fuse (Kernel::fuses); undefined where none can run.
 Tensor run_fused(const DataProblem& problem);
 
+// The kernel the built-in rules pick for `problem` on `device`, without a forced name or a
+// tuning file ("" where none can run it): for tests of those rules on other kinds of device.
+std::string automatic_choice(const vk::DeviceInfo& device, const DataProblem& problem);
+std::string automatic_choice(const vk::DeviceInfo& device, const WeightProblem& problem);
+
 // BN in evaluation folded into the convolution before it (DataProblem::folded): [2, channels],
 // scale = gamma / sqrt(var + eps), shift = (conv_bias - mean) * scale + beta (conv_bias may be
 // undefined). Kept per version of its inputs.
