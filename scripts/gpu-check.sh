@@ -31,7 +31,7 @@ AEGAN_VK_VALIDATION=1 step engine-tests "${TEST_SECONDS:-90}" \
   build/tests/aegan_engine_tests --gtest_brief=1
 AEGAN_VK_VALIDATION=1 step nets-tests "${TEST_SECONDS:-70}" build/tests/aegan_tests --gtest_brief=1
 step bench-ops 45 "$aegan" bench ops --preset paper512 --batch 16 --max-seconds 35 \
-  --variant auto --variant gemm_split --variant gemm --variant rows
+  --variant auto --variant gemm_split --variant gemm --variant rows --variant tiled
 AEGAN_VK_PROFILE=1 step profile 60 "$aegan" bench train --preset paper512 --batch 1 \
   --figure gan --figure inference --warmup 1 --steps 3
 step bench-view 25 "$aegan" bench view --max-seconds 10

@@ -1,5 +1,5 @@
 #version 460
-// aegan-variants: data rows weight pack fold split_sum
+// aegan-variants: data rows weight pack fold split_sum tiled
 // aegan-texel-variants: data rows weight pack
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
@@ -45,7 +45,7 @@ layout(buffer_reference, scalar, buffer_reference_align = 4) readonly buffer Una
 // The _texel variants of data and weight read their inputs from the element offsets in the
 // push constants' *_first fields on (the inputs' pointers are unused).
 
-#if defined(VARIANT_DATA)
+#if defined(VARIANT_DATA) || defined(VARIANT_TILED)
 // A = weight (m: output channel, r: input channel and tap), B = input pixels, C = output. Columns
 // n = (image, i, j) map to output pixel (oh0 + i * out_step, ow0 + j * out_step) and read input
 // pixel (i * in_step + dh, j * in_step + dw) for the tap (th, tw) with dh = dh0 + th * d_step.
@@ -95,6 +95,15 @@ layout(push_constant, scalar) uniform Push {
 #define LOAD_W4(i) p.w.v[i]
 #endif
 
+// The index into y of column n's output pixel in output channel 0.
+uint output_pixel(uint n, bool transposed) {
+  uint rest = n / p.col_w;
+  uint ow = p.ow0 + (n % p.col_w) * (transposed ? p.stride : 1);
+  uint oh = p.oh0 + (rest % p.col_h) * (transposed ? p.stride : 1);
+  return (rest / p.col_h) * p.out_channels * p.out_h * p.out_w + oh * p.out_w + ow;
+}
+
+#if defined(VARIANT_DATA)
 void main() {
   const uint wg = gl_WorkGroupSize.x;
   const bool split = gl_NumWorkGroups.z > 1;
@@ -160,16 +169,13 @@ void main() {
   [[unroll]] for (uint t = 0; t < TN; ++t) {
     uint n = n0 + t * wg;
     if (n >= p.columns) break;
-    uint rest = n / p.col_w;
-    uint ow = p.ow0 + (n % p.col_w) * (transposed ? p.stride : 1);
-    uint oh = p.oh0 + (rest % p.col_h) * (transposed ? p.stride : 1);
-    uint image = rest / p.col_h;
+    uint pixel = output_pixel(n, transposed);
     uint slice = gl_WorkGroupID.z * (p.columns / (p.col_h * p.col_w)) * p.out_channels *
                  p.out_h * p.out_w;
     [[unroll]] for (uint r = 0; r < TM; ++r) {
       uint o = m0 + r;
       if (o >= p.out_channels) break;
-      uint at = ((image * p.out_channels + o) * p.out_h + oh) * p.out_w + ow;
+      uint at = pixel + o * p.out_h * p.out_w;
       if (split) {
         p.y.v[slice + at] = acc[r * TN + t];
       } else {
@@ -179,6 +185,101 @@ void main() {
     }
   }
 }
+
+#else  // VARIANT_TILED
+// The data pass with shared-memory tiles (for GPUs, where a barrier is cheap and global loads
+// are not): a workgroup of 256 invocations computes 64 output channels x 64 columns, each
+// invocation 4 x 4 of them. Per step of 16 reduction indices r = (input channel, tap) the
+// workgroup stages the 16 x 64 weights and the 16 x 64 input values it needs in shared memory,
+// every one loaded from device memory once per workgroup instead of once per invocation that
+// uses it. Weights are packed in tiles of 64 rows.
+const uint TILE = 64;
+const uint STEP = 16;
+shared vec4 a_tile[STEP][TILE / 4];
+shared vec4 b_tile[STEP][TILE / 4];
+
+void main() {
+  uint id = gl_LocalInvocationID.x;
+  uint m0 = gl_WorkGroupID.y * TILE;
+  uint n0 = gl_WorkGroupID.x * TILE;
+  bool transposed = p.transposed != 0;
+  uint in_step = transposed ? 1 : p.stride;
+  int d_step = transposed ? -1 : 1;
+  uint k_step = transposed ? p.stride : 1;
+  uint padded_rows = (p.out_channels + TILE - 1) / TILE * TILE;
+  uint plane = p.in_h * p.in_w;
+  uint taps = p.taps_h * p.taps_w;
+  uint depth = p.in_channels * taps;
+
+  // Loading: this invocation fills row `step_row` of both tiles, a_tile's vec4 `group` (output
+  // channels m0 + 4 * group...) and b_tile's (columns n0 + 4 * group...).
+  uint step_row = id / (TILE / 4);
+  uint group = id % (TILE / 4);
+  uint image_base[4];
+  int lane_h[4];
+  int lane_w[4];
+  bool column_ok[4];
+  [[unroll]] for (uint c = 0; c < 4; ++c) {
+    uint n = n0 + 4 * group + c;
+    column_ok[c] = n < p.columns;
+    n = min(n, p.columns - 1);
+    uint rest = n / p.col_w;
+    lane_w[c] = int((n % p.col_w) * in_step);
+    lane_h[c] = int((rest % p.col_h) * in_step);
+    image_base[c] = (rest / p.col_h) * p.in_channels * plane;
+  }
+  // Computing: rows m0 + 4 * (id / 16)..., columns n0 + 4 * (id % 16)...
+  uint row_group = id / (TILE / 4);
+  uint column_group = id % (TILE / 4);
+
+  vec4 acc[4] = vec4[4](vec4(0.0), vec4(0.0), vec4(0.0), vec4(0.0));
+  for (uint r0 = 0; r0 < depth; r0 += STEP) {
+    uint r = r0 + step_row;
+    vec4 a = vec4(0.0);
+    vec4 b = vec4(0.0);
+    if (r < depth) {
+      uint ci = r / taps;
+      uint th = (r % taps) / p.taps_w;
+      uint tw = r % p.taps_w;
+      uint w_tap = (ci * p.k + p.kh0 + th * k_step) * p.k + p.kw0 + tw * k_step;
+      a = LOAD_W4((w_tap * padded_rows + m0) / 4 + group);
+      int dh = p.dh0 + int(th) * d_step;
+      int dw = p.dw0 + int(tw) * d_step;
+      [[unroll]] for (uint c = 0; c < 4; ++c) {
+        int ih = lane_h[c] + dh;
+        int iw = lane_w[c] + dw;
+        bool ok = column_ok[c] && uint(ih) < p.in_h && uint(iw) < p.in_w;
+        float v = LOAD_X(ok ? image_base[c] + ci * plane + uint(ih) * p.in_w + uint(iw) : 0);
+        b[c] = ok ? v : 0.0;
+      }
+    }
+    a_tile[step_row][group] = a;
+    b_tile[step_row][group] = b;
+    barrier();
+    [[unroll]] for (uint s = 0; s < STEP; ++s) {
+      vec4 w = a_tile[s][row_group];
+      vec4 v = b_tile[s][column_group];
+      acc[0] += w.x * v;
+      acc[1] += w.y * v;
+      acc[2] += w.z * v;
+      acc[3] += w.w * v;
+    }
+    barrier();
+  }
+
+  [[unroll]] for (uint c = 0; c < 4; ++c) {
+    uint n = n0 + 4 * column_group + c;
+    if (n >= p.columns) break;
+    uint pixel = output_pixel(n, transposed);
+    [[unroll]] for (uint q = 0; q < 4; ++q) {
+      uint o = m0 + 4 * row_group + q;
+      if (o >= p.out_channels) break;
+      float bias = p.has_bias != 0 ? p.bias.v[o] : 0.0;
+      p.y.v[pixel + o * p.out_h * p.out_w] = activate(acc[q][c] + bias);
+    }
+  }
+}
+#endif
 
 #elif defined(VARIANT_SPLIT_SUM)
 // y = activate(the slices of a split data pass summed in ascending order + bias[channel]).

@@ -409,22 +409,55 @@ bool gemm_split_data_supports(const vk::DeviceInfo& device, const DataProblem& p
   return gemm_data_supports(device, problem) && channel_split(problem).slices > 1;
 }
 
+// The shared-memory kernel (conv_gemm_tiled): 256 invocations compute a tile of 64 output
+// channels x 64 columns, staging 16 reduction steps of both operands (two 4 KiB tiles).
+constexpr uint32_t kTiledWorkgroup = 256;
+constexpr int64_t kTiledSide = 64;
+constexpr uint32_t kTiledSharedBytes = 2 * 16 * kTiledSide * 4;
+
+vk::Groups tiled_groups(int64_t rows, int64_t columns) {
+  constexpr auto side = static_cast<uint32_t>(kTiledSide);
+  return gemm_groups(Tile{side, 1, side}, rows, columns, 1);
+}
+
+bool tiled_data_supports(const vk::DeviceInfo& device, const DataProblem& problem) {
+  if (device.max_workgroup_invocations < kTiledWorkgroup ||
+      device.max_workgroup_size[0] < kTiledWorkgroup ||
+      device.max_shared_memory_bytes < kTiledSharedBytes) {
+    return false;
+  }
+  for (const Phase& phase : phases(problem)) {
+    const int64_t columns = problem.x.dim(0) * phase.col_h * phase.col_w;
+    if (!fits(device, tiled_groups(problem.out_channels(), columns))) return false;
+  }
+  return true;
+}
+
+// How run_gemm_data reads its operands and shares out the work.
+enum class GemmData {
+  pointers,  // gemm
+  texels,    // gemm_texel: x and the packed weights through texel views where both have one
+  split,     // gemm_split: the input channels over workgroups z (channel_split()), the slices
+             // then summed by conv_gemm_split_sum
+  tiled,     // shared-memory tiles (conv_gemm_tiled)
+};
+
 // Implicit GEMM (shaders/conv_gemm.comp), one dispatch per phase, so no invocation loops over
-// taps that do not apply. `texels`: read x and the packed weights through texel views
-// (conv_gemm_data_texel) where both have one. `split`: the input channels split over workgroups
-// z as channel_split() says (gemm_split), the slices then summed by conv_gemm_split_sum.
-Tensor run_gemm_data(const DataProblem& problem, bool texels, bool split = false) {
+// taps that do not apply.
+Tensor run_gemm_data(const DataProblem& problem, GemmData style) {
+  const bool texels = style == GemmData::texels, tiled = style == GemmData::tiled;
   const Tensor& x = problem.x;
   const int64_t out_c = problem.out_channels();
   Tensor y = Tensor::empty({x.dim(0), out_c, problem.out_h, problem.out_w});
-  const ChannelSplit slices = split ? channel_split(problem) : ChannelSplit{1, x.dim(1)};
+  const ChannelSplit slices =
+      style == GemmData::split ? channel_split(problem) : ChannelSplit{1, x.dim(1)};
   Tensor out = slices.slices > 1 ? Tensor::empty({slices.slices * y.numel()}) : y;
   u32(x.numel());
   u32(out.numel());
   u32(problem.weight.numel());
   const int64_t k = problem.k(), stride = phase_stride(problem);
   const BiasInput bias = bias_input(problem);
-  Tensor packed = pack_weights(problem, gemm_tile(out_c, 1).rows);
+  Tensor packed = pack_weights(problem, tiled ? kTiledSide : gemm_tile(out_c, 1).rows);
   // The packed weights may land in a block too large for a view: then read them by pointer.
   const bool use_texels = texels && has_texel_view({&x}) && has_texel_view({&packed, true});
   for (const Phase& phase : phases(problem)) {
@@ -457,14 +490,18 @@ Tensor run_gemm_data(const DataProblem& problem, bool texels, bool split = false
                       texel_index({&x}),
                       texel_index({&packed, true}),
                       u32(slices.chunk)};
-    const Tile tile = gemm_tile(out_c, columns);
+    const Tile tile = tiled ? Tile{1, 1, kTiledWorkgroup} : gemm_tile(out_c, columns);
     const vk::Groups groups =
-        gemm_groups(tile, out_c, columns, static_cast<uint64_t>(slices.slices));
+        tiled ? tiled_groups(out_c, columns)
+              : gemm_groups(tile, out_c, columns, static_cast<uint64_t>(slices.slices));
     const std::initializer_list<uint32_t> specialization{
         tile.workgroup,         tile.rows, tile.columns, 0, 0, activation_constant(problem),
         slope_constant(problem)};
-    launch_data_kernel(use_texels ? shaders::conv_gemm_data_texel : shaders::conv_gemm_data,
-                       use_texels, specialization, groups, push, {x, packed, *bias.tensor, out});
+    const vk::ShaderCode& kernel = tiled        ? shaders::conv_gemm_tiled
+                                   : use_texels ? shaders::conv_gemm_data_texel
+                                                : shaders::conv_gemm_data;
+    launch_data_kernel(kernel, use_texels, specialization, groups, push,
+                       {x, packed, *bias.tensor, out});
   }
   if (slices.slices > 1) {
     SplitSumPush sum{out.address(),  bias.address,          y.address(),
@@ -827,6 +864,11 @@ bool rows_texel_data_suits(const vk::DeviceInfo& device, const DataProblem&) {
   return texel_reads_pay_off(device);
 }
 
+template <class Problem>
+bool never(const vk::DeviceInfo&, const Problem&) {
+  return false;
+}
+
 // gemm_split's automatic choice: every shape that splits on a GPU (on an H200 G_E's small layers
 // ran at 1-3 % of the FMA peak unsplit); a CPU device's few cores are busy without a split.
 template <class Problem>
@@ -845,13 +887,16 @@ const std::vector<Kernel<DataProblem>>& data_kernels() {
       {"rows_texel", rows_texel_data_supports, rows_texel_data_suits,
        [](const DataProblem& p) { return run_rows_data(p, true); }, true, true},
       {"gemm_texel", gemm_texel_data_supports, gemm_texel_data_suits,
-       [](const DataProblem& p) { return run_gemm_data(p, true); }, true, true},
+       [](const DataProblem& p) { return run_gemm_data(p, GemmData::texels); }, true, true},
       {"gemm_split", gemm_split_data_supports, on_gpu<DataProblem>,
-       [](const DataProblem& p) { return run_gemm_data(p, false, true); }, true, true},
+       [](const DataProblem& p) { return run_gemm_data(p, GemmData::split); }, true, true},
       {"rows", rows_data_supports, rows_data_suits,
        [](const DataProblem& p) { return run_rows_data(p, false); }, true, true},
       {"gemm", gemm_data_supports, gemm_data_suits,
-       [](const DataProblem& p) { return run_gemm_data(p, false); }, true, true},
+       [](const DataProblem& p) { return run_gemm_data(p, GemmData::pointers); }, true, true},
+      // Unmeasured on GPUs so far (written without one): chosen by the autotuner or by name.
+      {"tiled", tiled_data_supports, never<DataProblem>,
+       [](const DataProblem& p) { return run_gemm_data(p, GemmData::tiled); }, true, true},
       {"blocked", always<DataProblem>, always<DataProblem>,
        [](const DataProblem& p) { return run_data(p, 4, 4); }},
       {"direct", always<DataProblem>, always<DataProblem>,
