@@ -221,7 +221,9 @@ struct GemmWeightPush {
 // columns per invocation, `workgroup` invocations side by side. Few rows waste most of a tall
 // tile, so TM follows the row count; few columns (small images, batch 1) would leave most
 // invocations computing clamped copies of the last column, so TN and then the workgroup shrink
-// until a workgroup covers less than twice the columns.
+// until a workgroup covers less than twice the columns. The last workgroup can still be mostly
+// clamped copies (576 columns, 3x3 taps of 64 channels, take two workgroups of 512), so the
+// workgroup then halves, down to the subgroup size, while that wastes fewer columns.
 struct Tile {
   uint32_t rows, columns, workgroup;
 };
@@ -239,6 +241,13 @@ Tile gemm_tile(int64_t rows, int64_t columns, uint32_t widest = 4) {
   while (tile.columns > 1 && spare())
     tile.columns /= 2;
   while (tile.workgroup > 1 && spare())
+    tile.workgroup /= 2;
+  const uint32_t smallest = std::max(1u, Runtime::get().device().subgroup_size);
+  auto slots = [&](uint32_t workgroup) {
+    const uint64_t width = uint64_t{workgroup} * tile.columns;
+    return blocks(columns, static_cast<uint32_t>(width)) * width;
+  };
+  while (tile.workgroup / 2 >= smallest && slots(tile.workgroup / 2) < slots(tile.workgroup))
     tile.workgroup /= 2;
   return tile;
 }
