@@ -392,7 +392,7 @@ struct ChannelSplit {
 // Invocations a split data pass aims for: enough to occupy a large discrete GPU (an H200 keeps
 // about 270 000 resident, AMD and Intel parts fewer), so that layers with few outputs and long
 // sums (G_E's and D_E's 4x4 to 16x16 images of 128 to 512 channels) do not leave it idle. A
-// constant rather than a device query, so a shape splits alike on every GPU.
+// constant: Vulkan reports no count of cores or resident invocations.
 constexpr int64_t kSplitInvocations = int64_t{1} << 16;
 // Fewest input channels per slice: fewer would make the partial sums' traffic dominate.
 constexpr int64_t kMinSplitChannels = 4;
