@@ -166,12 +166,12 @@ void main() {
     }
   }
 
+  uint slice =
+      gl_WorkGroupID.z * (p.columns / (p.col_h * p.col_w)) * p.out_channels * p.out_h * p.out_w;
   [[unroll]] for (uint t = 0; t < TN; ++t) {
     uint n = n0 + t * wg;
     if (n >= p.columns) break;
     uint pixel = output_pixel(n, transposed);
-    uint slice = gl_WorkGroupID.z * (p.columns / (p.col_h * p.col_w)) * p.out_channels *
-                 p.out_h * p.out_w;
     [[unroll]] for (uint r = 0; r < TM; ++r) {
       uint o = m0 + r;
       if (o >= p.out_channels) break;
@@ -211,16 +211,17 @@ void main() {
   uint taps = p.taps_h * p.taps_w;
   uint depth = p.in_channels * taps;
 
-  // Loading: this invocation fills row `step_row` of both tiles, a_tile's vec4 `group` (output
-  // channels m0 + 4 * group...) and b_tile's (columns n0 + 4 * group...).
+  // This invocation loads row `step_row` of both tiles, a_tile's vec4 `quad` (output channels
+  // m0 + 4 * quad...) and b_tile's (columns n0 + 4 * quad...), and computes output channels
+  // m0 + 4 * step_row... of columns n0 + 4 * quad....
   uint step_row = id / (TILE / 4);
-  uint group = id % (TILE / 4);
+  uint quad = id % (TILE / 4);
   uint image_base[4];
   int lane_h[4];
   int lane_w[4];
   bool column_ok[4];
   [[unroll]] for (uint c = 0; c < 4; ++c) {
-    uint n = n0 + 4 * group + c;
+    uint n = n0 + 4 * quad + c;
     column_ok[c] = n < p.columns;
     n = min(n, p.columns - 1);
     uint rest = n / p.col_w;
@@ -228,10 +229,6 @@ void main() {
     lane_h[c] = int((rest % p.col_h) * in_step);
     image_base[c] = (rest / p.col_h) * p.in_channels * plane;
   }
-  // Computing: rows m0 + 4 * (id / 16)..., columns n0 + 4 * (id % 16)...
-  uint row_group = id / (TILE / 4);
-  uint column_group = id % (TILE / 4);
-
   vec4 acc[4] = vec4[4](vec4(0.0), vec4(0.0), vec4(0.0), vec4(0.0));
   for (uint r0 = 0; r0 < depth; r0 += STEP) {
     uint r = r0 + step_row;
@@ -242,7 +239,7 @@ void main() {
       uint th = (r % taps) / p.taps_w;
       uint tw = r % p.taps_w;
       uint w_tap = (ci * p.k + p.kh0 + th * k_step) * p.k + p.kw0 + tw * k_step;
-      a = LOAD_W4((w_tap * padded_rows + m0) / 4 + group);
+      a = LOAD_W4((w_tap * padded_rows + m0) / 4 + quad);
       int dh = p.dh0 + int(th) * d_step;
       int dw = p.dw0 + int(tw) * d_step;
       [[unroll]] for (uint c = 0; c < 4; ++c) {
@@ -253,12 +250,12 @@ void main() {
         b[c] = ok ? v : 0.0;
       }
     }
-    a_tile[step_row][group] = a;
-    b_tile[step_row][group] = b;
+    a_tile[step_row][quad] = a;
+    b_tile[step_row][quad] = b;
     barrier();
     [[unroll]] for (uint s = 0; s < STEP; ++s) {
-      vec4 w = a_tile[s][row_group];
-      vec4 v = b_tile[s][column_group];
+      vec4 w = a_tile[s][step_row];
+      vec4 v = b_tile[s][quad];
       acc[0] += w.x * v;
       acc[1] += w.y * v;
       acc[2] += w.z * v;
@@ -268,11 +265,11 @@ void main() {
   }
 
   [[unroll]] for (uint c = 0; c < 4; ++c) {
-    uint n = n0 + 4 * column_group + c;
+    uint n = n0 + 4 * quad + c;
     if (n >= p.columns) break;
     uint pixel = output_pixel(n, transposed);
     [[unroll]] for (uint q = 0; q < 4; ++q) {
-      uint o = m0 + 4 * row_group + q;
+      uint o = m0 + 4 * step_row + q;
       if (o >= p.out_channels) break;
       float bias = p.has_bias != 0 ? p.bias.v[o] : 0.0;
       p.y.v[pixel + o * p.out_h * p.out_w] = activate(acc[q][c] + bias);

@@ -397,17 +397,22 @@ constexpr int64_t kSplitInvocations = int64_t{1} << 16;
 // Fewest input channels per slice: fewer would make the partial sums' traffic dominate.
 constexpr int64_t kMinSplitChannels = 4;
 
+// How many times over an unsplit GEMM grid of rows x columns must be repeated along z to reach
+// kSplitInvocations.
+int64_t splits_wanted(int64_t rows, int64_t columns, uint32_t widest) {
+  const Tile tile = gemm_tile(rows, columns, widest);
+  const vk::Groups groups = gemm_groups(tile, rows, columns, 1);
+  const int64_t invocations = int64_t{groups.x} * groups.y * tile.workgroup;
+  return (kSplitInvocations + invocations - 1) / invocations;
+}
+
 ChannelSplit channel_split(const DataProblem& problem) {
   const int64_t out_c = problem.out_channels(), in_c = problem.in_channels();
   const Phase first = phases(problem).front();  // the largest phase
   const int64_t columns = problem.x.dim(0) * first.col_h * first.col_w;
-  const Tile tile = gemm_tile(out_c, columns);
-  const vk::Groups groups = gemm_groups(tile, out_c, columns, 1);
-  const int64_t invocations = int64_t{groups.x} * groups.y * tile.workgroup;
   const int64_t outputs = problem.x.dim(0) * out_c * problem.out_h * problem.out_w;
-  const int64_t slices =
-      std::min({(kSplitInvocations + invocations - 1) / invocations, in_c / kMinSplitChannels,
-                kMaxPartialFloats / std::max<int64_t>(1, outputs)});
+  const int64_t slices = std::min({splits_wanted(out_c, columns, 4), in_c / kMinSplitChannels,
+                                   kMaxPartialFloats / std::max<int64_t>(1, outputs)});
   if (slices < 2) return {1, in_c};
   const int64_t chunk = (in_c + slices - 1) / slices;
   return {(in_c + chunk - 1) / chunk, chunk};
@@ -517,6 +522,7 @@ Tensor run_gemm_data(const DataProblem& problem, GemmData style) {
                      u32(y.numel()), u32(slices.slices),    u32(problem.out_h * problem.out_w),
                      u32(out_c),     bias.present ? 1u : 0u};
     const uint32_t size = Runtime::get().workgroup_size();
+    // Specialization constants 1 to 4 (the GEMM tile and rows constants) are unused here.
     launch(shaders::conv_gemm_split_sum,
            {size, 8, 4, 0, 0, activation_constant(problem), slope_constant(problem)},
            grid_1d(static_cast<uint64_t>(y.numel()), size), sum,
@@ -680,10 +686,7 @@ RowChunks gemm_row_chunks(const WeightProblem& problem, bool split) {
   const int64_t columns = problem.s.dim(1) * problem.k * problem.k;
   int64_t per_chunk = std::max<int64_t>(1, kProductsPerChunk / problem.g.dim(3));
   if (split) {
-    const Tile tile = gemm_tile(problem.g.dim(1), columns, kWeightTileColumns);
-    const vk::Groups groups = gemm_groups(tile, problem.g.dim(1), columns, 1);
-    const int64_t invocations = int64_t{groups.x} * groups.y * tile.workgroup;
-    const int64_t wanted = (kSplitInvocations + invocations - 1) / invocations;
+    const int64_t wanted = splits_wanted(problem.g.dim(1), columns, kWeightTileColumns);
     per_chunk = std::min(per_chunk, std::max<int64_t>(1, (rows + wanted - 1) / wanted));
   }
   const int64_t max_chunks = std::max<int64_t>(1, kMaxPartialFloats / count);
@@ -861,12 +864,19 @@ bool gemm_texel_data_suits(const vk::DeviceInfo& device, const DataProblem&) {
   return texel_reads_pay_off(device);
 }
 
+// gemm_split's automatic choice: every shape that splits on a GPU (on an H200 G_E's small layers
+// ran at 0.1 to 6 % of the FMA peak unsplit); a CPU device's few cores are busy without a split.
+template <class Problem>
+bool on_gpu(const vk::DeviceInfo& device, const Problem&) {
+  return device.type != VK_PHYSICAL_DEVICE_TYPE_CPU;
+}
+
 // On GPUs, the shapes gemm_split leaves alone, given enough input channels: on an H200 `rows`
 // ran 1.5x to 3x faster than `gemm` on every such layer of paper512 with 64 channels (40 to 52 %
 // of the FMA peak), and slower on the 3-channel input layer. Measured on that one GPU so far;
 // the autotuner corrects it per device.
 bool rows_data_suits(const vk::DeviceInfo& device, const DataProblem& problem) {
-  return device.type != VK_PHYSICAL_DEVICE_TYPE_CPU && problem.in_channels() >= 16;
+  return on_gpu(device, problem) && problem.in_channels() >= 16;
 }
 
 bool rows_texel_data_suits(const vk::DeviceInfo& device, const DataProblem&) {
@@ -876,13 +886,6 @@ bool rows_texel_data_suits(const vk::DeviceInfo& device, const DataProblem&) {
 template <class Problem>
 bool never(const vk::DeviceInfo&, const Problem&) {
   return false;
-}
-
-// gemm_split's automatic choice: every shape that splits on a GPU (on an H200 G_E's small layers
-// ran at 1-3 % of the FMA peak unsplit); a CPU device's few cores are busy without a split.
-template <class Problem>
-bool on_gpu(const vk::DeviceInfo& device, const Problem&) {
-  return device.type != VK_PHYSICAL_DEVICE_TYPE_CPU;
 }
 
 bool gemm_texel_weight_suits(const vk::DeviceInfo& device, const WeightProblem&) {
