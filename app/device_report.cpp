@@ -81,6 +81,7 @@ void print_device_report(std::ostream& out, const DeviceReport& report) {
     row("max allocation", d.max_memory_allocation_bytes
                               ? format_bytes(d.max_memory_allocation_bytes)
                               : std::string("unknown"));
+    row("fp16 storage", yes_no(d.storage_buffer_16bit));
     row("fp16 arithmetic", yes_no(d.shader_float16));
     row("cooperative matrix", yes_no(d.cooperative_matrix));
     const std::string reason = d.unsupported_reason();
@@ -112,7 +113,8 @@ nlohmann::ordered_json device_report_json(const DeviceReport& report) {
         {"max_storage_buffer_range", d.max_storage_buffer_range},
         {"max_memory_allocation_bytes", d.max_memory_allocation_bytes},
         {"features",
-         {{"shader_float16", d.shader_float16},
+         {{"storage_buffer_16bit", d.storage_buffer_16bit},
+          {"shader_float16", d.shader_float16},
           {"cooperative_matrix", d.cooperative_matrix},
           {"buffer_device_address", d.buffer_device_address}}},
         {"supported", reason.empty()},

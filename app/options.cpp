@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "engine/error.hpp"
+#include "engine/ops/conv_kernels.hpp"
 #include "engine/runtime.hpp"
 
 namespace aegan::app {
@@ -14,6 +15,7 @@ namespace {
 
 constexpr const char* kDeviceVariable = "AEGAN_VK_DEVICE";
 constexpr const char* kValidationVariable = "AEGAN_VK_VALIDATION";
+constexpr const char* kFp16Variable = "AEGAN_VK_FP16";
 
 std::string lower(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(),
@@ -43,6 +45,9 @@ void add_global_options(CLI::App& app, GlobalFlags& flags) {
   app.add_flag("--validation", flags.validation,
                "enable the Khronos validation layer with synchronization checks (also env "
                "AEGAN_VK_VALIDATION=1)");
+  app.add_flag("--no-fp16", flags.no_fp16,
+               "never store convolution weights as float16, even where the device has 16-bit "
+               "storage and the autotuner chose a _half kernel (also env AEGAN_VK_FP16=0)");
 }
 
 uint32_t parse_device_index(std::string_view text, std::string_view source) {
@@ -74,6 +79,12 @@ GlobalOptions resolve_global_options(const GlobalFlags& flags) {
       options.validation = parse_switch(env, kValidationVariable);
     }
   }
+  options.fp16 = !flags.no_fp16;
+  if (options.fp16) {
+    if (const char* env = std::getenv(kFp16Variable); env && *env) {
+      options.fp16 = parse_switch(env, kFp16Variable);
+    }
+  }
   return options;
 }
 
@@ -86,6 +97,7 @@ vk::ContextOptions context_options(const GlobalOptions& options) {
 
 void start_runtime(const GlobalOptions& options) {
   Runtime::init(RuntimeOptions{options.device, options.validation});
+  ops::conv::allow_half_weights(options.fp16);
 }
 
 }  // namespace aegan::app

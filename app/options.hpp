@@ -17,6 +17,7 @@ namespace aegan::app {
 struct GlobalOptions {
   std::optional<uint32_t> device;
   bool validation = false;
+  bool fp16 = true;  // the float16-weight conv kernels may run (engine/ops/conv_kernels.hpp)
 };
 
 // The raw text of the global flags, kept apart from GlobalOptions so that a bad value can be
@@ -24,12 +25,13 @@ struct GlobalOptions {
 struct GlobalFlags {
   std::string device;
   bool validation = false;
+  bool no_fp16 = false;
 };
 
 void add_global_options(CLI::App& app, GlobalFlags& flags);
 
-// Applies AEGAN_VK_DEVICE / AEGAN_VK_VALIDATION where the flag was not given; throws aegan::Error
-// on a malformed value.
+// Applies AEGAN_VK_DEVICE / AEGAN_VK_VALIDATION / AEGAN_VK_FP16 where the flag was not given;
+// throws aegan::Error on a malformed value.
 GlobalOptions resolve_global_options(const GlobalFlags& flags);
 
 // `source` names the flag or variable in the error message.

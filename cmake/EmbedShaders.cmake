@@ -4,8 +4,10 @@
 # Each variant is compiled with -DVARIANT_<UPPER NAME> into kernel `<file>_<variant>`; a shader
 # without that line becomes one kernel named after its file. Variants also listed on a line
 # `// aegan-texel-variants: forward` are compiled a second time with -DTEXELS into
-# `<file>_<variant>_texel` (inputs read through texel views, see common.glsl). Every kernel gets its own generated
-# .cpp, so editing one shader (or a file it includes) recompiles only the kernels that use it.
+# `<file>_<variant>_texel` (inputs read through texel views, see common.glsl), and variants listed
+# on `// aegan-half-variants: forward` once more with -DHALF into `<file>_<variant>_half` (packed
+# weights stored as float16). Every kernel gets its own generated .cpp, so editing one shader (or
+# a file it includes) recompiles only the kernels that use it.
 function(aegan_embed_shaders target shader_dir)
   file(GLOB sources CONFIGURE_DEPENDS "${shader_dir}/*.comp")
   set(out_dir "${CMAKE_CURRENT_BINARY_DIR}/generated")
@@ -23,23 +25,29 @@ function(aegan_embed_shaders target shader_dir)
     if(NOT variants)
       set(variants "-")
     endif()
-    file(STRINGS "${source}" texel_line REGEX "^// aegan-texel-variants:")
-    set(texel_variants "")
-    if(texel_line)
-      string(REGEX REPLACE "^// aegan-texel-variants:[ ]*" "" texel_variants "${texel_line}")
-      separate_arguments(texel_variants)
-      foreach(variant IN LISTS texel_variants)
-        list(APPEND variants "${variant}+texel")
-      endforeach()
-    endif()
+    foreach(flavour IN ITEMS texel half)
+      file(STRINGS "${source}" flavour_line REGEX "^// aegan-${flavour}-variants:")
+      set(${flavour}_variants "")
+      if(flavour_line)
+        string(REGEX REPLACE "^// aegan-${flavour}-variants:[ ]*" "" ${flavour}_variants
+                             "${flavour_line}")
+        separate_arguments(${flavour}_variants)
+        foreach(variant IN LISTS ${flavour}_variants)
+          list(APPEND variants "${variant}+${flavour}")
+        endforeach()
+      endif()
+    endforeach()
     foreach(variant IN LISTS variants)
       set(define_flag "")
-      if(variant MATCHES "^(.*)[+]texel$")
+      set(suffix "")
+      if(variant MATCHES "^(.*)[+](texel|half)$")
         set(variant "${CMAKE_MATCH_1}")
-        set(define_flag "-DTEXELS")
-        set(suffix "_texel")
-      else()
-        set(suffix "")
+        set(suffix "_${CMAKE_MATCH_2}")
+        if(CMAKE_MATCH_2 STREQUAL "texel")
+          set(define_flag "-DTEXELS")
+        else()
+          set(define_flag "-DHALF")
+        endif()
       endif()
       if(variant STREQUAL "-")
         set(kernel "${family}${suffix}")

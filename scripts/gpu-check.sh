@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # One pass of the checks that need a real GPU, for a machine lent for a few minutes: the
 # engine's and the nets' tests with the validation layer, `bench train --peer --tune` on both
-# presets against PyTorch on CUDA, the main conv kernels on paper512's layers, a per-kernel
-# profile of paper512 at batch 1, and the viewer's frame rate. Takes prebuilt binaries in build/
-# (scripts/test.sh builds them). Each step has its own time limit so one slow step cannot starve
-# the rest; logs go to $LOGS (default: gpu-logs/), one file per step.
+# presets against PyTorch on CUDA, the main conv kernels on paper512's layers (and their
+# float16-weight twins), a per-kernel profile of paper512 at batch 1, and the viewer's frame
+# rate. Takes prebuilt binaries in build/ (scripts/test.sh builds them). Each step has its own
+# time limit so one slow step cannot starve the rest; logs go to $LOGS (default: gpu-logs/), one
+# file per step.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -32,6 +33,9 @@ AEGAN_VK_VALIDATION=1 step engine-tests "${TEST_SECONDS:-90}" \
 AEGAN_VK_VALIDATION=1 step nets-tests "${TEST_SECONDS:-70}" build/tests/aegan_tests --gtest_brief=1
 step bench-ops 45 "$aegan" bench ops --preset paper512 --batch 16 --max-seconds 35 \
   --variant auto --variant gemm_split --variant gemm --variant rows --variant tiled
+step bench-fp16 40 "$aegan" bench ops --preset paper512 --batch 16 --max-seconds 30 \
+  --variant rows --variant rows_half --variant gemm_split --variant gemm_split_half \
+  --variant tiled_half
 AEGAN_VK_PROFILE=1 step profile 60 "$aegan" bench train --preset paper512 --batch 1 \
   --figure gan --figure inference --warmup 1 --steps 3
 step bench-view 25 "$aegan" bench view --max-seconds 10

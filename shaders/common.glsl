@@ -5,6 +5,9 @@
 #if defined(TEXELS)
 #extension GL_EXT_buffer_reference_uvec2 : require
 #endif
+#if defined(HALF)
+#extension GL_EXT_shader_16bit_storage : require
+#endif
 
 layout(buffer_reference, scalar, buffer_reference_align = 4) buffer Floats {
   float v[];
@@ -20,6 +23,14 @@ layout(buffer_reference, scalar, buffer_reference_align = 16) buffer Vec4s {
 layout(buffer_reference, scalar, buffer_reference_align = 16) readonly buffer ConstVec4s {
   vec4 v[];
 };
+
+#if defined(HALF)
+// Four float16 values (_half kernels, see cmake/EmbedShaders.cmake), converted to float as they
+// are loaded: half the bytes of ConstVec4s, with float32 arithmetic.
+layout(buffer_reference, scalar, buffer_reference_align = 8) readonly buffer ConstHalf4s {
+  f16vec4 v[];
+};
+#endif
 
 // Workgroup size is specialization constant 0, chosen per device by the host.
 layout(local_size_x_id = 0) in;

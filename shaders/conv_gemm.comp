@@ -1,6 +1,7 @@
 #version 460
 // aegan-variants: data rows weight pack fold split_sum tiled
 // aegan-texel-variants: data rows weight pack
+// aegan-half-variants: data rows tiled pack
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
 #if defined(VARIANT_WEIGHT)
@@ -45,6 +46,22 @@ layout(buffer_reference, scalar, buffer_reference_align = 4) readonly buffer Una
 // The _texel variants of data and weight read their inputs from the element offsets in the
 // push constants' *_first fields on (the inputs' pointers are unused).
 
+// How the data, rows and tiled variants read their input x and packed weights w. The _half
+// variants read weights packed as float16 (VARIANT_PACK with HALF): half the bytes per load,
+// every product and sum still in float32.
+#if defined(TEXELS)
+#define LOAD_X(i) texelFetch(texels0, int(p.x_first + (i))).x
+#define LOAD_W4(i) texelFetch(texels1, int(p.w_first + (i)))
+#else
+#define LOAD_X(i) p.x.v[i]
+#define LOAD_W4(i) vec4(p.w.v[i])
+#endif
+#if defined(HALF)
+#define PACKED_WEIGHTS ConstHalf4s
+#else
+#define PACKED_WEIGHTS ConstVec4s
+#endif
+
 #if defined(VARIANT_DATA) || defined(VARIANT_TILED)
 // A = weight (m: output channel, r: input channel and tap), B = input pixels, C = output. Columns
 // n = (image, i, j) map to output pixel (oh0 + i * out_step, ow0 + j * out_step) and read input
@@ -58,7 +75,7 @@ layout(buffer_reference, scalar, buffer_reference_align = 4) readonly buffer Una
 // with long sums (small images, many channels) then still occupy a whole GPU.
 layout(push_constant, scalar) uniform Push {
   ConstFloats x;
-  ConstVec4s w;  // packed: [in_channels][k][k][out_channels rounded up to TM] (see VARIANT_PACK)
+  PACKED_WEIGHTS w;  // [in_channels][k][k][out_channels rounded up to TM] (see VARIANT_PACK)
   ConstFloats bias;
   Floats y;
   uint out_channels;  // M
@@ -86,14 +103,6 @@ layout(push_constant, scalar) uniform Push {
   uint w_first;
   uint chunk_channels;
 } p;
-
-#if defined(TEXELS)
-#define LOAD_X(i) texelFetch(texels0, int(p.x_first + (i))).x
-#define LOAD_W4(i) texelFetch(texels1, int(p.w_first + (i)))
-#else
-#define LOAD_X(i) p.x.v[i]
-#define LOAD_W4(i) p.w.v[i]
-#endif
 
 // The index into y of column n's output pixel in output channel 0.
 uint output_pixel(uint n, bool transposed) {
@@ -319,7 +328,7 @@ const uint SPAN = (TN - 1) * IN_STEP + TAPS_W;
 
 layout(push_constant, scalar) uniform Push {
   ConstFloats x;  // zero-padded input [images][in_channels][in_h][in_w]
-  ConstVec4s w;   // packed as for the data variant
+  PACKED_WEIGHTS w;  // packed as for the data variant
   ConstFloats bias;
   Floats y;
   uint out_channels;
@@ -345,14 +354,6 @@ layout(push_constant, scalar) uniform Push {
   uint x_first;  // texel variant: x is texels0[x_first...] (R32F), w texels1[w_first...] (RGBA32F)
   uint w_first;
 } p;
-
-#if defined(TEXELS)
-#define LOAD_X(i) texelFetch(texels0, int(p.x_first + (i))).x
-#define LOAD_W4(i) texelFetch(texels1, int(p.w_first + (i)))
-#else
-#define LOAD_X(i) p.x.v[i]
-#define LOAD_W4(i) p.w.v[i]
-#endif
 
 void main() {
   uint m0 = gl_WorkGroupID.y * TM;
@@ -573,7 +574,8 @@ void main() {
 #else  // VARIANT_PACK
 // Weights of a data pass as the GEMM reads them: packed[(ci * k + kh) * k + kw][o], each row of
 // output channels zero-padded to a multiple of TM so that a tile's rows are whole aligned vec4s;
-// with has_scale, each output channel's weights are multiplied by scale[o] (VARIANT_FOLD).
+// with has_scale, each output channel's weights are multiplied by scale[o] (VARIANT_FOLD). With
+// HALF, stored as float16 for the _half data kernels.
 layout(push_constant, scalar) uniform Push {
   ConstFloats w;
   Floats packed;
@@ -591,6 +593,37 @@ uint source_index(uint o, uint row) {
   if (p.transposed != 0) return ((row / p.taps) * p.out_channels + o) * p.taps + row % p.taps;
   return o * p.in_channels * p.taps + row;
 }
+
+#if defined(HALF)
+// packed holds float16 bits, four per 8 bytes.
+layout(buffer_reference, scalar, buffer_reference_align = 8) buffer Uvec2s {
+  uvec2 v[];
+};
+
+// The float16 bits of f, rounded to nearest even by hand: a conversion in SPIR-V rounds as the
+// implementation chooses, and every device should run the same weights.
+uint half_bits(float f) {
+  uint bits = floatBitsToUint(f);
+  uint sign = (bits >> 16) & 0x8000u;
+  float a = abs(f);
+  if (isnan(f)) return sign | 0x7e00u;
+  if (a >= 65520.0) return sign | 0x7c00u;  // rounds to infinity
+  if (a < 6.103515625e-05) return sign | uint(roundEven(a * 16777216.0));  // subnormal, or zero
+  uint h = ((((bits >> 23) & 0xffu) - 112u) << 10) | ((bits & 0x7fffffu) >> 13);
+  uint rest = bits & 0x1fffu;
+  if (rest > 0x1000u || (rest == 0x1000u && (h & 1u) != 0u)) ++h;  // may carry into the exponent
+  return sign | h;
+}
+
+void store_packed(uint quad, vec4 v) {
+  Uvec2s(p.packed).v[quad] =
+      uvec2(half_bits(v.x) | (half_bits(v.y) << 16), half_bits(v.z) | (half_bits(v.w) << 16));
+}
+#else
+void store_packed(uint quad, vec4 v) {
+  Vec4s(p.packed).v[quad] = v;
+}
+#endif
 
 // BLOCKS: each invocation moves a 4 x 4 block (four output channels of four consecutive packed
 // rows): four vector loads of 16 contiguous bytes, transposed in registers, four vector stores,
@@ -619,8 +652,8 @@ void main() {
       }
     }
     [[unroll]] for (uint u = 0; u < 4; ++u) {
-      Vec4s(p.packed).v[((row0 + u) * p.padded_rows + o0) / 4] =
-          vec4(column[0][u], column[1][u], column[2][u], column[3][u]);
+      store_packed(((row0 + u) * p.padded_rows + o0) / 4,
+                   vec4(column[0][u], column[1][u], column[2][u], column[3][u]));
     }
     return;
   }
@@ -638,6 +671,6 @@ void main() {
       if (p.has_scale != 0) v[c] *= p.scale.v[o];
     }
   }
-  Vec4s(p.packed).v[quad] = v;
+  store_packed(quad, v);
 }
 #endif

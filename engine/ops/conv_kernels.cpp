@@ -324,20 +324,24 @@ std::vector<Phase> phases(const DataProblem& problem) {
   return list;
 }
 
+// How the packed weights are stored: float32, or float16 for the _half data kernels.
+enum class Packing { floats, halves };
+
 // The weights as the GEMM kernels read them, [in][k][k][out rounded up to tile_rows]; kept per
-// weight version (derived_cache.hpp).
-Tensor pack_weights(const DataProblem& problem, uint32_t tile_rows) {
+// weight version (derived_cache.hpp). Halves: two per float of the packed tensor.
+Tensor pack_weights(const DataProblem& problem, uint32_t tile_rows, Packing packing) {
   const int64_t out_c = problem.out_channels(), in_c = problem.in_channels(), k = problem.k();
-  const bool scaled = problem.folded.defined();
+  const bool scaled = problem.folded.defined(), halves = packing == Packing::halves;
   const std::string slot =
       std::string(problem.transposed ? "conv pack transposed " : "conv pack ") +
       std::to_string(in_c) + "x" + std::to_string(out_c) + "x" + std::to_string(k) + " rows " +
-      std::to_string(tile_rows) + (scaled ? " scaled" : "") +
+      std::to_string(tile_rows) + (scaled ? " scaled" : "") + (halves ? " float16" : "") +
       DerivedCache::storage_ids({&problem.weight});
   const std::string version = DerivedCache::versions({&problem.weight, &problem.folded});
   return DerivedCache::packed_weights().get(slot, version, [&] {
     const int64_t padded_rows = static_cast<int64_t>(blocks(out_c, tile_rows)) * tile_rows;
-    Tensor packed = Tensor::empty({in_c * k * k * padded_rows});
+    const int64_t values = in_c * k * k * padded_rows;
+    Tensor packed = Tensor::empty({halves ? values / 2 : values});
     const Tensor& scale = scaled ? problem.folded : problem.weight;
     PackPush pack{problem.weight.address(),
                   packed.address(),
@@ -351,10 +355,10 @@ Tensor pack_weights(const DataProblem& problem, uint32_t tile_rows) {
     // 4 x 4 blocks where source rows hold whole vec4s (2x to 3x faster on lavapipe).
     const uint64_t source_row = static_cast<uint64_t>(problem.transposed ? k * k : in_c * k * k);
     const bool blocks = whole_vec4s(source_row, {&problem.weight});
-    const uint64_t invocations = static_cast<uint64_t>(u32(packed.numel())) / (blocks ? 16 : 4);
+    const uint64_t invocations = static_cast<uint64_t>(u32(values)) / (blocks ? 16 : 4);
     const uint32_t size = Runtime::get().workgroup_size();
-    launch_reading(shaders::conv_gemm_pack, {size, 8, 4, blocks ? 1u : 0u},
-                   grid_1d(invocations, size), pack,
+    launch_reading(halves ? shaders::conv_gemm_pack_half : shaders::conv_gemm_pack,
+                   {size, 8, 4, blocks ? 1u : 0u}, grid_1d(invocations, size), pack,
                    {{&PackPush::weight, {&problem.weight, blocks}}},
                    {problem.weight.reads(), scale.reads(), packed.writes()});
     return packed;
@@ -456,10 +460,18 @@ enum class GemmData {
   tiled,     // shared-memory tiles (conv_gemm_tiled)
 };
 
+const vk::ShaderCode& gemm_data_shader(bool tiled, bool texels, bool halves) {
+  if (tiled) return halves ? shaders::conv_gemm_tiled_half : shaders::conv_gemm_tiled;
+  if (texels) return shaders::conv_gemm_data_texel;
+  return halves ? shaders::conv_gemm_data_half : shaders::conv_gemm_data;
+}
+
 // Implicit GEMM (shaders/conv_gemm.comp), one dispatch per phase, so no invocation loops over
-// taps that do not apply.
-Tensor run_gemm_data(const DataProblem& problem, GemmData style) {
+// taps that do not apply. Packing::halves: the _half kernels (not with texels).
+Tensor run_gemm_data(const DataProblem& problem, GemmData style,
+                     Packing packing = Packing::floats) {
   const bool texels = style == GemmData::texels, tiled = style == GemmData::tiled;
+  const bool halves = packing == Packing::halves;
   const Tensor& x = problem.x;
   const int64_t out_c = problem.out_channels();
   Tensor y = Tensor::empty({x.dim(0), out_c, problem.out_h, problem.out_w});
@@ -471,7 +483,7 @@ Tensor run_gemm_data(const DataProblem& problem, GemmData style) {
   u32(problem.weight.numel());
   const int64_t k = problem.k(), stride = phase_stride(problem);
   const BiasInput bias = bias_input(problem);
-  Tensor packed = pack_weights(problem, tiled ? kTiledSide : gemm_tile(out_c, 1).rows);
+  Tensor packed = pack_weights(problem, tiled ? kTiledSide : gemm_tile(out_c, 1).rows, packing);
   // The packed weights may land in a block too large for a view: then read them by pointer.
   const bool use_texels = texels && has_texel_view({&x}) && has_texel_view({&packed, true});
   for (const Phase& phase : phases(problem)) {
@@ -511,11 +523,8 @@ Tensor run_gemm_data(const DataProblem& problem, GemmData style) {
     const std::initializer_list<uint32_t> specialization{
         tile.workgroup,         tile.rows, tile.columns, 0, 0, activation_constant(problem),
         slope_constant(problem)};
-    const vk::ShaderCode& kernel = tiled        ? shaders::conv_gemm_tiled
-                                   : use_texels ? shaders::conv_gemm_data_texel
-                                                : shaders::conv_gemm_data;
-    launch_data_kernel(kernel, use_texels, specialization, groups, push,
-                       {x, packed, *bias.tensor, out});
+    launch_data_kernel(gemm_data_shader(tiled, use_texels, halves), use_texels, specialization,
+                       groups, push, {x, packed, *bias.tensor, out});
   }
   if (slices.slices > 1) {
     SplitSumPush sum{out.address(),  bias.address,          y.address(),
@@ -607,7 +616,8 @@ Tensor zero_pad(const Tensor& x, int64_t padded_h, int64_t padded_w, int64_t mar
   return padded;
 }
 
-Tensor run_rows_data(const DataProblem& problem, bool texels) {
+Tensor run_rows_data(const DataProblem& problem, bool texels, Packing packing = Packing::floats) {
+  const bool halves = packing == Packing::halves;
   const Tensor& x = problem.x;
   const int64_t out_c = problem.out_channels(), k = problem.k();
   Tensor y = Tensor::empty({x.dim(0), out_c, problem.out_h, problem.out_w});
@@ -629,7 +639,7 @@ Tensor run_rows_data(const DataProblem& problem, bool texels) {
   const Tensor input = pad ? zero_pad(x, padded_h, padded_w, margin) : x;
   u32(input.numel());
   const uint32_t tile_rows = gemm_tile(out_c, 1).rows;
-  Tensor packed = pack_weights(problem, tile_rows);
+  Tensor packed = pack_weights(problem, tile_rows, packing);
   const bool use_texels = texels && has_texel_view({&input}) && has_texel_view({&packed, true});
   const BiasInput bias = bias_input(problem);
   const int64_t out_step = problem.transposed ? phase_stride(problem) : 1;
@@ -667,8 +677,11 @@ Tensor run_rows_data(const DataProblem& problem, bool texels) {
         rows_workgroup(runs),    tile_rows,         u32(g.run),
         u32(g.in_step),          u32(phase.taps_w), activation_constant(problem),
         slope_constant(problem), u32(phase.taps_h)};
-    launch_data_kernel(use_texels ? shaders::conv_gemm_rows_texel : shaders::conv_gemm_rows,
-                       use_texels, specialization, groups, push, {input, packed, *bias.tensor, y});
+    const vk::ShaderCode& kernel = use_texels ? shaders::conv_gemm_rows_texel
+                                   : halves   ? shaders::conv_gemm_rows_half
+                                              : shaders::conv_gemm_rows;
+    launch_data_kernel(kernel, use_texels, specialization, groups, push,
+                       {input, packed, *bias.tensor, y});
   }
   return y;
 }
@@ -774,6 +787,17 @@ bool always(const vk::DeviceInfo&, const Problem&) {
 bool gemm_data_suits(const vk::DeviceInfo&, const DataProblem& problem) {
   return problem.out_channels() >= 4 &&
          problem.x.dim(2) * problem.x.dim(3) >= problem.k() * problem.k();
+}
+
+bool& half_weights_allowed() {
+  static bool allowed = true;
+  return allowed;
+}
+
+// The _half twin of a kernel reading packed weights through pointers.
+template <bool (*supports)(const vk::DeviceInfo&, const DataProblem&)>
+bool half_supports(const vk::DeviceInfo& device, const DataProblem& problem) {
+  return half_weights(device) && supports(device, problem);
 }
 
 std::string& forced() {
@@ -909,6 +933,19 @@ const std::vector<Kernel<DataProblem>>& data_kernels() {
       // Unmeasured on GPUs so far (written without one): chosen by the autotuner or by name.
       {"tiled", tiled_data_supports, never<DataProblem>,
        [](const DataProblem& p) { return run_gemm_data(p, GemmData::tiled); }, true, true},
+      // The float16-weight twins: on lavapipe no faster than their float32 kernels (loads through
+      // pointers go lane by lane whatever their width), on GPUs unmeasured so far.
+      {"gemm_split_half", half_supports<gemm_split_data_supports>, never<DataProblem>,
+       [](const DataProblem& p) { return run_gemm_data(p, GemmData::split, Packing::halves); },
+       true, true},
+      {"rows_half", half_supports<rows_data_supports>, never<DataProblem>,
+       [](const DataProblem& p) { return run_rows_data(p, false, Packing::halves); }, true, true},
+      {"gemm_half", half_supports<gemm_data_supports>, never<DataProblem>,
+       [](const DataProblem& p) { return run_gemm_data(p, GemmData::pointers, Packing::halves); },
+       true, true},
+      {"tiled_half", half_supports<tiled_data_supports>, never<DataProblem>,
+       [](const DataProblem& p) { return run_gemm_data(p, GemmData::tiled, Packing::halves); },
+       true, true},
       {"blocked", always<DataProblem>, always<DataProblem>,
        [](const DataProblem& p) { return run_data(p, 4, 4); }},
       {"direct", always<DataProblem>, always<DataProblem>,
@@ -984,6 +1021,14 @@ std::string automatic_choice(const vk::DeviceInfo& device, const DataProblem& pr
 std::string automatic_choice(const vk::DeviceInfo& device, const WeightProblem& problem) {
   const auto* kernel = built_in_choice(weight_kernels(), device, problem);
   return kernel ? kernel->name : "";
+}
+
+void allow_half_weights(bool allowed) {
+  half_weights_allowed() = allowed;
+}
+
+bool half_weights(const vk::DeviceInfo& device) {
+  return half_weights_allowed() && device.storage_buffer_16bit;
 }
 
 void force_variant(const std::string& name) {

@@ -46,6 +46,9 @@ Tensor random_tensor(std::vector<int64_t> shape, uint64_t seed, double lo = -1.0
 Tensor random_mask(std::vector<int64_t> shape, uint64_t seed, double p_drop);
 Tensor from_float(std::vector<int64_t> shape, const std::vector<float>& values);
 std::vector<float> to_float(const Tensor& x);
+// Each value as a float (as the engine holds it) rounded to the nearest float16, ties to even:
+// the weights that the engine's _half convolution kernels multiply by.
+Tensor round_to_float16(const Tensor& x);
 
 // ---- convolution --------------------------------------------------------------------------------
 

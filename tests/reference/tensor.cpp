@@ -100,6 +100,15 @@ std::vector<float> to_float(const Tensor& x) {
   return out;
 }
 
+// The compiler's own float -> _Float16 conversion (IEEE round to nearest even), independent of
+// the engine's shader code.
+Tensor round_to_float16(const Tensor& x) {
+  Tensor out = x;
+  for (double& v : out.data)
+    v = static_cast<double>(static_cast<_Float16>(static_cast<float>(v)));
+  return out;
+}
+
 double sum(const Tensor& x) {
   double s = 0.0;
   for (double v : x.data)

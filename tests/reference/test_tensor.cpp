@@ -55,6 +55,20 @@ TEST(ReferenceTensor, FloatConversion) {
   EXPECT_EQ(to_float(t), (std::vector<float>{0.25f, -3.0f}));
 }
 
+TEST(ReferenceTensor, RoundToFloat16) {
+  // A tie rounds to even (down, then up), the largest finite value, the first value that rounds
+  // to infinity, the smallest subnormal, and 0.1 (inexact).
+  const Tensor x({7}, {1.0 + 0x1p-11, 1.0 + 3 * 0x1p-11, 65519.0, 65520.0, 3e-8, -3e-8, 0.1});
+  const Tensor r = round_to_float16(x);
+  EXPECT_EQ(r.data[0], 1.0);
+  EXPECT_EQ(r.data[1], 1.0 + 0x1p-9);
+  EXPECT_EQ(r.data[2], 65504.0);
+  EXPECT_TRUE(std::isinf(r.data[3]));
+  EXPECT_EQ(r.data[4], 0x1p-24);
+  EXPECT_EQ(r.data[5], -0x1p-24);
+  EXPECT_EQ(r.data[6], 0.0999755859375);
+}
+
 TEST(ReferenceConcat, ByHand) {
   const Tensor a({1, 1, 2, 1}, {1, 2});
   const Tensor b({1, 1, 2, 2}, {3, 4, 5, 6});

@@ -2,12 +2,14 @@
 // forward and every gradient, for every kernel variant of the convolution table.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <string>
 #include <vector>
 
 #include "engine/autograd.hpp"
 #include "engine/ops.hpp"
 #include "engine/ops/conv_kernels.hpp"
+#include "engine/runtime.hpp"
 #include "nets/conv_layers.hpp"
 #include "tests/support/compare.hpp"
 
@@ -46,11 +48,19 @@ std::string describe(const ConvCase& c) {
 }
 
 // Inputs of one case and what the CPU reference makes of them; R is the gradient of the output
-// (the tests backpropagate L = sum(y * R)).
+// (the tests backpropagate L = sum(y * R)). y_half and grad_x_half are the output and input
+// gradient with the weights rounded to float16, as the _half kernels compute them (the weight
+// gradient does not depend on the weights).
 struct Expected {
   reference::Tensor x, weight, bias, r, y;
   reference::ConvGrads grads;
+  reference::Tensor y_half, grad_x_half;
 };
+
+// The kernels that store their packed weights as float16 (conv_kernels.hpp).
+bool reads_half_weights(const std::string& variant) {
+  return variant.ends_with("_half");
+}
 
 Expected expect(const ConvCase& c, uint64_t seed) {
   Expected e;
@@ -60,18 +70,34 @@ Expected expect(const ConvCase& c, uint64_t seed) {
                            seed + 1);
   if (c.bias) e.bias = random_tensor({c.cout}, seed + 2);
   const auto mode = c.reflect ? reference::Padding::reflect : reference::Padding::zeros;
-  e.y = c.transposed
-            ? reference::conv_transpose2d(e.x, e.weight, e.bias, c.stride, c.pad, c.output_padding)
-            : reference::conv2d(e.x, e.weight, e.bias, c.stride, c.pad, mode);
+  auto forward = [&](const reference::Tensor& weight) {
+    return c.transposed
+               ? reference::conv_transpose2d(e.x, weight, e.bias, c.stride, c.pad, c.output_padding)
+               : reference::conv2d(e.x, weight, e.bias, c.stride, c.pad, mode);
+  };
+  auto backward = [&](const reference::Tensor& weight) {
+    return c.transposed
+               ? reference::conv_transpose2d_backward(e.x, weight, c.bias, e.r, c.stride, c.pad,
+                                                      c.output_padding)
+               : reference::conv2d_backward(e.x, weight, c.bias, e.r, c.stride, c.pad, mode);
+  };
+  e.y = forward(e.weight);
   e.r = random_tensor(e.y.shape, seed + 3);
-  e.grads = c.transposed
-                ? reference::conv_transpose2d_backward(e.x, e.weight, c.bias, e.r, c.stride, c.pad,
-                                                       c.output_padding)
-                : reference::conv2d_backward(e.x, e.weight, c.bias, e.r, c.stride, c.pad, mode);
+  e.grads = backward(e.weight);
+  const reference::Tensor rounded = reference::round_to_float16(e.weight);
+  e.y_half = forward(rounded);
+  e.grad_x_half = backward(rounded).x;
   return e;
 }
 
-void check(const ConvCase& c, const Expected& e) {
+// A _half variant's results are those with float16 weights, or float32 ones: on shapes it does
+// not support, a forced kernel gives way to a float32 one (gemm_split_half where nothing splits).
+testing::AssertionResult close_for(bool half, const Tensor& got, const reference::Tensor& want,
+                                   const reference::Tensor& want_half) {
+  return half ? test::close_to_either(got, want_half, want) : test::close(got, want);
+}
+
+void check(const ConvCase& c, const Expected& e, bool half) {
   SCOPED_TRACE(describe(c));
   Tensor x = leaf(e.x), weight = leaf(e.weight), bias = c.bias ? leaf(e.bias) : Tensor();
   Tensor y =
@@ -79,9 +105,9 @@ void check(const ConvCase& c, const Expected& e) {
           ? ops::conv_transpose2d(x, weight, bias, {c.stride, c.pad, c.output_padding})
           : ops::conv2d(x, weight, bias,
                         {c.stride, c.pad, c.reflect ? ops::Padding::reflect : ops::Padding::zeros});
-  EXPECT_TRUE(test::close(y, e.y)) << "output";
+  EXPECT_TRUE(close_for(half, y, e.y, e.y_half)) << "output";
   backward_from(y, e.r);
-  EXPECT_TRUE(test::close(x.grad(), e.grads.x)) << "input gradient";
+  EXPECT_TRUE(close_for(half, x.grad(), e.grads.x, e.grad_x_half)) << "input gradient";
   EXPECT_TRUE(test::close(weight.grad(), e.grads.weight)) << "weight gradient";
   if (c.bias) {
     EXPECT_TRUE(test::close(bias.grad(), e.grads.bias)) << "bias gradient";
@@ -92,8 +118,14 @@ void check(const ConvCase& c, const Expected& e) {
 // would not take it), so every kernel is checked on every device the tests run on.
 class ConvVariant : public testing::TestWithParam<std::string> {
  protected:
-  void SetUp() override { ops::conv::force_variant(GetParam()); }
+  void SetUp() override {
+    if (half() && !ops::conv::half_weights(Runtime::get().device())) {
+      GTEST_SKIP() << "the device has no 16-bit storage buffers, which float16 weights need";
+    }
+    ops::conv::force_variant(GetParam());
+  }
   void TearDown() override { ops::conv::force_variant(""); }
+  bool half() const { return reads_half_weights(GetParam()); }
 };
 
 std::string variant_name(const testing::TestParamInfo<std::string>& variant) {
@@ -134,7 +166,7 @@ TEST_P(ConvVariant, Conv2dSmallShapes) {
       },
       100);
   for (const auto& [c, e] : cases)
-    check(c, e);
+    check(c, e, half());
 }
 
 TEST_P(ConvVariant, ConvTranspose2dSmallShapes) {
@@ -156,7 +188,7 @@ TEST_P(ConvVariant, ConvTranspose2dSmallShapes) {
       },
       200);
   for (const auto& [c, e] : cases)
-    check(c, e);
+    check(c, e, half());
 }
 
 // Every Conv and ConvT of the six networks of the tiny64 preset: batch 2, or 1 where the input
@@ -172,7 +204,34 @@ TEST_P(ConvVariant, Tiny64LayerShapes) {
     return with_references(list, 300);
   }();
   for (const auto& [c, e] : cases)
-    check(c, e);
+    check(c, e, half());
+}
+
+// One product per output (x is 1 in input channel 0, 0 in the others), so each output is exactly
+// a weight as the kernel stored it: float32, or float16 rounded to nearest even in the _half
+// kernels, whatever the device's own conversions round to. Subnormal float16 values may read
+// back as zero (devices need not preserve float16 denormals).
+TEST_P(ConvVariant, WeightsKeepTheirPrecision) {
+  const std::vector<double> firsts{
+      1.0 + 0x1p-11, 1.0 + 3 * 0x1p-11, -0.1, 65519.0, 70000.0, 3e-8, 1e-5, -2.5e-8};
+  const int64_t out_c = static_cast<int64_t>(firsts.size()), in_c = 8, width = 5;
+  reference::Tensor weight = random_tensor({out_c, in_c, 1, 1}, 701);
+  for (int64_t o = 0; o < out_c; ++o)
+    weight.data[o * in_c] = firsts[o];
+  reference::Tensor x({1, in_c, 1, width});
+  for (int64_t j = 0; j < width; ++j)
+    x.data[j] = 1.0;
+  const auto y = ops::conv2d(test::to_device(x), test::to_device(weight), Tensor(), {}).to_host();
+  const reference::Tensor kept = half() ? reference::round_to_float16(weight) : weight;
+  for (int64_t o = 0; o < out_c; ++o) {
+    const auto want = static_cast<float>(kept.data[o * in_c]);
+    const bool subnormal = half() && std::abs(want) < 0x1p-14;
+    for (int64_t j = 0; j < width; ++j) {
+      const float got = y[o * width + j];
+      EXPECT_TRUE(got == want || (subnormal && got == 0.0f))
+          << "weight " << firsts[o] << ": got " << got << ", want " << want;
+    }
+  }
 }
 
 TEST_P(ConvVariant, OnlyRequestedGradientsAreComputed) {

@@ -1,8 +1,10 @@
 // conv2d_inference and conv_transpose2d_inference (convolution, BN in evaluation and activation
 // in one kernel) against the double-precision CPU references, with each kernel variant forced in
-// turn (forcing one that does not fuse leaves the choice to those that do).
+// turn (forcing one that does not fuse leaves the choice to those that do). The _half kernels
+// multiply by the folded weights rounded to float16.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -71,13 +73,40 @@ struct Layer {
           test::to_device(var), 1e-5f};
   }
 
-  reference::Tensor expected(const InferenceCase& c) const {
-    const reference::Tensor y =
-        c.transposed ? reference::conv_transpose2d(x, weight, bias, c.stride, c.pad, 0)
-                     : reference::conv2d(
-                           x, weight, bias, c.stride, c.pad,
-                           c.reflect ? reference::Padding::reflect : reference::Padding::zeros);
-    return activate(reference::batch_norm2d_eval(y, gamma, beta, mean, var, 1e-5), c.activation);
+  reference::Tensor conv(const InferenceCase& c, const reference::Tensor& w,
+                         const reference::Tensor& b) const {
+    return c.transposed ? reference::conv_transpose2d(x, w, b, c.stride, c.pad, 0)
+                        : reference::conv2d(
+                              x, w, b, c.stride, c.pad,
+                              c.reflect ? reference::Padding::reflect : reference::Padding::zeros);
+  }
+
+  // The unfused layer, with weights `w` (the layer's own by default).
+  reference::Tensor expected(const InferenceCase& c, const reference::Tensor* w = nullptr) const {
+    return activate(
+        reference::batch_norm2d_eval(conv(c, w ? *w : weight, bias), gamma, beta, mean, var, 1e-5),
+        c.activation);
+  }
+
+  // BN folded into the convolution, w * scale and (b - mean) * scale + beta per output channel
+  // with scale = gamma / sqrt(var + eps), and the folded weights rounded to float16.
+  reference::Tensor expected_half(const InferenceCase& c) const {
+    reference::Tensor folded = weight, shift({c.cout});
+    const int64_t taps = int64_t{c.k} * c.k;
+    for (int64_t i = 0; i < folded.numel(); ++i) {
+      const int64_t o = c.transposed ? (i / taps) % c.cout : i / (c.cin * taps);
+      folded.data[i] *= gamma.data[o] / std::sqrt(var.data[o] + 1e-5);
+    }
+    for (int64_t o = 0; o < c.cout; ++o) {
+      const double scale = gamma.data[o] / std::sqrt(var.data[o] + 1e-5);
+      shift.data[o] = ((c.bias ? bias.data[o] : 0.0) - mean.data[o]) * scale + beta.data[o];
+    }
+    return activate(conv(c, reference::round_to_float16(folded), shift), c.activation);
+  }
+
+  testing::AssertionResult matches(const InferenceCase& c, bool half) const {
+    return half ? test::close_to_either(run(c), expected_half(c), expected(c))
+                : test::close(run(c), expected(c));
   }
 
   Tensor run(const InferenceCase& c) const {
@@ -96,6 +125,8 @@ class ConvInference : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override { ops::conv::force_variant(GetParam()); }
   void TearDown() override { ops::conv::force_variant(""); }
+  // Float16 weights (a forced _half kernel that could not run gives float32 results).
+  bool half() const { return GetParam().ends_with("_half"); }
 };
 
 TEST_P(ConvInference, MatchesConvolutionBatchNormAndActivation) {
@@ -114,7 +145,7 @@ TEST_P(ConvInference, MatchesConvolutionBatchNormAndActivation) {
   for (const InferenceCase& c : cases) {
     SCOPED_TRACE(describe(c));
     const Layer layer(c, seed += 10);
-    EXPECT_TRUE(test::close(layer.run(c), layer.expected(c)));
+    EXPECT_TRUE(layer.matches(c, half()));
   }
 }
 
@@ -123,17 +154,17 @@ TEST_P(ConvInference, MatchesConvolutionBatchNormAndActivation) {
 TEST_P(ConvInference, FollowsInPlaceChangesOfWeightsAndStatistics) {
   const InferenceCase c{false, 1, 5, 8, 6, 3, 1, 1, true, false, ops::Activation::leaky_relu};
   Layer layer(c, 7);
-  EXPECT_TRUE(test::close(layer.run(c), layer.expected(c)));
+  EXPECT_TRUE(layer.matches(c, half()));
   layer.mean = random_tensor({c.cout}, 70);
   layer.bn.running_mean.upload(std::vector<float>(layer.mean.data.begin(), layer.mean.data.end()));
-  EXPECT_TRUE(test::close(layer.run(c), layer.expected(c))) << "new running mean";
+  EXPECT_TRUE(layer.matches(c, half())) << "new running mean";
   layer.weight = random_tensor({c.cout, c.cin, c.k, c.k}, 71);
   layer.device_weight.upload(
       std::vector<float>(layer.weight.data.begin(), layer.weight.data.end()));
-  EXPECT_TRUE(test::close(layer.run(c), layer.expected(c))) << "new weights";
+  EXPECT_TRUE(layer.matches(c, half())) << "new weights";
   layer.bias = random_tensor({c.cout}, 72);
   layer.device_bias.upload(std::vector<float>(layer.bias.data.begin(), layer.bias.data.end()));
-  EXPECT_TRUE(test::close(layer.run(c), layer.expected(c))) << "new bias";
+  EXPECT_TRUE(layer.matches(c, half())) << "new bias";
 }
 
 // Where an input needs a gradient the result must be recorded (the unfused ops run).
@@ -142,7 +173,9 @@ TEST_P(ConvInference, RecordsWhereGradientsAreNeeded) {
   Layer layer(c, 9);
   layer.device_weight.set_requires_grad(true);
   const Tensor y = layer.run(c);
-  EXPECT_TRUE(test::close(y, layer.expected(c)));
+  const reference::Tensor rounded = reference::round_to_float16(layer.weight);
+  EXPECT_TRUE(half() ? test::close_to_either(y, layer.expected(c, &rounded), layer.expected(c))
+                     : test::close(y, layer.expected(c)));
   ASSERT_TRUE(y.grad_fn() != nullptr);
   ops::sum(y).backward();
   EXPECT_TRUE(layer.device_weight.grad().defined());
