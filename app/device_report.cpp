@@ -83,7 +83,9 @@ void print_device_report(std::ostream& out, const DeviceReport& report) {
                               : std::string("unknown"));
     row("fp16 storage", yes_no(d.storage_buffer_16bit));
     row("fp16 arithmetic", yes_no(d.shader_float16));
-    row("cooperative matrix", yes_no(d.cooperative_matrix));
+    row("cooperative matrix",
+        std::string(yes_no(d.cooperative_matrix)) +
+            (d.nv_cooperative_matrix_f16 ? " (NV, float16 16x16x16: kernel coop)" : ""));
     const std::string reason = d.unsupported_reason();
     row("status", reason.empty() ? "usable" : "unsupported: " + reason);
   }
@@ -116,6 +118,7 @@ nlohmann::ordered_json device_report_json(const DeviceReport& report) {
          {{"storage_buffer_16bit", d.storage_buffer_16bit},
           {"shader_float16", d.shader_float16},
           {"cooperative_matrix", d.cooperative_matrix},
+          {"nv_cooperative_matrix_f16", d.nv_cooperative_matrix_f16},
           {"buffer_device_address", d.buffer_device_address}}},
         {"supported", reason.empty()},
         {"unsupported_reason",

@@ -46,8 +46,8 @@ void add_global_options(CLI::App& app, GlobalFlags& flags) {
                "enable the Khronos validation layer with synchronization checks (also env "
                "AEGAN_VK_VALIDATION=1)");
   app.add_flag("--no-fp16", flags.no_fp16,
-               "never store convolution weights as float16, even where the device has 16-bit "
-               "storage and the autotuner chose a _half kernel (also env AEGAN_VK_FP16=0)");
+               "keep convolutions in float32: never run the float16 kernels (_half, coop), even "
+               "where the autotuner chose one (also env AEGAN_VK_FP16=0)");
 }
 
 uint32_t parse_device_index(std::string_view text, std::string_view source) {

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # One pass of the checks that need a real GPU, for a machine lent for a few minutes: the
 # engine's and the nets' tests with the validation layer, `bench train --peer --tune` on both
-# presets against PyTorch on CUDA, the main conv kernels on paper512's layers (and their
-# float16-weight twins), a per-kernel profile of paper512 at batch 1, and the viewer's frame
-# rate. Takes prebuilt binaries in build/ (scripts/test.sh builds them). Each step has its own
-# time limit so one slow step cannot starve the rest; logs go to $LOGS (default: gpu-logs/), one
-# file per step.
+# presets against PyTorch on CUDA, the main conv kernels on paper512's layers (with their
+# float16 twins and the tensor-core kernel), a per-kernel profile of paper512 at batch 1, and the
+# viewer's frame rate. Takes prebuilt binaries in build/ (scripts/test.sh builds them). Each step
+# has its own time limit so one slow step cannot starve the rest; logs go to $LOGS (default:
+# gpu-logs/), one file per step.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -35,9 +35,12 @@ step bench-ops 45 "$aegan" bench ops --preset paper512 --batch 16 --max-seconds 
   --variant auto --variant gemm_split --variant gemm --variant rows --variant tiled
 step bench-fp16 40 "$aegan" bench ops --preset paper512 --batch 16 --max-seconds 30 \
   --variant rows --variant rows_half --variant gemm_split --variant gemm_split_half \
-  --variant tiled_half
+  --variant tiled_half --variant coop
 AEGAN_VK_PROFILE=1 step profile 60 "$aegan" bench train --preset paper512 --batch 1 \
   --figure gan --figure inference --warmup 1 --steps 3
 step bench-view 25 "$aegan" bench view --max-seconds 10
+
+# The autotuner's choices (which layers it gave to a float16 kernel, if any).
+cp "${AEGAN_VK_CACHE_DIR:-$HOME/.cache/aegan-vk}"/conv-tuning-*.json "$logs"/ 2>/dev/null
 
 printf '%s\n' "${summary[@]}"

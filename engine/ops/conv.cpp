@@ -105,8 +105,9 @@ struct ConvBackward {
   std::vector<Tensor> operator()(const Tensor& grad) const {
     Tensor gx, gw, gb;
     if (need_x) {
-      gx = conv::run(
-          conv::DataProblem{!transposed, grad, weight, Tensor(), stride, padding, in_h, in_w});
+      conv::DataProblem problem{!transposed, grad, weight, Tensor(), stride, padding, in_h, in_w};
+      problem.gradient = true;
+      gx = conv::run(problem);
     }
     if (need_weight) {
       gw = transposed ? conv::run(conv::WeightProblem{x, grad, k, stride, padding})

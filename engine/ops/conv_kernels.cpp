@@ -451,26 +451,57 @@ bool tiled_data_supports(const vk::DeviceInfo& device, const DataProblem& proble
   return true;
 }
 
+// coop and coop_emulated: the tiled kernel's grid, with 2 KiB float16 tiles of each operand and
+// a 16 KiB float32 tile of outputs in shared memory; forward passes only (DataProblem::gradient).
+constexpr uint32_t kCoopSharedBytes = 2 * 16 * kTiledSide * 2 + kTiledSide * kTiledSide * 4;
+
+bool coop_emulated_data_supports(const vk::DeviceInfo& device, const DataProblem& problem) {
+  return !problem.gradient && half_weights(device) && device.shader_float16 &&
+         device.max_shared_memory_bytes >= kCoopSharedBytes && tiled_data_supports(device, problem);
+}
+
+// Its subgroups of 32 invocations each own a 16 x 32 block of the 64 x 64 tile.
+bool coop_data_supports(const vk::DeviceInfo& device, const DataProblem& problem) {
+  return device.nv_cooperative_matrix_f16 && device.subgroup_size == 32 &&
+         device.min_subgroup_size == device.max_subgroup_size &&
+         coop_emulated_data_supports(device, problem);
+}
+
 // How run_gemm_data reads its operands and shares out the work.
 enum class GemmData {
-  pointers,  // gemm
-  texels,    // gemm_texel: x and the packed weights through texel views where both have one
-  split,     // gemm_split: the input channels over workgroups z (channel_split()), the slices
-             // then summed by conv_gemm_split_sum
-  tiled,     // shared-memory tiles (conv_gemm_tiled)
+  pointers,       // gemm
+  texels,         // gemm_texel: x and the packed weights through texel views where both have one
+  split,          // gemm_split: the input channels over workgroups z (channel_split()), the slices
+                  // then summed by conv_gemm_split_sum
+  tiled,          // shared-memory tiles (conv_gemm_tiled)
+  coop,           // tiled with float16 operands through VK_NV_cooperative_matrix (conv_gemm_coop)
+  coop_emulated,  // the same in float32 arithmetic from float16 tiles (conv_gemm_coop_emulated)
 };
 
-const vk::ShaderCode& gemm_data_shader(bool tiled, bool texels, bool halves) {
-  if (tiled) return halves ? shaders::conv_gemm_tiled_half : shaders::conv_gemm_tiled;
-  if (texels) return shaders::conv_gemm_data_texel;
-  return halves ? shaders::conv_gemm_data_half : shaders::conv_gemm_data;
+// The kernels that compute tiles of 64 x 64 from shared memory.
+bool shared_tiles(GemmData style) {
+  return style == GemmData::tiled || style == GemmData::coop || style == GemmData::coop_emulated;
+}
+
+const vk::ShaderCode& gemm_data_shader(GemmData style, bool texels, bool halves) {
+  switch (style) {
+    case GemmData::tiled:
+      return halves ? shaders::conv_gemm_tiled_half : shaders::conv_gemm_tiled;
+    case GemmData::coop:
+      return shaders::conv_gemm_coop;
+    case GemmData::coop_emulated:
+      return shaders::conv_gemm_coop_emulated;
+    default:
+      if (texels) return shaders::conv_gemm_data_texel;
+      return halves ? shaders::conv_gemm_data_half : shaders::conv_gemm_data;
+  }
 }
 
 // Implicit GEMM (shaders/conv_gemm.comp), one dispatch per phase, so no invocation loops over
 // taps that do not apply. Packing::halves: the _half kernels (not with texels).
 Tensor run_gemm_data(const DataProblem& problem, GemmData style,
                      Packing packing = Packing::floats) {
-  const bool texels = style == GemmData::texels, tiled = style == GemmData::tiled;
+  const bool texels = style == GemmData::texels, tiled = shared_tiles(style);
   const bool halves = packing == Packing::halves;
   const Tensor& x = problem.x;
   const int64_t out_c = problem.out_channels();
@@ -523,7 +554,7 @@ Tensor run_gemm_data(const DataProblem& problem, GemmData style,
     const std::initializer_list<uint32_t> specialization{
         tile.workgroup,         tile.rows, tile.columns, 0, 0, activation_constant(problem),
         slope_constant(problem)};
-    launch_data_kernel(gemm_data_shader(tiled, use_texels, halves), use_texels, specialization,
+    launch_data_kernel(gemm_data_shader(style, use_texels, halves), use_texels, specialization,
                        groups, push, {x, packed, *bias.tensor, out});
   }
   if (slices.slices > 1) {
@@ -808,8 +839,6 @@ std::string& forced() {
   return name;
 }
 
-// Times every tuned kernel that supports the problem (a warm-up run, then the best of two) and
-// returns the fastest one's name.
 // Whether `kernel` can run `problem` on `device`: supported, and fusing where the problem asks.
 bool usable(const Kernel<DataProblem>& kernel, const vk::DeviceInfo& device,
             const DataProblem& problem) {
@@ -821,12 +850,19 @@ bool usable(const Kernel<WeightProblem>& kernel, const vk::DeviceInfo& device,
   return kernel.supports(device, problem);
 }
 
+// A float16 kernel must beat every float32 one by this factor to be chosen: timing noise alone
+// should not change the precision of a layer.
+constexpr double kFloat16Margin = 0.9;
+
+// Times every tuned kernel that supports the problem (a warm-up run, then the best of two) and
+// returns the fastest one's name.
+
 template <class Problem>
 std::string measure_fastest(const std::vector<Kernel<Problem>>& table, const Problem& problem) {
   const vk::DeviceInfo& device = Runtime::get().device();
   vk::Stream& stream = Runtime::get().stream();
-  std::string fastest;
-  double best = 0;
+  const Kernel<Problem>* fastest[2] = {nullptr, nullptr};  // float32, float16
+  double best[2] = {0, 0};
   for (const auto& kernel : table) {
     if (!kernel.tuned || !usable(kernel, device, problem)) continue;
     kernel.run(problem);
@@ -837,13 +873,16 @@ std::string measure_fastest(const std::vector<Kernel<Problem>>& table, const Pro
       stream.finish();
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      if (fastest.empty() || seconds < best) {
-        fastest = kernel.name;
-        best = seconds;
+      const int kind = kernel.float16 ? 1 : 0;
+      if (!fastest[kind] || seconds < best[kind]) {
+        fastest[kind] = &kernel;
+        best[kind] = seconds;
       }
     }
   }
-  return fastest;
+  const bool float16 = fastest[1] && (!fastest[0] || best[1] < kFloat16Margin * best[0]);
+  const Kernel<Problem>* chosen = fastest[float16 ? 1 : 0];
+  return chosen ? chosen->name : "";
 }
 
 // The first kernel of the table that can run the problem and suits it, else the first that can
@@ -937,15 +976,26 @@ const std::vector<Kernel<DataProblem>>& data_kernels() {
       // pointers go lane by lane whatever their width), on GPUs unmeasured so far.
       {"gemm_split_half", half_supports<gemm_split_data_supports>, never<DataProblem>,
        [](const DataProblem& p) { return run_gemm_data(p, GemmData::split, Packing::halves); },
-       true, true},
+       true, true, true},
       {"rows_half", half_supports<rows_data_supports>, never<DataProblem>,
-       [](const DataProblem& p) { return run_rows_data(p, false, Packing::halves); }, true, true},
+       [](const DataProblem& p) { return run_rows_data(p, false, Packing::halves); }, true, true,
+       true},
       {"gemm_half", half_supports<gemm_data_supports>, never<DataProblem>,
        [](const DataProblem& p) { return run_gemm_data(p, GemmData::pointers, Packing::halves); },
-       true, true},
+       true, true, true},
       {"tiled_half", half_supports<tiled_data_supports>, never<DataProblem>,
        [](const DataProblem& p) { return run_gemm_data(p, GemmData::tiled, Packing::halves); },
+       true, true, true},
+      // Written without a device that has the extension, so unmeasured and untested on one.
+      {"coop", coop_data_supports, never<DataProblem>,
+       [](const DataProblem& p) { return run_gemm_data(p, GemmData::coop, Packing::halves); }, true,
        true, true},
+      // Slower than tiled everywhere: it checks on every device what coop shares with it.
+      {"coop_emulated", coop_emulated_data_supports, never<DataProblem>,
+       [](const DataProblem& p) {
+         return run_gemm_data(p, GemmData::coop_emulated, Packing::halves);
+       },
+       false, true, true},
       {"blocked", always<DataProblem>, always<DataProblem>,
        [](const DataProblem& p) { return run_data(p, 4, 4); }},
       {"direct", always<DataProblem>, always<DataProblem>,

@@ -27,6 +27,9 @@ struct DataProblem {
   Tensor folded;
   Activation activation = Activation::none;
   float slope = 0.0f;
+  // An input gradient (conv2d's or conv_transpose2d's backward): kernels that round their inputs
+  // to float16 (coop) leave it alone, since small gradients would flush to zero.
+  bool gradient = false;
 
   bool fused() const { return folded.defined() || activation != Activation::none; }
   int64_t in_channels() const { return x.dim(1); }
@@ -55,6 +58,8 @@ struct Kernel {
   bool tuned = true;
   // Whether it runs DataProblem's inference epilogue.
   bool fuses = false;
+  // Whether it rounds weights or inputs to float16 (the _half and coop kernels).
+  bool float16 = false;
 };
 
 const std::vector<Kernel<DataProblem>>& data_kernels();
@@ -86,6 +91,9 @@ Tensor fold_batch_norm(const BatchNormEval& batch_norm, const Tensor& conv_bias)
 void allow_half_weights(bool allowed);
 // Whether the _half kernels can run on `device` under the current switch.
 bool half_weights(const vk::DeviceInfo& device);
+// coop (VK_NV_cooperative_matrix, tensor cores) and its portable twin coop_emulated round the
+// input values to float16 as well, summing the products in float32, and so run forward passes
+// only (DataProblem::gradient). The switch above rules them out too.
 
 // Forces the kernel of this name in every table that has one ("" = automatic). Starts as
 // $AEGAN_VK_CONV_VARIANT; tests force each name of variant_names() in turn.

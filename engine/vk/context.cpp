@@ -110,7 +110,30 @@ std::string hex(const uint8_t* bytes, size_t count) {
   return out;
 }
 
-DeviceInfo describe(VkPhysicalDevice physical, uint32_t index) {
+// Whether the device multiplies 16x16 float16 matrices into float32 ones at subgroup scope through
+// VK_NV_cooperative_matrix (the conv kernel `coop`).
+bool nv_cooperative_matrix_f16(VkInstance instance, VkPhysicalDevice physical) {
+  VkPhysicalDeviceCooperativeMatrixFeaturesNV cooperative{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_COOPERATIVE_MATRIX_FEATURES_NV};
+  VkPhysicalDeviceFeatures2 features{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2, &cooperative};
+  vkGetPhysicalDeviceFeatures2(physical, &features);
+  auto list = reinterpret_cast<PFN_vkGetPhysicalDeviceCooperativeMatrixPropertiesNV>(
+      vkGetInstanceProcAddr(instance, "vkGetPhysicalDeviceCooperativeMatrixPropertiesNV"));
+  if (!cooperative.cooperativeMatrix || !list) return false;
+  uint32_t count = 0;
+  list(physical, &count, nullptr);
+  std::vector<VkCooperativeMatrixPropertiesNV> shapes(
+      count, {VK_STRUCTURE_TYPE_COOPERATIVE_MATRIX_PROPERTIES_NV});
+  list(physical, &count, shapes.data());
+  return std::any_of(shapes.begin(), shapes.end(), [](const VkCooperativeMatrixPropertiesNV& m) {
+    return m.MSize == 16 && m.NSize == 16 && m.KSize == 16 &&
+           m.AType == VK_COMPONENT_TYPE_FLOAT16_NV && m.BType == VK_COMPONENT_TYPE_FLOAT16_NV &&
+           m.CType == VK_COMPONENT_TYPE_FLOAT32_NV && m.DType == VK_COMPONENT_TYPE_FLOAT32_NV &&
+           m.scope == VK_SCOPE_SUBGROUP_NV;
+  });
+}
+
+DeviceInfo describe(VkInstance instance, VkPhysicalDevice physical, uint32_t index) {
   VkPhysicalDeviceSubgroupSizeControlProperties size_control{
       VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_SIZE_CONTROL_PROPERTIES};
   VkPhysicalDeviceSubgroupProperties subgroup{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES,
@@ -181,6 +204,9 @@ DeviceInfo describe(VkPhysicalDevice physical, uint32_t index) {
   for (const std::string& name : device_extensions(physical)) {
     if (name == "VK_KHR_cooperative_matrix" || name == "VK_NV_cooperative_matrix") {
       info.cooperative_matrix = true;
+    }
+    if (name == VK_NV_COOPERATIVE_MATRIX_EXTENSION_NAME && vulkan_1_2) {
+      info.nv_cooperative_matrix_f16 = nv_cooperative_matrix_f16(instance, physical);
     }
     if (name == VK_KHR_PUSH_DESCRIPTOR_EXTENSION_NAME) info.push_descriptor = true;
   }
@@ -300,7 +326,7 @@ std::vector<DeviceInfo> Context::list_devices() {
   try {
     const auto devices = physical_devices(instance);
     for (uint32_t i = 0; i < devices.size(); ++i)
-      infos.push_back(describe(devices[i], i));
+      infos.push_back(describe(instance, devices[i], i));
   } catch (...) {
     vkDestroyInstance(instance, nullptr);
     throw;
@@ -349,7 +375,7 @@ Context::Context(const ContextOptions& options) {
     const auto devices = physical_devices(instance_);
     std::vector<DeviceInfo> infos;
     for (uint32_t i = 0; i < devices.size(); ++i)
-      infos.push_back(describe(devices[i], i));
+      infos.push_back(describe(instance_, devices[i], i));
     if (infos.empty()) {
       throw Error("no Vulkan device found (install mesa-vulkan-drivers for the CPU device)");
     }
@@ -393,8 +419,15 @@ Context::Context(const ContextOptions& options) {
     features11.storageBuffer16BitAccess = info_.storage_buffer_16bit;
     VkPhysicalDeviceFeatures2 features{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2, &features11};
     features.features.shaderInt64 = info_.shader_int64;
+    VkPhysicalDeviceCooperativeMatrixFeaturesNV cooperative{
+        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_COOPERATIVE_MATRIX_FEATURES_NV};
+    cooperative.cooperativeMatrix = VK_TRUE;
 
     std::vector<const char*> extensions;
+    if (info_.nv_cooperative_matrix_f16) {
+      features12.pNext = &cooperative;
+      extensions.push_back(VK_NV_COOPERATIVE_MATRIX_EXTENSION_NAME);
+    }
     const auto available = device_extensions(physical_);
     if (std::find(available.begin(), available.end(), "VK_KHR_portability_subset") !=
         available.end()) {

@@ -40,6 +40,9 @@ struct DeviceInfo {
   bool storage_buffer_16bit = false;
   bool subgroup_size_control = false;
   bool cooperative_matrix = false;  // VK_KHR_ or VK_NV_cooperative_matrix advertised
+  // VK_NV_cooperative_matrix with 16x16x16 float16 products into float32 at subgroup scope
+  // (enabled when present): what the conv kernel `coop` needs.
+  bool nv_cooperative_matrix_f16 = false;
   bool timestamps = false;
   // VK_KHR_push_descriptor (enabled when present): the texel-buffer kernels' only descriptors.
   bool push_descriptor = false;

@@ -11,6 +11,7 @@
 #include "engine/ops/conv_kernels.hpp"
 #include "engine/runtime.hpp"
 #include "nets/conv_layers.hpp"
+#include "tests/engine/ops/conv_variants.hpp"
 #include "tests/support/compare.hpp"
 
 namespace aegan {
@@ -50,17 +51,12 @@ std::string describe(const ConvCase& c) {
 // Inputs of one case and what the CPU reference makes of them; R is the gradient of the output
 // (the tests backpropagate L = sum(y * R)). y_half and grad_x_half are the output and input
 // gradient with the weights rounded to float16, as the _half kernels compute them (the weight
-// gradient does not depend on the weights).
+// gradient does not depend on the weights); y_coop the output with the input rounded too.
 struct Expected {
   reference::Tensor x, weight, bias, r, y;
   reference::ConvGrads grads;
-  reference::Tensor y_half, grad_x_half;
+  reference::Tensor y_half, grad_x_half, y_coop;
 };
-
-// The kernels that store their packed weights as float16 (conv_kernels.hpp).
-bool reads_half_weights(const std::string& variant) {
-  return variant.ends_with("_half");
-}
 
 Expected expect(const ConvCase& c, uint64_t seed) {
   Expected e;
@@ -70,10 +66,10 @@ Expected expect(const ConvCase& c, uint64_t seed) {
                            seed + 1);
   if (c.bias) e.bias = random_tensor({c.cout}, seed + 2);
   const auto mode = c.reflect ? reference::Padding::reflect : reference::Padding::zeros;
-  auto forward = [&](const reference::Tensor& weight) {
+  auto forward = [&](const reference::Tensor& weight, const reference::Tensor& x) {
     return c.transposed
-               ? reference::conv_transpose2d(e.x, weight, e.bias, c.stride, c.pad, c.output_padding)
-               : reference::conv2d(e.x, weight, e.bias, c.stride, c.pad, mode);
+               ? reference::conv_transpose2d(x, weight, e.bias, c.stride, c.pad, c.output_padding)
+               : reference::conv2d(x, weight, e.bias, c.stride, c.pad, mode);
   };
   auto backward = [&](const reference::Tensor& weight) {
     return c.transposed
@@ -81,23 +77,20 @@ Expected expect(const ConvCase& c, uint64_t seed) {
                                                       c.output_padding)
                : reference::conv2d_backward(e.x, weight, c.bias, e.r, c.stride, c.pad, mode);
   };
-  e.y = forward(e.weight);
+  e.y = forward(e.weight, e.x);
   e.r = random_tensor(e.y.shape, seed + 3);
   e.grads = backward(e.weight);
   const reference::Tensor rounded = reference::round_to_float16(e.weight);
-  e.y_half = forward(rounded);
+  e.y_half = forward(rounded, e.x);
   e.grad_x_half = backward(rounded).x;
+  e.y_coop = forward(rounded, reference::round_to_float16(e.x));
   return e;
 }
 
-// A _half variant's results are those with float16 weights, or float32 ones: on shapes it does
-// not support, a forced kernel gives way to a float32 one (gemm_split_half where nothing splits).
-testing::AssertionResult close_for(bool half, const Tensor& got, const reference::Tensor& want,
-                                   const reference::Tensor& want_half) {
-  return half ? test::close_to_either(got, want_half, want) : test::close(got, want);
-}
-
-void check(const ConvCase& c, const Expected& e, bool half) {
+// A variant's results are those of its rounding, or float32 ones: on shapes it does not support,
+// a forced kernel gives way to a float32 one (gemm_split_half where nothing splits), and coop
+// kernels never compute input gradients.
+void check(const ConvCase& c, const Expected& e, test::Rounding rounding) {
   SCOPED_TRACE(describe(c));
   Tensor x = leaf(e.x), weight = leaf(e.weight), bias = c.bias ? leaf(e.bias) : Tensor();
   Tensor y =
@@ -105,9 +98,16 @@ void check(const ConvCase& c, const Expected& e, bool half) {
           ? ops::conv_transpose2d(x, weight, bias, {c.stride, c.pad, c.output_padding})
           : ops::conv2d(x, weight, bias,
                         {c.stride, c.pad, c.reflect ? ops::Padding::reflect : ops::Padding::zeros});
-  EXPECT_TRUE(close_for(half, y, e.y, e.y_half)) << "output";
+  using test::Rounding;
+  EXPECT_TRUE(rounding == Rounding::none      ? test::close(y, e.y)
+              : rounding == Rounding::weights ? test::close_to_either(y, e.y_half, e.y)
+                                              : test::close_to_either(y, e.y_coop, e.y))
+      << "output";
   backward_from(y, e.r);
-  EXPECT_TRUE(close_for(half, x.grad(), e.grads.x, e.grad_x_half)) << "input gradient";
+  EXPECT_TRUE(rounding == Rounding::weights
+                  ? test::close_to_either(x.grad(), e.grad_x_half, e.grads.x)
+                  : test::close(x.grad(), e.grads.x))
+      << "input gradient";
   EXPECT_TRUE(test::close(weight.grad(), e.grads.weight)) << "weight gradient";
   if (c.bias) {
     EXPECT_TRUE(test::close(bias.grad(), e.grads.bias)) << "bias gradient";
@@ -119,13 +119,13 @@ void check(const ConvCase& c, const Expected& e, bool half) {
 class ConvVariant : public testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    if (half() && !ops::conv::half_weights(Runtime::get().device())) {
-      GTEST_SKIP() << "the device has no 16-bit storage buffers, which float16 weights need";
-    }
+    const std::string reason = test::unavailable(GetParam(), Runtime::get().device());
+    if (!reason.empty()) GTEST_SKIP() << reason;
     ops::conv::force_variant(GetParam());
   }
   void TearDown() override { ops::conv::force_variant(""); }
-  bool half() const { return reads_half_weights(GetParam()); }
+  test::Rounding rounding() const { return test::rounding_of(GetParam()); }
+  bool rounds_weights() const { return rounding() != test::Rounding::none; }
 };
 
 std::string variant_name(const testing::TestParamInfo<std::string>& variant) {
@@ -166,7 +166,7 @@ TEST_P(ConvVariant, Conv2dSmallShapes) {
       },
       100);
   for (const auto& [c, e] : cases)
-    check(c, e, half());
+    check(c, e, rounding());
 }
 
 TEST_P(ConvVariant, ConvTranspose2dSmallShapes) {
@@ -188,7 +188,7 @@ TEST_P(ConvVariant, ConvTranspose2dSmallShapes) {
       },
       200);
   for (const auto& [c, e] : cases)
-    check(c, e, half());
+    check(c, e, rounding());
 }
 
 // Every Conv and ConvT of the six networks of the tiny64 preset: batch 2, or 1 where the input
@@ -204,7 +204,7 @@ TEST_P(ConvVariant, Tiny64LayerShapes) {
     return with_references(list, 300);
   }();
   for (const auto& [c, e] : cases)
-    check(c, e, half());
+    check(c, e, rounding());
 }
 
 // One product per output (x is 1 in input channel 0, 0 in the others), so each output is exactly
@@ -222,14 +222,39 @@ TEST_P(ConvVariant, WeightsKeepTheirPrecision) {
   for (int64_t j = 0; j < width; ++j)
     x.data[j] = 1.0;
   const auto y = ops::conv2d(test::to_device(x), test::to_device(weight), Tensor(), {}).to_host();
-  const reference::Tensor kept = half() ? reference::round_to_float16(weight) : weight;
+  const reference::Tensor kept = rounds_weights() ? reference::round_to_float16(weight) : weight;
   for (int64_t o = 0; o < out_c; ++o) {
     const auto want = static_cast<float>(kept.data[o * in_c]);
-    const bool subnormal = half() && std::abs(want) < 0x1p-14;
+    const bool subnormal = rounds_weights() && std::abs(want) < 0x1p-14;
     for (int64_t j = 0; j < width; ++j) {
       const float got = y[o * width + j];
       EXPECT_TRUE(got == want || (subnormal && got == 0.0f))
           << "weight " << firsts[o] << ": got " << got << ", want " << want;
+    }
+  }
+}
+
+// The same with the input values as the single factor: rounded to float16 by the coop kernels.
+TEST_P(ConvVariant, InputsKeepTheirPrecision) {
+  const std::vector<double> firsts{
+      1.0 + 0x1p-11, 1.0 + 3 * 0x1p-11, -0.1, 65519.0, 70000.0, 3e-8, 1e-5, -2.5e-8};
+  const int64_t out_c = 5, in_c = 8, width = static_cast<int64_t>(firsts.size());
+  reference::Tensor weight = random_tensor({out_c, in_c, 1, 1}, 711);
+  for (int64_t o = 0; o < out_c; ++o)
+    weight.data[o * in_c] = 1.0;
+  reference::Tensor x({1, in_c, 1, width});
+  for (int64_t j = 0; j < width; ++j)
+    x.data[j] = firsts[j];
+  const auto y = ops::conv2d(test::to_device(x), test::to_device(weight), Tensor(), {}).to_host();
+  const bool rounded = rounding() == test::Rounding::weights_and_inputs;
+  const reference::Tensor kept = rounded ? reference::round_to_float16(x) : x;
+  for (int64_t j = 0; j < width; ++j) {
+    const auto want = static_cast<float>(kept.data[j]);
+    const bool subnormal = rounded && std::abs(want) < 0x1p-14;
+    for (int64_t o = 0; o < out_c; ++o) {
+      const float got = y[o * width + j];
+      EXPECT_TRUE(got == want || (subnormal && got == 0.0f))
+          << "input " << firsts[j] << ": got " << got << ", want " << want;
     }
   }
 }

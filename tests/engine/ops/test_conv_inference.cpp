@@ -1,7 +1,7 @@
 // conv2d_inference and conv_transpose2d_inference (convolution, BN in evaluation and activation
 // in one kernel) against the double-precision CPU references, with each kernel variant forced in
 // turn (forcing one that does not fuse leaves the choice to those that do). The _half kernels
-// multiply by the folded weights rounded to float16.
+// multiply by the folded weights rounded to float16, the coop kernels also by inputs so rounded.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -10,6 +10,8 @@
 
 #include "engine/ops.hpp"
 #include "engine/ops/conv_kernels.hpp"
+#include "engine/runtime.hpp"
+#include "tests/engine/ops/conv_variants.hpp"
 #include "tests/support/compare.hpp"
 
 namespace aegan {
@@ -74,23 +76,25 @@ struct Layer {
   }
 
   reference::Tensor conv(const InferenceCase& c, const reference::Tensor& w,
-                         const reference::Tensor& b) const {
-    return c.transposed ? reference::conv_transpose2d(x, w, b, c.stride, c.pad, 0)
+                         const reference::Tensor& b, const reference::Tensor& input) const {
+    return c.transposed ? reference::conv_transpose2d(input, w, b, c.stride, c.pad, 0)
                         : reference::conv2d(
-                              x, w, b, c.stride, c.pad,
+                              input, w, b, c.stride, c.pad,
                               c.reflect ? reference::Padding::reflect : reference::Padding::zeros);
   }
 
-  // The unfused layer, with weights `w` (the layer's own by default).
-  reference::Tensor expected(const InferenceCase& c, const reference::Tensor* w = nullptr) const {
-    return activate(
-        reference::batch_norm2d_eval(conv(c, w ? *w : weight, bias), gamma, beta, mean, var, 1e-5),
-        c.activation);
+  // The unfused layer, with weights `w` and input `input` (the layer's own by default).
+  reference::Tensor expected(const InferenceCase& c, const reference::Tensor* w = nullptr,
+                             const reference::Tensor* input = nullptr) const {
+    return activate(reference::batch_norm2d_eval(conv(c, w ? *w : weight, bias, input ? *input : x),
+                                                 gamma, beta, mean, var, 1e-5),
+                    c.activation);
   }
 
   // BN folded into the convolution, w * scale and (b - mean) * scale + beta per output channel
-  // with scale = gamma / sqrt(var + eps), and the folded weights rounded to float16.
-  reference::Tensor expected_half(const InferenceCase& c) const {
+  // with scale = gamma / sqrt(var + eps), and the folded weights (with `rounding` of
+  // weights_and_inputs the input too) rounded to float16.
+  reference::Tensor expected_rounded(const InferenceCase& c, test::Rounding rounding) const {
     reference::Tensor folded = weight, shift({c.cout});
     const int64_t taps = int64_t{c.k} * c.k;
     for (int64_t i = 0; i < folded.numel(); ++i) {
@@ -101,12 +105,15 @@ struct Layer {
       const double scale = gamma.data[o] / std::sqrt(var.data[o] + 1e-5);
       shift.data[o] = ((c.bias ? bias.data[o] : 0.0) - mean.data[o]) * scale + beta.data[o];
     }
-    return activate(conv(c, reference::round_to_float16(folded), shift), c.activation);
+    const reference::Tensor input =
+        rounding == test::Rounding::weights_and_inputs ? reference::round_to_float16(x) : x;
+    return activate(conv(c, reference::round_to_float16(folded), shift, input), c.activation);
   }
 
-  testing::AssertionResult matches(const InferenceCase& c, bool half) const {
-    return half ? test::close_to_either(run(c), expected_half(c), expected(c))
-                : test::close(run(c), expected(c));
+  testing::AssertionResult matches(const InferenceCase& c, test::Rounding rounding) const {
+    return rounding == test::Rounding::none
+               ? test::close(run(c), expected(c))
+               : test::close_to_either(run(c), expected_rounded(c, rounding), expected(c));
   }
 
   Tensor run(const InferenceCase& c) const {
@@ -123,10 +130,14 @@ struct Layer {
 
 class ConvInference : public ::testing::TestWithParam<std::string> {
  protected:
-  void SetUp() override { ops::conv::force_variant(GetParam()); }
+  void SetUp() override {
+    const std::string reason = test::unavailable(GetParam(), Runtime::get().device());
+    if (!reason.empty()) GTEST_SKIP() << reason;
+    ops::conv::force_variant(GetParam());
+  }
   void TearDown() override { ops::conv::force_variant(""); }
-  // Float16 weights (a forced _half kernel that could not run gives float32 results).
-  bool half() const { return GetParam().ends_with("_half"); }
+  // What the forced kernel rounds (one that cannot run a shape gives float32 results).
+  test::Rounding rounding() const { return test::rounding_of(GetParam()); }
 };
 
 TEST_P(ConvInference, MatchesConvolutionBatchNormAndActivation) {
@@ -145,7 +156,7 @@ TEST_P(ConvInference, MatchesConvolutionBatchNormAndActivation) {
   for (const InferenceCase& c : cases) {
     SCOPED_TRACE(describe(c));
     const Layer layer(c, seed += 10);
-    EXPECT_TRUE(layer.matches(c, half()));
+    EXPECT_TRUE(layer.matches(c, rounding()));
   }
 }
 
@@ -154,17 +165,17 @@ TEST_P(ConvInference, MatchesConvolutionBatchNormAndActivation) {
 TEST_P(ConvInference, FollowsInPlaceChangesOfWeightsAndStatistics) {
   const InferenceCase c{false, 1, 5, 8, 6, 3, 1, 1, true, false, ops::Activation::leaky_relu};
   Layer layer(c, 7);
-  EXPECT_TRUE(layer.matches(c, half()));
+  EXPECT_TRUE(layer.matches(c, rounding()));
   layer.mean = random_tensor({c.cout}, 70);
   layer.bn.running_mean.upload(std::vector<float>(layer.mean.data.begin(), layer.mean.data.end()));
-  EXPECT_TRUE(layer.matches(c, half())) << "new running mean";
+  EXPECT_TRUE(layer.matches(c, rounding())) << "new running mean";
   layer.weight = random_tensor({c.cout, c.cin, c.k, c.k}, 71);
   layer.device_weight.upload(
       std::vector<float>(layer.weight.data.begin(), layer.weight.data.end()));
-  EXPECT_TRUE(layer.matches(c, half())) << "new weights";
+  EXPECT_TRUE(layer.matches(c, rounding())) << "new weights";
   layer.bias = random_tensor({c.cout}, 72);
   layer.device_bias.upload(std::vector<float>(layer.bias.data.begin(), layer.bias.data.end()));
-  EXPECT_TRUE(layer.matches(c, half())) << "new bias";
+  EXPECT_TRUE(layer.matches(c, rounding())) << "new bias";
 }
 
 // Where an input needs a gradient the result must be recorded (the unfused ops run).
@@ -173,9 +184,15 @@ TEST_P(ConvInference, RecordsWhereGradientsAreNeeded) {
   Layer layer(c, 9);
   layer.device_weight.set_requires_grad(true);
   const Tensor y = layer.run(c);
-  const reference::Tensor rounded = reference::round_to_float16(layer.weight);
-  EXPECT_TRUE(half() ? test::close_to_either(y, layer.expected(c, &rounded), layer.expected(c))
-                     : test::close(y, layer.expected(c)));
+  // Unfused: the forced kernel rounds the convolution's weights (and input), not BN's scale.
+  const reference::Tensor rounded_weight = reference::round_to_float16(layer.weight);
+  const reference::Tensor rounded_x = reference::round_to_float16(layer.x);
+  const bool inputs = rounding() == test::Rounding::weights_and_inputs;
+  EXPECT_TRUE(rounding() == test::Rounding::none
+                  ? test::close(y, layer.expected(c))
+                  : test::close_to_either(
+                        y, layer.expected(c, &rounded_weight, inputs ? &rounded_x : nullptr),
+                        layer.expected(c)));
   ASSERT_TRUE(y.grad_fn() != nullptr);
   ops::sum(y).backward();
   EXPECT_TRUE(layer.device_weight.grad().defined());
