@@ -1,4 +1,5 @@
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -52,6 +53,14 @@ PresetBench bench_preset(const Preset& preset, const OpsOptions& options) {
               << run.shapes[index].describe() << std::endl;
   };
   run.result = bench::bench_conv(run.shapes, conv);
+  for (const std::string& variant : conv.variants) {
+    const auto& measured = run.result.measurements;
+    if (!variant.empty() && std::none_of(measured.begin(), measured.end(),
+                                         [&](const auto& m) { return m.variant == variant; })) {
+      std::cerr << "bench: " << variant << " runs none of these " << preset.name
+                << " shapes on this device" << std::endl;
+    }
+  }
   return run;
 }
 

@@ -60,8 +60,9 @@ void bench_shape(const ConvShape& s, size_t index, const ConvBenchOptions& optio
   const conv::DataProblem forward{s.transposed, t.x,   t.weight,   t.bias,
                                   s.stride,     s.pad, s.out_size, s.out_size};
   // The input gradient is the data kernel of the opposite direction, as conv.cpp's backward.
-  const conv::DataProblem backward_data{!s.transposed, t.grad_y, t.weight,  Tensor(),
-                                        s.stride,      s.pad,    s.in_size, s.in_size};
+  conv::DataProblem backward_data{!s.transposed, t.grad_y, t.weight,  Tensor(),
+                                  s.stride,      s.pad,    s.in_size, s.in_size};
+  backward_data.gradient = true;
   const conv::WeightProblem backward_weight =
       s.transposed ? conv::WeightProblem{t.x, t.grad_y, s.k, s.stride, s.pad}
                    : conv::WeightProblem{t.grad_y, t.x, s.k, s.stride, s.pad};

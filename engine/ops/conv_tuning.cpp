@@ -36,7 +36,7 @@ std::string tuning_key(const DataProblem& p) {
   return std::string(p.transposed ? "data-transposed " : "data ") + dims(p.x) + " w" +
          dims(p.weight) + (p.bias.defined() ? " bias" : "") + " stride" + std::to_string(p.stride) +
          " pad" + std::to_string(p.pad) + " out" + std::to_string(p.out_h) + "x" +
-         std::to_string(p.out_w) + (p.fused() ? " fused" : "");
+         std::to_string(p.out_w) + (p.fused() ? " fused" : "") + (p.gradient ? " gradient" : "");
 }
 
 std::string tuning_key(const WeightProblem& p) {

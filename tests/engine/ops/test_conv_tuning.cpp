@@ -60,8 +60,11 @@ TEST(ConvTuning, KeysTellShapesApart) {
   c.transposed = true;
   ops::conv::DataProblem d = a;
   d.stride = 2;
+  ops::conv::DataProblem e = c;  // an input gradient: coop kernels cannot take it
+  e.gradient = true;
   const std::vector<std::string> keys{ops::conv::tuning_key(a), ops::conv::tuning_key(b),
-                                      ops::conv::tuning_key(c), ops::conv::tuning_key(d)};
+                                      ops::conv::tuning_key(c), ops::conv::tuning_key(d),
+                                      ops::conv::tuning_key(e)};
   for (size_t i = 0; i < keys.size(); ++i) {
     for (size_t j = i + 1; j < keys.size(); ++j)
       EXPECT_NE(keys[i], keys[j]);
