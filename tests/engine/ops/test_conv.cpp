@@ -288,6 +288,29 @@ TEST_P(ConvVariant, ResultsAreBitwiseReproducible) {
   EXPECT_EQ(runs[0], runs[1]);
 }
 
+// --no-fp16 (allow_half_weights(false)) rules the float16 kernels out even when one is forced:
+// a one-product convolution then keeps a weight that float16 would round.
+TEST(ConvFloat16Switch, RulesOutFloat16Kernels) {
+  if (!ops::conv::half_weights(Runtime::get().device())) {
+    GTEST_SKIP() << "the device has no 16-bit storage buffers, so no float16 kernel runs anyway";
+  }
+  const float weight = 1.0f + 0x1p-11f;  // float16 rounds it to 1
+  const Tensor x = Tensor::full({1, 4, 3, 3}, 1.0f);
+  std::vector<float> w(4 * 4, 0.0f);
+  for (int o = 0; o < 4; ++o)
+    w[o * 4] = weight;
+  const Tensor w_d = Tensor::from_host({4, 4, 1, 1}, w);
+  for (const char* variant : {"rows_half", "gemm_half", "tiled_half", "coop_emulated"}) {
+    SCOPED_TRACE(variant);
+    ops::conv::force_variant(variant);
+    EXPECT_EQ(ops::conv2d(x, w_d, Tensor(), {}).to_host()[0], 1.0f) << "switched on";
+    ops::conv::allow_half_weights(false);
+    EXPECT_EQ(ops::conv2d(x, w_d, Tensor(), {}).to_host()[0], weight) << "switched off";
+    ops::conv::allow_half_weights(true);
+  }
+  ops::conv::force_variant("");
+}
+
 TEST(ReflectionPad2d, ForwardAndGradient) {
   struct Case {
     std::vector<int64_t> shape;
