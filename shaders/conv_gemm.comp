@@ -447,46 +447,71 @@ layout(constant_id = 4) const uint TAPS_W = 1;
 layout(constant_id = 7) const uint TAPS_H = 1;
 const uint SPAN = (TN - 1) * IN_STEP + TAPS_W;
 
+// One output phase of the dispatch (all phases of one dispatch share taps and run length): its
+// outputs (oh0 + i * out_step, ow0 + j * out_step), i < col_h, j < col_w, in tiles_w runs per
+// row (tiles in all), reading padded rows from off_h (columns alike). Its first kernel row and
+// column are in the push constants' k_bases: the weights' addresses must stay visibly uniform
+// (llvmpipe then loads each weight once per SIMD vector instead of once per lane; reading them
+// from this table made some layers 1.5x slower).
+struct RowsPhase {
+  uint tiles;  // images * col_h * tiles_w
+  uint col_h;
+  uint col_w;
+  uint tiles_w;
+  uint oh0;
+  uint ow0;
+  uint off_h;
+  uint off_w;
+};
+
+layout(buffer_reference, scalar, buffer_reference_align = 4) readonly buffer ConstPhases {
+  RowsPhase v[];
+};
+
 layout(push_constant, scalar) uniform Push {
   ConstFloats x;  // zero-padded input [images][in_channels][in_h][in_w]
   PACKED_WEIGHTS w;  // packed as for the data variant
   ConstFloats bias;
   Floats y;
+  ConstPhases phases;  // one per workgroup z
   uint out_channels;
-  uint tiles;  // images * col_h * tiles_w
-  uint col_h;
-  uint col_w;
-  uint tiles_w;
   uint in_channels;
   uint in_h;
   uint in_w;
   uint out_h;
   uint out_w;
-  uint oh0;
-  uint ow0;
   uint out_step;
-  uint off_h;
-  uint off_w;
-  int kh_base;
-  int kw_base;
   int k_step;
   uint k;
   uint has_bias;
   uint x_first;  // texel variant: x is texels0[x_first...] (R32F), w texels1[w_first...] (RGBA32F)
   uint w_first;
+  uint k_bases[4];  // phase z: kh_base in bits 8 * z.., kw_base in bits 8 * z + 4.. (z < 16)
 } p;
 
 void main() {
+  RowsPhase ph = p.phases.v[gl_WorkGroupID.z];
+  uint k_base = p.k_bases[gl_WorkGroupID.z / 4] >> (8 * (gl_WorkGroupID.z % 4));
+  int kh_base = int(k_base & 15u);
+  int kw_base = int((k_base >> 4) & 15u);
   uint m0 = gl_WorkGroupID.y * TM;
-  uint tile = min(gl_WorkGroupID.x * gl_WorkGroupSize.x + gl_LocalInvocationID.x, p.tiles - 1);
-  uint j0 = (tile % p.tiles_w) * TN;
-  uint rest = tile / p.tiles_w;
-  uint i = rest % p.col_h;
-  uint image = rest / p.col_h;
+  uint id = gl_WorkGroupID.x * gl_WorkGroupSize.x + gl_LocalInvocationID.x;
+  uint tile = min(id, ph.tiles - 1);
+  uint j0 = (tile % ph.tiles_w) * TN;
+  uint rest = tile / ph.tiles_w;
+  uint i = rest % ph.col_h;
+  uint image = rest / ph.col_h;
   uint padded_rows = (p.out_channels + TM - 1) / TM * TM;
   uint plane = p.in_h * p.in_w;
-  uint base = image * p.in_channels * plane + (i * IN_STEP + p.off_h) * p.in_w + j0 * IN_STEP +
-              p.off_w;
+  uint base = image * p.in_channels * plane + (i * IN_STEP + ph.off_h) * p.in_w + j0 * IN_STEP +
+              ph.off_w;
+  // What the stores need, worked out now so that only three values stay live through the loop
+  // (llvmpipe spills what the accumulators leave no room for): where the run's first output
+  // goes in output channel 0, and how many of its outputs to store (none for clamped copies).
+  uint out_plane = p.out_h * p.out_w;
+  uint first_out = image * p.out_channels * out_plane + (ph.oh0 + i * p.out_step) * p.out_w +
+                   ph.ow0 + j0 * p.out_step;
+  uint stored = id < ph.tiles ? min(TN, ph.col_w - j0) : 0;
 
   float acc[TM * TN];
   [[unroll]] for (uint a = 0; a < TM * TN; ++a) acc[a] = 0.0;
@@ -500,9 +525,9 @@ void main() {
     [[unroll]] for (uint q = 0; q < TM / 4; ++q) {
       vec4 a[TAPS_H][TAPS_W];
       [[unroll]] for (uint th = 0; th < TAPS_H; ++th) {
-        uint w_row = (ci * p.k + uint(p.kh_base + int(th) * p.k_step)) * p.k;
+        uint w_row = (ci * p.k + uint(kh_base + int(th) * p.k_step)) * p.k;
         [[unroll]] for (uint tw = 0; tw < TAPS_W; ++tw) {
-          uint w_tap = w_row + uint(p.kw_base + int(tw) * p.k_step);
+          uint w_tap = w_row + uint(kw_base + int(tw) * p.k_step);
           a[th][tw] = LOAD_W4((w_tap * padded_rows + m0) / 4 + q);
         }
       }
@@ -520,17 +545,13 @@ void main() {
     }
   }
 
-  if (gl_WorkGroupID.x * gl_WorkGroupSize.x + gl_LocalInvocationID.x >= p.tiles) return;
-  uint oh = p.oh0 + i * p.out_step;
   [[unroll]] for (uint t = 0; t < TN; ++t) {
-    if (j0 + t >= p.col_w) break;
-    uint ow = p.ow0 + (j0 + t) * p.out_step;
+    if (t >= stored) break;
     [[unroll]] for (uint r = 0; r < TM; ++r) {
       uint o = m0 + r;
       if (o >= p.out_channels) break;
       float bias = p.has_bias != 0 ? p.bias.v[o] : 0.0;
-      p.y.v[((image * p.out_channels + o) * p.out_h + oh) * p.out_w + ow] =
-          activate(acc[r * TN + t] + bias);
+      p.y.v[first_out + o * out_plane + t * p.out_step] = activate(acc[r * TN + t] + bias);
     }
   }
 }

@@ -1,9 +1,12 @@
 #include "engine/ops/conv_kernels.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
+#include <map>
 #include <string>
 
 #include "engine/ops/conv_tuning.hpp"
@@ -196,11 +199,27 @@ struct RowsPush {
   VkDeviceAddress weight;
   VkDeviceAddress bias;
   VkDeviceAddress y;
-  uint32_t out_channels, tiles, col_h, col_w, tiles_w, in_channels, in_h, in_w, out_h, out_w;
-  uint32_t oh0, ow0, out_step, off_h, off_w;
-  int32_t kh_base, kw_base, k_step;
+  VkDeviceAddress phases;  // RowsPhase per workgroup z
+  uint32_t out_channels, in_channels, in_h, in_w, out_h, out_w, out_step;
+  int32_t k_step;
   uint32_t k, has_bias, x_first, w_first;  // texel variant only: x_first, w_first
+  uint32_t k_bases[4];                     // per phase z: 4 bits of kh_base, 4 of kw_base
 };
+
+// One output phase of a rows dispatch, as shaders/conv_gemm.comp's RowsPhase.
+struct RowsPhase {
+  uint32_t tiles, col_h, col_w, tiles_w, oh0, ow0, off_h, off_w;
+};
+
+// The most phases of one rows dispatch, and the largest kernel (its first rows and columns of a
+// phase go in 4 bits each of RowsPush::k_bases).
+constexpr size_t kRowsPhases = 16;
+constexpr int64_t kRowsMaxKernel = 16;
+// Phases of at most this many workgroups share a dispatch: there the cost of a dispatch weighs
+// (lavapipe: 30 to 40 us each; tiny64's 1x1-input layer and phi.dec0 ran 1.5x faster merged).
+// Larger ones stay apart: merged, lavapipe's threads work on interleaved phases at once, whose
+// stores share cache lines (up to 1.3x slower).
+constexpr uint64_t kRowsMergeWorkgroups = 16;
 
 struct ZeroPadPush {
   VkDeviceAddress x;
@@ -368,6 +387,7 @@ Tensor pack_weights(const DataProblem& problem, uint32_t tile_rows, Packing pack
 // The tensors of a GEMM data dispatch: it reads input, packed weights and bias, writes y.
 struct DataTensors {
   const Tensor &input, &packed, &bias, &y;
+  const Tensor* phases = nullptr;  // the rows kernels' phase table
 };
 
 // Launches a GEMM data kernel; a texel twin reads the input and the packed weights through
@@ -376,14 +396,15 @@ template <class Push>
 void launch_data_kernel(const vk::ShaderCode& kernel, bool texels,
                         std::initializer_list<uint32_t> specialization, vk::Groups groups,
                         const Push& push, const DataTensors& t) {
+  const Tensor& phases = t.phases ? *t.phases : t.input;  // without a table: input's read again
   if (texels) {
     launch_texels(kernel, specialization, groups, push,
-                  {t.input.reads(), t.packed.reads(), t.bias.reads(), t.y.writes()},
+                  {t.input.reads(), t.packed.reads(), t.bias.reads(), phases.reads(), t.y.writes()},
                   {{t.input.allocation().texels, t.input.allocation()},
                    {t.packed.allocation().texels4, t.packed.allocation()}});
   } else {
     launch(kernel, specialization, groups, push,
-           {t.input.reads(), t.packed.reads(), t.bias.reads(), t.y.writes()});
+           {t.input.reads(), t.packed.reads(), t.bias.reads(), phases.reads(), t.y.writes()});
   }
 }
 
@@ -621,7 +642,7 @@ bool rows_data_supports(const vk::DeviceInfo& device, const DataProblem& problem
   for (const Phase& phase : phases(problem)) {
     const RunGeometry g = run_geometry(problem, phase);
     const int64_t runs = problem.x.dim(0) * phase.col_h * g.runs_w;
-    if (phase.taps_h * phase.taps_w > 25 || g.in_step > 4 ||
+    if (phase.taps_h * phase.taps_w > 25 || g.in_step > 4 || problem.k() > kRowsMaxKernel ||
         !fits(device, rows_groups(runs, rows, gemm_tile(rows, 1).rows))) {
       return false;
     }
@@ -645,6 +666,17 @@ Tensor zero_pad(const Tensor& x, int64_t padded_h, int64_t padded_w, int64_t mar
   launch_reading(shaders::pad_zero, {size, quads ? 1u : 0u}, grid_1d(invocations, size), push,
                  {{&ZeroPadPush::x, {&x}}}, {x.reads(), padded.writes()});
   return padded;
+}
+
+// A rows dispatch's phase table, uploaded once per distinct table (it depends on the shape only).
+Tensor rows_phase_table(const std::vector<RowsPhase>& table) {
+  std::vector<float> words(table.size() * sizeof(RowsPhase) / 4);
+  std::memcpy(words.data(), table.data(), words.size() * 4);
+  std::string slot = "rows phases";
+  for (float word : words)
+    slot.append(1, ' ').append(std::to_string(std::bit_cast<uint32_t>(word)));
+  return DerivedCache::packed_weights().get(
+      slot, "", [&] { return Tensor::from_host({static_cast<int64_t>(words.size())}, words); });
 }
 
 Tensor run_rows_data(const DataProblem& problem, bool texels, Packing packing = Packing::floats) {
@@ -674,45 +706,73 @@ Tensor run_rows_data(const DataProblem& problem, bool texels, Packing packing = 
   const bool use_texels = texels && has_texel_view({&input}) && has_texel_view({&packed, true});
   const BiasInput bias = bias_input(problem);
   const int64_t out_step = problem.transposed ? phase_stride(problem) : 1;
+  // Small phases with the same specialization (taps and run length) share a dispatch, up to
+  // kRowsPhases of them, each a workgroup z.
+  struct Dispatch {
+    std::vector<RowsPhase> table;
+    uint32_t k_bases[4] = {};
+  };
+  std::map<std::array<int64_t, 4>, std::vector<Dispatch>> dispatches;
+  int64_t k_step = 1;
   for (const Phase& phase : list) {
     const RunGeometry g = run_geometry(problem, phase);
+    k_step = g.k_step;
     const int64_t runs = x.dim(0) * phase.col_h * g.runs_w;
-    RowsPush push{input.address(),
-                  packed.address(),
-                  bias.address,
-                  y.address(),
-                  u32(out_c),
-                  u32(runs),
-                  u32(phase.col_h),
-                  u32(phase.col_w),
-                  u32(g.runs_w),
-                  u32(x.dim(1)),
-                  u32(padded_h),
-                  u32(padded_w),
-                  u32(problem.out_h),
-                  u32(problem.out_w),
-                  u32(phase.oh0),
-                  u32(phase.ow0),
-                  u32(out_step),
-                  u32(g.off_h),
-                  u32(g.off_w),
-                  static_cast<int32_t>(g.kh_base),
-                  static_cast<int32_t>(g.kw_base),
-                  static_cast<int32_t>(g.k_step),
-                  u32(k),
-                  bias.present ? 1u : 0u,
-                  texel_index({&input}),
-                  texel_index({&packed, true})};
-    const vk::Groups groups = rows_groups(runs, out_c, tile_rows);
-    const std::initializer_list<uint32_t> specialization{
-        rows_workgroup(runs),    tile_rows,         u32(g.run),
-        u32(g.in_step),          u32(phase.taps_w), activation_constant(problem),
-        slope_constant(problem), u32(phase.taps_h)};
-    const vk::ShaderCode& kernel = use_texels ? shaders::conv_gemm_rows_texel
-                                   : halves   ? shaders::conv_gemm_rows_half
-                                              : shaders::conv_gemm_rows;
-    launch_data_kernel(kernel, use_texels, specialization, groups, push,
-                       {input, packed, *bias.tensor, y});
+    const vk::Groups alone = rows_groups(runs, out_c, tile_rows);
+    const bool small = uint64_t{alone.x} * alone.y <= kRowsMergeWorkgroups;
+    std::vector<Dispatch>& same = dispatches[{phase.taps_h, phase.taps_w, g.run, small ? 0 : 1}];
+    if (same.empty() || same.back().table.size() == (small ? kRowsPhases : 1)) {
+      same.emplace_back();
+    }
+    Dispatch& dispatch = same.back();
+    const size_t z = dispatch.table.size();
+    dispatch.k_bases[z / 4] |= u32(g.kh_base | g.kw_base << 4) << (8 * (z % 4));
+    dispatch.table.push_back({u32(runs), u32(phase.col_h), u32(phase.col_w), u32(g.runs_w),
+                              u32(phase.oh0), u32(phase.ow0), u32(g.off_h), u32(g.off_w)});
+  }
+  const uint32_t in_step = u32(run_geometry(problem, list.front()).in_step);
+  for (const auto& [specialized, same] : dispatches) {
+    for (const Dispatch& dispatch : same) {
+      const Tensor table = rows_phase_table(dispatch.table);
+      uint32_t runs = 0;
+      for (const RowsPhase& phase : dispatch.table)
+        runs = std::max(runs, phase.tiles);
+      RowsPush push{
+          input.address(),
+          packed.address(),
+          bias.address,
+          y.address(),
+          table.address(),
+          u32(out_c),
+          u32(x.dim(1)),
+          u32(padded_h),
+          u32(padded_w),
+          u32(problem.out_h),
+          u32(problem.out_w),
+          u32(out_step),
+          static_cast<int32_t>(k_step),
+          u32(k),
+          bias.present ? 1u : 0u,
+          texel_index({&input}),
+          texel_index({&packed, true}),
+          {dispatch.k_bases[0], dispatch.k_bases[1], dispatch.k_bases[2], dispatch.k_bases[3]}};
+      vk::Groups groups = rows_groups(runs, out_c, tile_rows);
+      groups.z = static_cast<uint32_t>(dispatch.table.size());
+      const auto [taps_h, taps_w, run, large] = specialized;
+      const std::initializer_list<uint32_t> specialization{rows_workgroup(runs),
+                                                           tile_rows,
+                                                           u32(run),
+                                                           in_step,
+                                                           u32(taps_w),
+                                                           activation_constant(problem),
+                                                           slope_constant(problem),
+                                                           u32(taps_h)};
+      const vk::ShaderCode& kernel = use_texels ? shaders::conv_gemm_rows_texel
+                                     : halves   ? shaders::conv_gemm_rows_half
+                                                : shaders::conv_gemm_rows;
+      launch_data_kernel(kernel, use_texels, specialization, groups, push,
+                         {input, packed, *bias.tensor, y, &table});
+    }
   }
   return y;
 }
