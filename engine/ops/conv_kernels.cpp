@@ -215,11 +215,17 @@ struct RowsPhase {
 // phase go in 4 bits each of RowsPush::k_bases).
 constexpr size_t kRowsPhases = 16;
 constexpr int64_t kRowsMaxKernel = 16;
-// Phases of at most this many workgroups share a dispatch: there the cost of a dispatch weighs
-// (lavapipe: 30 to 40 us each; tiny64's 1x1-input layer and phi.dec0 ran 1.5x faster merged).
-// Larger ones stay apart: merged, lavapipe's threads work on interleaved phases at once, whose
-// stores share cache lines (up to 1.3x slower).
+// On CPU devices, phases of at most this many workgroups share a dispatch: there the cost of a
+// dispatch weighs (lavapipe: 30 to 40 us each; tiny64's 1x1-input layer and phi.dec0 ran 1.5x
+// faster merged). Larger ones stay apart: merged, lavapipe's threads work on interleaved phases
+// at once, whose stores share cache lines (up to 1.3x slower). GPUs merge every phase: apart,
+// each phase's dispatch waits for the previous one (they write the same output tensor).
 constexpr uint64_t kRowsMergeWorkgroups = 16;
+
+bool merges_phase(const vk::DeviceInfo& device, const vk::Groups& alone) {
+  return device.type != VK_PHYSICAL_DEVICE_TYPE_CPU ||
+         uint64_t{alone.x} * alone.y <= kRowsMergeWorkgroups;
+}
 
 struct ZeroPadPush {
   VkDeviceAddress x;
@@ -719,9 +725,9 @@ Tensor run_rows_data(const DataProblem& problem, bool texels, Packing packing = 
     k_step = g.k_step;
     const int64_t runs = x.dim(0) * phase.col_h * g.runs_w;
     const vk::Groups alone = rows_groups(runs, out_c, tile_rows);
-    const bool small = uint64_t{alone.x} * alone.y <= kRowsMergeWorkgroups;
-    std::vector<Dispatch>& same = dispatches[{phase.taps_h, phase.taps_w, g.run, small ? 0 : 1}];
-    if (same.empty() || same.back().table.size() == (small ? kRowsPhases : 1)) {
+    const bool merged = merges_phase(Runtime::get().device(), alone);
+    std::vector<Dispatch>& same = dispatches[{phase.taps_h, phase.taps_w, g.run, merged ? 0 : 1}];
+    if (same.empty() || same.back().table.size() == (merged ? kRowsPhases : 1)) {
       same.emplace_back();
     }
     Dispatch& dispatch = same.back();
@@ -758,7 +764,7 @@ Tensor run_rows_data(const DataProblem& problem, bool texels, Packing packing = 
           {dispatch.k_bases[0], dispatch.k_bases[1], dispatch.k_bases[2], dispatch.k_bases[3]}};
       vk::Groups groups = rows_groups(runs, out_c, tile_rows);
       groups.z = static_cast<uint32_t>(dispatch.table.size());
-      const auto [taps_h, taps_w, run, large] = specialized;
+      const auto [taps_h, taps_w, run, alone] = specialized;
       const std::initializer_list<uint32_t> specialization{rows_workgroup(runs),
                                                            tile_rows,
                                                            u32(run),
