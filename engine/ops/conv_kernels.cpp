@@ -4,8 +4,10 @@
 #include <array>
 #include <bit>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <iostream>
 #include <map>
 #include <string>
 
@@ -916,41 +918,6 @@ bool usable(const Kernel<WeightProblem>& kernel, const vk::DeviceInfo& device,
   return kernel.supports(device, problem);
 }
 
-// A float16 kernel must beat every float32 one by this factor to be chosen: timing noise alone
-// should not change the precision of a layer.
-constexpr double kFloat16Margin = 0.9;
-
-// Times every tuned kernel that supports the problem (a warm-up run, then the best of two) and
-// returns the fastest one's name.
-
-template <class Problem>
-std::string measure_fastest(const std::vector<Kernel<Problem>>& table, const Problem& problem) {
-  const vk::DeviceInfo& device = Runtime::get().device();
-  vk::Stream& stream = Runtime::get().stream();
-  const Kernel<Problem>* fastest[2] = {nullptr, nullptr};  // float32, float16
-  double best[2] = {0, 0};
-  for (const auto& kernel : table) {
-    if (!kernel.tuned || !usable(kernel, device, problem)) continue;
-    kernel.run(problem);
-    for (int repetition = 0; repetition < 2; ++repetition) {
-      stream.finish();
-      const auto start = std::chrono::steady_clock::now();
-      kernel.run(problem);
-      stream.finish();
-      const double seconds =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      const int kind = kernel.float16 ? 1 : 0;
-      if (!fastest[kind] || seconds < best[kind]) {
-        fastest[kind] = &kernel;
-        best[kind] = seconds;
-      }
-    }
-  }
-  const bool float16 = fastest[1] && (!fastest[0] || best[1] < kFloat16Margin * best[0]);
-  const Kernel<Problem>* chosen = fastest[float16 ? 1 : 0];
-  return chosen ? chosen->name : "";
-}
-
 // The first kernel of the table that can run the problem and suits it, else the first that can
 // run it (fused problems no kernel suits: only fusing kernels); null where none can.
 template <class Problem>
@@ -1085,6 +1052,69 @@ const std::vector<Kernel<WeightProblem>>& weight_kernels() {
   };
   return table;
 }
+
+namespace {
+
+// A float16 kernel must beat every float32 one by this factor to be chosen: timing noise alone
+// should not change the precision of a layer.
+constexpr double kFloat16Margin = 0.9;
+// How far a candidate's output may be from the automatic choice's (max |difference| / max
+// |value|): float32 kernels differ only in summation order, float16 ones also in rounding.
+constexpr double kFloat32Agreement = 1e-3;
+constexpr double kFloat16Agreement = 1e-2;
+
+bool agrees(const std::vector<float>& got, const std::vector<float>& want, double tolerance) {
+  if (got.size() != want.size()) return false;
+  double worst = 0.0, scale = 0.0;
+  for (size_t i = 0; i < got.size(); ++i) {
+    if (!std::isfinite(got[i]) && std::isfinite(want[i])) return false;
+    worst = std::max(worst, std::abs(static_cast<double>(got[i]) - want[i]));
+    scale = std::max(scale, std::abs(static_cast<double>(want[i])));
+  }
+  return worst <= tolerance * scale;
+}
+
+}  // namespace
+
+template <class Problem>
+std::string measure_fastest(const std::vector<Kernel<Problem>>& table, const Problem& problem) {
+  const vk::DeviceInfo& device = Runtime::get().device();
+  vk::Stream& stream = Runtime::get().stream();
+  const Kernel<Problem>* automatic = built_in_choice(table, device, problem);
+  if (!automatic) return "";
+  const std::vector<float> expected = automatic->run(problem).to_host();
+  const Kernel<Problem>* fastest[2] = {nullptr, nullptr};  // float32, float16
+  double best[2] = {0, 0};
+  for (const auto& kernel : table) {
+    if (!kernel.tuned || !usable(kernel, device, problem)) continue;
+    const double tolerance = kernel.float16 ? kFloat16Agreement : kFloat32Agreement;
+    if (&kernel != automatic && !agrees(kernel.run(problem).to_host(), expected, tolerance)) {
+      std::cerr << "aegan-vk: autotuner: " << kernel.name << " disagrees with " << automatic->name
+                << " on " << tuning_key(problem) << "; not used" << std::endl;
+      continue;
+    }
+    for (int repetition = 0; repetition < 2; ++repetition) {
+      stream.finish();
+      const auto start = std::chrono::steady_clock::now();
+      kernel.run(problem);
+      stream.finish();
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      const int kind = kernel.float16 ? 1 : 0;
+      if (!fastest[kind] || seconds < best[kind]) {
+        fastest[kind] = &kernel;
+        best[kind] = seconds;
+      }
+    }
+  }
+  const bool float16 = fastest[1] && (!fastest[0] || best[1] < kFloat16Margin * best[0]);
+  const Kernel<Problem>* chosen = fastest[float16 ? 1 : 0];
+  return chosen ? chosen->name : automatic->name;
+}
+
+template std::string measure_fastest(const std::vector<Kernel<DataProblem>>&, const DataProblem&);
+template std::string measure_fastest(const std::vector<Kernel<WeightProblem>>&,
+                                     const WeightProblem&);
 
 Tensor run(const DataProblem& problem) {
   if (problem.fused()) throw Error("internal error: a fused convolution must use run_fused");

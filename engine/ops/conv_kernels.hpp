@@ -73,6 +73,15 @@ Tensor run(const WeightProblem& problem);
 // As run(), among the kernels that fuse (Kernel::fuses); undefined where none can run.
 Tensor run_fused(const DataProblem& problem);
 
+// The autotuner's measurement (conv_tuning.hpp), public for tests with tables of their own:
+// times every tuned kernel of `table` that can run `problem` (the best of two runs after a
+// warm-up) and returns the fastest one's name, a float16 kernel only where it is 10 % faster
+// than every float32 one. A kernel whose output differs from the automatic choice's by more
+// than its precision allows (a miscompiled or misbehaving kernel on some driver) is left out,
+// with a line on stderr. "" where no kernel can run the problem.
+template <class Problem>
+std::string measure_fastest(const std::vector<Kernel<Problem>>& table, const Problem& problem);
+
 // The kernel the built-in rules pick for `problem` on `device`, without a forced name or a
 // tuning file ("" where none can run it): for tests of those rules on other kinds of device.
 std::string automatic_choice(const vk::DeviceInfo& device, const DataProblem& problem);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "engine/ops.hpp"
+#include "engine/ops/conv_kernels.hpp"
 #include "engine/ops/conv_tuning.hpp"
 #include "tests/engine/ops/conv_variants.hpp"
 #include "tests/support/compare.hpp"
@@ -104,6 +105,36 @@ TEST(ConvTuning, MeasuringRecordsAChoiceAndKeepsResultsRight) {
   EXPECT_TRUE(test::close_to_either(x_d.grad(), grads.x,
                                     reference::conv2d_backward(x, w16, false, r, 2, 1).x));
   EXPECT_TRUE(test::close(w_d.grad(), grads.weight));
+}
+
+// A kernel that is fast and wrong (as a miscompiled one on some driver would be) is timed out of
+// the running: its output disagrees with the automatic choice's.
+TEST(ConvTuning, MeasuringLeavesOutKernelsThatDisagree) {
+  using ops::conv::DataProblem;
+  using ops::conv::Kernel;
+  const auto& real = ops::conv::data_kernels();
+  const auto blocked = std::find_if(real.begin(), real.end(), [](const Kernel<DataProblem>& k) {
+    return k.name == std::string("blocked");
+  });
+  ASSERT_NE(blocked, real.end());
+  const std::vector<Kernel<DataProblem>> table{
+      {"zeros", [](const vk::DeviceInfo&, const DataProblem&) { return true; },
+       [](const vk::DeviceInfo&, const DataProblem&) { return false; },
+       [](const DataProblem& p) {
+         return Tensor::zeros({p.x.dim(0), p.out_channels(), p.out_h, p.out_w});
+       }},
+      {"blocked", blocked->supports, [](const vk::DeviceInfo&, const DataProblem&) { return true; },
+       blocked->run},
+  };
+  const DataProblem problem{false,
+                            test::to_device(reference::random_tensor({1, 8, 12, 12}, 41)),
+                            test::to_device(reference::random_tensor({16, 8, 3, 3}, 42)),
+                            Tensor(),
+                            1,
+                            1,
+                            12,
+                            12};
+  EXPECT_EQ(ops::conv::measure_fastest(table, problem), "blocked");
 }
 
 }  // namespace
