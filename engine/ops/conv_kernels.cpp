@@ -1181,6 +1181,12 @@ void force_variant(const std::string& name) {
   forced() = name;
 }
 
+bool is_float16(const std::string& kernel) {
+  const auto& data = data_kernels();
+  return std::any_of(data.begin(), data.end(),
+                     [&](const Kernel<DataProblem>& k) { return k.float16 && kernel == k.name; });
+}
+
 std::vector<std::string> variant_names() {
   std::vector<std::string> names;
   auto add = [&](const char* name) {

@@ -82,6 +82,9 @@ Tensor run_fused(const DataProblem& problem);
 template <class Problem>
 std::string measure_fastest(const std::vector<Kernel<Problem>>& table, const Problem& problem);
 
+// Whether the kernel of this name rounds to float16 (Kernel::float16).
+bool is_float16(const std::string& kernel);
+
 // The kernel the built-in rules pick for `problem` on `device`, without a forced name or a
 // tuning file ("" where none can run it): for tests of those rules on other kinds of device.
 std::string automatic_choice(const vk::DeviceInfo& device, const DataProblem& problem);

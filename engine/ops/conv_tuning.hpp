@@ -28,6 +28,7 @@ class Tuning {
   static Tuning& active();
 
   std::optional<std::string> choice(const std::string& key) const;
+  const std::map<std::string, std::string>& choices() const { return choices_; }
   // While measuring: whether `key` still needs timing in this process (each shape is timed
   // again once per run, so a new driver or kernel gets a fresh choice).
   bool needs_measuring(const std::string& key) const {

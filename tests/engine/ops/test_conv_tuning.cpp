@@ -107,6 +107,16 @@ TEST(ConvTuning, MeasuringRecordsAChoiceAndKeepsResultsRight) {
   EXPECT_TRUE(test::close(w_d.grad(), grads.weight));
 }
 
+TEST(ConvTuning, Float16KernelsAreKnownByName) {
+  for (const char* name :
+       {"rows_half", "gemm_half", "gemm_split_half", "tiled_half", "coop", "coop_emulated"}) {
+    EXPECT_TRUE(ops::conv::is_float16(name)) << name;
+  }
+  for (const char* name : {"rows", "rows_texel", "gemm", "tiled", "blocked", "no such kernel"}) {
+    EXPECT_FALSE(ops::conv::is_float16(name)) << name;
+  }
+}
+
 // A kernel that is fast and wrong (as a miscompiled one on some driver would be) is timed out of
 // the running: its output disagrees with the automatic choice's.
 TEST(ConvTuning, MeasuringLeavesOutKernelsThatDisagree) {
