@@ -150,8 +150,8 @@ void run_train_bench(const GlobalOptions& globals, TrainBenchOptions options) {
     }
     json["float16_tuned_shapes"] = float16;
     if (float16 > 0) {
-      std::cout << "note: the autotuner gave " << float16
-                << " convolution shapes float16 kernels; --no-fp16 times float32 only" << std::endl;
+      std::cout << "note: the autotuner chose float16 kernels for " << float16
+                << " convolution shape(s); --no-fp16 times float32 only" << std::endl;
     }
     if (options.peer) {
       print_comparison(std::cout, comparison);
