@@ -1087,11 +1087,22 @@ std::string measure_fastest(const std::vector<Kernel<Problem>>& table, const Pro
   double best[2] = {0, 0};
   for (const auto& kernel : table) {
     if (!kernel.tuned || !usable(kernel, device, problem)) continue;
-    const double tolerance = kernel.float16 ? kFloat16Agreement : kFloat32Agreement;
-    if (&kernel != automatic && !agrees(kernel.run(problem).to_host(), expected, tolerance)) {
-      std::cerr << "aegan-vk: autotuner: " << kernel.name << " disagrees with " << automatic->name
-                << " on " << tuning_key(problem) << "; not used" << std::endl;
-      continue;
+    if (&kernel != automatic) {
+      // A driver may also fail to build a kernel's pipeline: that kernel is left out too.
+      std::string trouble;
+      try {
+        const double tolerance = kernel.float16 ? kFloat16Agreement : kFloat32Agreement;
+        if (!agrees(kernel.run(problem).to_host(), expected, tolerance)) {
+          trouble = "disagrees with " + std::string(automatic->name);
+        }
+      } catch (const Error& error) {
+        trouble = std::string("failed: ") + error.what();
+      }
+      if (!trouble.empty()) {
+        std::cerr << "aegan-vk: autotuner: " << kernel.name << " " << trouble << " on "
+                  << tuning_key(problem) << "; not used" << std::endl;
+        continue;
+      }
     }
     for (int repetition = 0; repetition < 2; ++repetition) {
       stream.finish();

@@ -77,8 +77,9 @@ Tensor run_fused(const DataProblem& problem);
 // times every tuned kernel of `table` that can run `problem` (the best of two runs after a
 // warm-up) and returns the fastest one's name, a float16 kernel only where it is 10 % faster
 // than every float32 one. A kernel whose output differs from the automatic choice's by more
-// than its precision allows (a miscompiled or misbehaving kernel on some driver) is left out,
-// with a line on stderr. "" where no kernel can run the problem.
+// than its precision allows (a miscompiled or misbehaving kernel on some driver), or that throws
+// (a pipeline the driver cannot build), is left out with a line on stderr. "" where no kernel
+// can run the problem.
 template <class Problem>
 std::string measure_fastest(const std::vector<Kernel<Problem>>& table, const Problem& problem);
 

@@ -118,8 +118,9 @@ TEST(ConvTuning, Float16KernelsAreKnownByName) {
 }
 
 // A kernel that is fast and wrong (as a miscompiled one on some driver would be) is timed out of
-// the running: its output disagrees with the automatic choice's.
-TEST(ConvTuning, MeasuringLeavesOutKernelsThatDisagree) {
+// the running: its output disagrees with the automatic choice's. So is one that throws (a
+// pipeline the driver cannot build).
+TEST(ConvTuning, MeasuringLeavesOutKernelsThatDisagreeOrFail) {
   using ops::conv::DataProblem;
   using ops::conv::Kernel;
   const auto& real = ops::conv::data_kernels();
@@ -133,6 +134,9 @@ TEST(ConvTuning, MeasuringLeavesOutKernelsThatDisagree) {
        [](const DataProblem& p) {
          return Tensor::zeros({p.x.dim(0), p.out_channels(), p.out_h, p.out_w});
        }},
+      {"throws", [](const vk::DeviceInfo&, const DataProblem&) { return true; },
+       [](const vk::DeviceInfo&, const DataProblem&) { return false; },
+       [](const DataProblem&) -> Tensor { throw Error("no pipeline"); }},
       {"blocked", blocked->supports, [](const vk::DeviceInfo&, const DataProblem&) { return true; },
        blocked->run},
   };
