@@ -40,13 +40,17 @@ run_tests() {
     return
   fi
   echo "test.sh: $label: running $count test(s)"
-  if env "${environment[@]}" ctest --test-dir build --output-on-failure -j2 --no-tests=error "$@"
+  local junit="$PWD/build/Testing/run-${#results[@]}.xml"
+  if env "${environment[@]}" ctest --test-dir build --output-on-failure -j2 --no-tests=error \
+    --output-junit "$junit" "$@"
   then
     results+=("$label: passed")
   else
     results+=("$label: FAILED")
     failed=1
   fi
+  # ctest says that tests were skipped, not why.
+  python3 scripts/skip_reasons.py "$junit" || true
 }
 
 # Shown for the log: which device the tests run on. A failure here will also fail the tests, with
