@@ -766,7 +766,7 @@ Tensor run_rows_data(const DataProblem& problem, bool texels, Packing packing = 
           {dispatch.k_bases[0], dispatch.k_bases[1], dispatch.k_bases[2], dispatch.k_bases[3]}};
       vk::Groups groups = rows_groups(runs, out_c, tile_rows);
       groups.z = static_cast<uint32_t>(dispatch.table.size());
-      const auto [taps_h, taps_w, run, alone] = specialized;
+      const auto [taps_h, taps_w, run, kept_apart] = specialized;
       const std::initializer_list<uint32_t> specialization{rows_workgroup(runs),
                                                            tile_rows,
                                                            u32(run),
@@ -1023,7 +1023,7 @@ const std::vector<Kernel<DataProblem>>& data_kernels() {
       {"coop", coop_data_supports, never<DataProblem>,
        [](const DataProblem& p) { return run_gemm_data(p, GemmData::coop, Packing::halves); }, true,
        true, true},
-      // Slower than tiled everywhere: it checks on every device what coop shares with it.
+      // For the tests, never tuned: it checks on every device what coop shares with it.
       {"coop_emulated", coop_emulated_data_supports, never<DataProblem>,
        [](const DataProblem& p) {
          return run_gemm_data(p, GemmData::coop_emulated, Packing::halves);
