@@ -19,6 +19,10 @@ Tensor leaky_relu(const Tensor& x, float slope);
 Tensor tanh(const Tensor& x);
 Tensor sigmoid(const Tensor& x);
 
+enum class Activation { none, relu, leaky_relu, tanh };
+// relu, leaky_relu (with leaky_slope) or tanh of x; x itself for none.
+Tensor activate(const Tensor& x, Activation activation, float leaky_slope = 0.0f);
+
 // Zeroes each element with probability p (a counter-based hash of seed and index, so the same
 // seed drops the same elements on every device) and scales the rest by 1/(1-p); identity when
 // not training.
@@ -61,7 +65,6 @@ Tensor reflection_pad2d(const Tensor& x, int padding);
 // outputs are stored: one pass over the output instead of three. Equal to the three ops within
 // float rounding. Where a gradient is needed or no fused kernel runs on the device and shape, it
 // runs the three ops instead.
-enum class Activation { none, relu, leaky_relu, tanh };
 struct BatchNormEval {
   Tensor weight, bias, running_mean, running_var;
   float eps = 1e-5f;
@@ -82,5 +85,15 @@ Tensor conv_transpose2d_inference(const Tensor& x, const Tensor& weight, const T
 Tensor batch_norm2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
                     const Tensor& running_mean, const Tensor& running_var, bool training,
                     float momentum = 0.1f, float eps = 1e-5f);
+// activation(batch_norm2d(...)). In training with ReLU or leaky ReLU (slope >= 0) it runs as one
+// op: the normalising pass applies the activation as it stores, and the backward takes the
+// activation's derivative from its output inside batch norm's own passes, so the activation
+// costs no pass and no dispatch of its own either way, and the normalised values before it are
+// never stored. The results are those of the two ops, bit for bit. Otherwise (evaluation, tanh,
+// a negative slope) it runs the two ops.
+Tensor batch_norm2d_activation(const Tensor& x, const Tensor& weight, const Tensor& bias,
+                               const Tensor& running_mean, const Tensor& running_var, bool training,
+                               Activation activation, float leaky_slope = 0.0f,
+                               float momentum = 0.1f, float eps = 1e-5f);
 
 }  // namespace aegan::ops

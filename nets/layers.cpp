@@ -1,5 +1,6 @@
 #include "nets/layers.hpp"
 
+#include "engine/error.hpp"
 #include "engine/init.hpp"
 
 namespace aegan::nn {
@@ -54,6 +55,11 @@ Tensor BatchNorm2d::forward(const Tensor& x) {
   return ops::batch_norm2d(x, weight_, bias_, running_mean_, running_var_, training());
 }
 
+Tensor BatchNorm2d::forward(const Tensor& x, ops::Activation activation, float leaky_slope) {
+  return ops::batch_norm2d_activation(x, weight_, bias_, running_mean_, running_var_, training(),
+                                      activation, leaky_slope);
+}
+
 ops::BatchNormEval BatchNorm2d::evaluation() const {
   return {weight_, bias_, running_mean_, running_var_};
 }
@@ -79,22 +85,8 @@ Tensor ResBlock::forward(const Tensor& x) {
     const Tensor h = conv1_->forward_fused(x, {bn1_->evaluation(), Activation::relu});
     return ops::add(x, conv2_->forward_fused(h, {bn2_->evaluation()}));
   }
-  Tensor h = ops::relu(bn1_->forward(conv1_->forward(x)));
+  Tensor h = bn1_->forward(conv1_->forward(x), Activation::relu, 0.0f);
   return ops::add(x, bn2_->forward(conv2_->forward(h)));
-}
-
-Tensor activate(const Tensor& x, Activation activation) {
-  switch (activation) {
-    case Activation::none:
-      return x;
-    case Activation::relu:
-      return ops::relu(x);
-    case Activation::leaky_relu:
-      return ops::leaky_relu(x, kLeakySlope);
-    case Activation::tanh:
-      return ops::tanh(x);
-  }
-  return x;
 }
 
 Stage::Stage(const StageSpec& spec) : spec_(spec) {
@@ -107,18 +99,20 @@ Stage::Stage(const StageSpec& spec) : spec_(spec) {
                                                                     .bias = spec.bias}));
   if (spec.batch_norm) bn_ = &add_child("bn", std::make_unique<BatchNorm2d>(spec.cout));
   if (spec.res_block) res_ = &add_child("res", std::make_unique<ResBlock>(spec.cout));
+  if (spec.dropout && spec.after == Activation::tanh) {
+    throw Error("a stage with dropout cannot end with tanh (dropout would not commute with it)");
+  }
 }
 
 Tensor Stage::forward(const Tensor& x) {
   Tensor y;
   if (bn_ && !training()) {  // dropout is the identity in evaluation
-    y = conv_->forward_fused(activate(x, spec_.before),
-                             {bn_->evaluation(), spec_.after, kLeakySlope});
+    y = conv_->forward_fused(x, {bn_->evaluation(), spec_.after, kLeakySlope});
   } else {
-    y = conv_->forward(activate(x, spec_.before));
-    if (bn_) y = bn_->forward(y);
+    y = conv_->forward(x);
+    y = bn_ ? bn_->forward(y, spec_.after, kLeakySlope)
+            : ops::activate(y, spec_.after, kLeakySlope);
     if (spec_.dropout) y = ops::dropout(y, kDropout, dropout_seed_, training());
-    y = activate(y, spec_.after);
   }
   return res_ ? res_->forward(y) : y;
 }

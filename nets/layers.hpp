@@ -34,6 +34,8 @@ class BatchNorm2d : public Module {
  public:
   explicit BatchNorm2d(int channels);
   Tensor forward(const Tensor& x) override;
+  // activation(forward(x)) as one op where the engine fuses them (ops::batch_norm2d_activation).
+  Tensor forward(const Tensor& x, ops::Activation activation, float leaky_slope);
   void initialise(Rng& rng) override;
   // What evaluation mode normalises with, for a convolution to fold in.
   ops::BatchNormEval evaluation() const;
@@ -56,19 +58,21 @@ class ResBlock : public Module {
 };
 
 using Activation = ops::Activation;
-Tensor activate(const Tensor& x, Activation activation);
 
-// One named layer of a network ("up1", "enc3", ...): optional activation before, a 4x4
-// convolution ("conv"), optional BN ("bn"), optional dropout, optional activation after, optional
-// ResBlock ("res") — the orders docs/aegan.md uses for all six networks.
+// One named layer of a network ("up1", "enc3", ...): a 4x4 convolution ("conv"), optional BN
+// ("bn"), optional activation, optional dropout, optional ResBlock ("res"). docs/aegan.md puts
+// phi's activations at the start of each level; nets/networks.cpp ends the level before with them
+// instead (the same function, as nothing else reads the values between), where they fuse with
+// that level's BN. Dropout zeroes values or scales them by 1/(1-p) > 0, which commutes with ReLU
+// and leaky ReLU, so docs/aegan.md's order BN, dropout, activation is the same as this one; a
+// stage with dropout takes no other activation (the constructor checks).
 struct StageSpec {
   bool transposed = false;
   int cin = 0, cout = 0, k = 4, stride = 2, pad = 1;
   bool bias = false;
-  Activation before = Activation::none;
   bool batch_norm = false;
-  bool dropout = false;
   Activation after = Activation::none;
+  bool dropout = false;
   bool res_block = false;
 };
 

@@ -127,28 +127,28 @@ std::unique_ptr<nn::Sequential> denoiser(const Preset& p, std::vector<nn::Stage*
   auto net = std::make_unique<nn::Sequential>();
   const int n = log2_of(p.r);
   auto width = [&](int i) { return std::min(p.w << i, 8 * p.w); };
+  // Each level ends with the activation docs/aegan.md starts the next one with (see StageSpec).
   for (int i = 0; i < n; ++i) {
     add_stage(*net, name("enc", i),
               {.cin = i == 0 ? 3 : width(i - 1),
                .cout = width(i),
                .bias = true,
-               .before = i == 0 ? Activation::none : Activation::leaky_relu,
-               .batch_norm = i >= 1 && i <= n - 2});
+               .batch_norm = i >= 1 && i <= n - 2,
+               .after = i < n - 1 ? Activation::leaky_relu : Activation::relu});
   }
   int c = width(n - 1);
   for (int j = 0; j < n; ++j) {
     const bool last = j == n - 1;
     const int out = last ? 3 : width(n - 2 - j);
-    nn::Stage& stage =
-        net->add(name("dec", j), std::make_unique<nn::Stage>(StageSpec{
-                                     .transposed = true,
-                                     .cin = c,
-                                     .cout = out,
-                                     .bias = true,
-                                     .before = Activation::relu,
-                                     .batch_norm = !last,
-                                     .dropout = j <= 2,
-                                     .after = last ? Activation::tanh : Activation::none}));
+    nn::Stage& stage = net->add(
+        name("dec", j),
+        std::make_unique<nn::Stage>(StageSpec{.transposed = true,
+                                              .cin = c,
+                                              .cout = out,
+                                              .bias = true,
+                                              .batch_norm = !last,
+                                              .after = last ? Activation::tanh : Activation::relu,
+                                              .dropout = j <= 2}));
     if (j <= 2) dropout.push_back(&stage);
     c = out;
   }

@@ -12,12 +12,42 @@
 // Every elementwise pass is out = k0 * (u - k1) + k2 * v + k3 with per-channel coefficients
 // k = coef[c] from a coef_* kernel: normalising (u = v = x), the input gradient in training
 // (u = x, v = dy) and in evaluation (u = v = dy).
+//
+// An activation fused after batch norm in training (engine/ops/batch_norm.cpp): the normalising
+// pass applies it to what it stores, and the backward passes multiply dy by its derivative,
+// taken from the activation's output y (positive exactly where the activation's input is, for
+// ReLU and leaky ReLU with a slope >= 0), as they read it. ACT: 0 none, 1 ReLU, 2 leaky ReLU.
+layout(constant_id = 2) const uint ACT = 0;
+layout(constant_id = 3) const float SLOPE = 0.0;
+// affine: whether v is an output gradient to gate with w = y (else ACT applies to out).
+layout(constant_id = 4) const bool GATED = false;
+
+float activate(float v) {
+  if (ACT == 1) return max(v, 0.0);
+  if (ACT == 2) return v > 0.0 ? v : v * SLOPE;
+  return v;
+}
+
+vec4 activate(vec4 v) {
+  return vec4(activate(v.x), activate(v.y), activate(v.z), activate(v.w));
+}
+
+// dy times the activation's derivative at the input that gave output y (the same expressions as
+// pointwise.comp's relu_backward and leaky_relu_backward).
+vec4 gate(vec4 dy, vec4 y) {
+  bvec4 positive = greaterThan(y, vec4(0.0));
+  if (ACT == 1) return mix(vec4(0.0), dy, positive);
+  if (ACT == 2) return mix(dy * SLOPE, dy, positive);
+  return dy;
+}
+
 #if defined(VARIANT_AFFINE4)
 // affine on planes whose size is a multiple of 4, four pixels per invocation.
 layout(push_constant, scalar) uniform Push {
   ConstVec4s u;
   ConstVec4s v;
   ConstFloats coef;
+  ConstVec4s w;
   Vec4s out0;
   uint channels;
   uint inner;
@@ -28,10 +58,25 @@ layout(push_constant, scalar) uniform Push {
   ConstFloats u;
   ConstFloats v;
   ConstFloats coef;  // [channels][4]; the _texel variant reads it through an RGBA32F view
+  ConstFloats w;     // with GATED: the fused activation's output
   Floats out0;
   uint channels;
   uint inner;   // H*W
   uint planes;  // N*C
+} p;
+#elif defined(VARIANT_CHUNK_STATS) || defined(VARIANT_CHUNK_GRAD)
+layout(push_constant, scalar) uniform Push {
+  ConstFloats x;
+  ConstFloats dy;
+  ConstFloats y;       // chunk_grad with ACT: the fused activation's output
+  ConstFloats mean;    // per channel, saved by the forward pass
+  ConstFloats invstd;  // per channel, 1/sqrt(var + eps)
+  Floats out0;         // [channels][chunks][2] partial sums
+  uint channels;
+  uint inner;   // H*W
+  uint count;   // M = N*H*W
+  uint chunk;   // values per chunk
+  uint chunks;  // chunks per channel
 } p;
 #else
 layout(push_constant, scalar) uniform Push {
@@ -106,6 +151,8 @@ const uint WIDTH = QUADS ? 4 : 1;
   (QUADS ? READ4(0, ConstVec4s(p.x), (i) / 4) : vec4(READ(0, p.x, i), 0.0, 0.0, 0.0))
 #define LOAD_DY(i) \
   (QUADS ? READ4(1, ConstVec4s(p.dy), (i) / 4) : vec4(READ(1, p.dy, i), 0.0, 0.0, 0.0))
+#define LOAD_Y(i) \
+  (QUADS ? READ4(2, ConstVec4s(p.y), (i) / 4) : vec4(READ(2, p.y, i), 0.0, 0.0, 0.0))
 
 void main() {
 #if defined(VARIANT_CHUNK_STATS) || defined(VARIANT_CHUNK_GRAD)
@@ -147,7 +194,7 @@ void main() {
   Cursor at = first;
   for (uint m = begin + lane * WIDTH; m < end; m += step) {
     uint i = position(at, c);
-    vec4 g = LOAD_DY(i);
+    vec4 g = ACT != 0 ? gate(LOAD_DY(i), LOAD_Y(i)) : LOAD_DY(i);
     acc += vec2(dot(g, vec4(1.0)), dot(g, (LOAD_X(i) - mu) * is));
     at = advance(at, step_images, step_pixels);
   }
@@ -176,9 +223,19 @@ void main() {
 #endif
 #if defined(VARIANT_AFFINE4)
   i /= 4;
-  p.out0.v[i] = k.x * (READ4(0, p.u, i) - k.y) + k.z * READ4(1, p.v, i) + k.w;
+  vec4 u = READ4(0, p.u, i), v = READ4(1, p.v, i);
+  if (GATED) {
+    p.out0.v[i] = k.x * (u - k.y) + k.z * gate(v, READ4(3, p.w, i)) + k.w;
+  } else {
+    p.out0.v[i] = activate(k.x * (u - k.y) + k.z * v + k.w);
+  }
 #else
-  p.out0.v[i] = k.x * (READ(0, p.u, i) - k.y) + k.z * READ(1, p.v, i) + k.w;
+  float u = READ(0, p.u, i), v = READ(1, p.v, i);
+  if (GATED) {
+    p.out0.v[i] = k.x * (u - k.y) + k.z * gate(vec4(v), vec4(READ(3, p.w, i))).x + k.w;
+  } else {
+    p.out0.v[i] = activate(k.x * (u - k.y) + k.z * v + k.w);
+  }
 #endif
 
 #else  // per-channel kernels

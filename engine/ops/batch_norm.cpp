@@ -33,15 +33,43 @@ struct BatchNormPush {
   float momentum;
 };
 
+// The chunk_stats and chunk_grad kernels' push constants.
+struct ChunkPush {
+  VkDeviceAddress x;
+  VkDeviceAddress dy;
+  VkDeviceAddress y;  // chunk_grad: the fused activation's output
+  VkDeviceAddress mean;
+  VkDeviceAddress invstd;
+  VkDeviceAddress out;
+  uint32_t channels;
+  uint32_t inner;
+  uint32_t count;
+  uint32_t chunk;
+  uint32_t chunks;
+};
+
 // Mirrors the affine variant's push constants: out = k0 * (u - k1) + k2 * v + k3, k = coef[c].
 struct AffinePush {
   VkDeviceAddress u;
   VkDeviceAddress v;
   VkDeviceAddress coef;
+  VkDeviceAddress w;  // gated passes: the fused activation's output
   VkDeviceAddress out;
   uint32_t channels;
   uint32_t inner;
   uint32_t planes;
+};
+
+// The activation fused after batch norm in training (batch_norm2d_activation), as the kernels'
+// specialization constants ACT and SLOPE.
+struct Fused {
+  Activation activation = Activation::none;
+  float slope = 0.0f;
+
+  uint32_t act() const {
+    return activation == Activation::relu ? 1u : activation == Activation::leaky_relu ? 2u : 0u;
+  }
+  uint32_t slope_bits() const { return std::bit_cast<uint32_t>(slope); }
 };
 
 // Per-channel reductions split each channel's M values into at most kMaxChunks chunks of at least
@@ -94,17 +122,25 @@ struct Stats {
   Tensor invstd;
 };
 
+// Mean and invstd are set by the caller where the kernel reads them (chunk_grad).
+ChunkPush chunk_push(const Tensor& x, const Tensor& dy, const Tensor& y, const Tensor& out,
+                     const Layout& l) {
+  const VkDeviceAddress a = x.address();
+  return {a,          dy.address(), y.address(), a,       a,       out.address(),
+          l.channels, l.inner,      l.count,     l.chunk, l.chunks};
+}
+
 // Batch mean and 1/sqrt(biased variance + eps); updates the running statistics in place.
 Stats batch_stats(const Tensor& x, const Layout& l, const Tensor& running_mean,
                   const Tensor& running_var, float eps, float momentum) {
   Tensor partials = Tensor::empty({int64_t{l.channels}, int64_t{l.chunks}, 2});
   Stats s{Tensor::empty({int64_t{l.channels}}), Tensor::empty({int64_t{l.channels}})};
-  BatchNormPush push = push_for(x, l, eps, momentum);
-  push.out0 = partials.address();
+  const ChunkPush chunk = chunk_push(x, x, x, partials, l);
   const bool quads = whole_vec4s(l.inner, {&x});  // chunks always hold whole vec4s
   launch_reading(shaders::batch_norm_chunk_stats, {l.workgroup, quads ? 1u : 0u},
-                 {l.chunks, l.channels, 1}, push, {{&BatchNormPush::x, {&x, quads}}},
+                 {l.chunks, l.channels, 1}, chunk, {{&ChunkPush::x, {&x, quads}}},
                  {x.reads(), partials.writes()});
+  BatchNormPush push = push_for(x, l, eps, momentum);
   push.x = partials.address();
   push.out0 = s.mean.address();
   push.out1 = s.invstd.address();
@@ -140,15 +176,17 @@ Tensor coefficients(const vk::ShaderCode& coef_kernel, BatchNormPush push, const
   return coef;
 }
 
-// out = k0 * (u - k1) + k2 * v + k3 elementwise, k = coef[channel].
 // out = k0 * (u - k1) + k2 * v + k3 elementwise, k = coef[channel]; four pixels per invocation
-// (affine4) where planes hold whole, 16-byte aligned vec4s.
-Tensor affine(const Tensor& u, const Tensor& v, const Tensor& coef, const Layout& l) {
+// (affine4) where planes hold whole, 16-byte aligned vec4s. With a fused activation: applied to
+// out, or with `gate` (the activation's output), its derivative multiplies v.
+Tensor affine(const Tensor& u, const Tensor& v, const Tensor& coef, const Layout& l,
+              const Fused& fused = {}, const Tensor* gate = nullptr) {
   Tensor out = Tensor::empty(u.shape());
   const uint32_t planes = static_cast<uint32_t>(u.dim(0)) * l.channels;
-  AffinePush push{u.address(), v.address(), coef.address(), out.address(),
-                  l.channels,  l.inner,     planes};
-  const bool quads = whole_vec4s(l.inner, {&u, &v, &out});
+  const Tensor& w = gate ? *gate : u;  // read only when gated
+  AffinePush push{u.address(),   v.address(), coef.address(), w.address(),
+                  out.address(), l.channels,  l.inner,        planes};
+  const bool quads = whole_vec4s(l.inner, {&u, &v, &w, &out});
   const uint32_t per_plane = quads ? l.inner / 4 : l.inner;
   const uint32_t size = std::min(Runtime::get().workgroup_size(), std::bit_ceil(per_plane));
   const vk::DeviceInfo& device = Runtime::get().device();
@@ -157,12 +195,13 @@ Tensor affine(const Tensor& u, const Tensor& v, const Tensor& coef, const Layout
   if (groups.x > device.max_workgroup_count[0] || groups.z > device.max_workgroup_count[2]) {
     throw Error("batch_norm2d: input " + to_string(u.shape()) + " too large for this device");
   }
-  launch_reading(quads ? shaders::batch_norm_affine4 : shaders::batch_norm_affine, {size}, groups,
-                 push,
+  launch_reading(quads ? shaders::batch_norm_affine4 : shaders::batch_norm_affine,
+                 {size, 0, fused.act(), fused.slope_bits(), gate ? 1u : 0u}, groups, push,
                  {{&AffinePush::u, {&u, quads}},
                   {&AffinePush::v, {&v, quads}},
-                  {&AffinePush::coef, {&coef, true}}},
-                 {u.reads(), v.reads(), coef.reads(), out.writes()});
+                  {&AffinePush::coef, {&coef, true}},
+                  {&AffinePush::w, {&w, quads}}},
+                 {u.reads(), v.reads(), coef.reads(), w.reads(), out.writes()});
   return out;
 }
 
@@ -173,11 +212,14 @@ struct Saved {
   Layout layout;
   bool training;
   bool x_grad, gamma_grad, beta_grad;
+  Fused fused;
+  Tensor y;  // with a fused activation: its output, whose derivative gates dy
 };
 
 // Gradients of x, gamma and beta (undefined where not needed).
 std::vector<Tensor> backward(const Saved& s, const Tensor& dy) {
   const Layout& l = s.layout;
+  const Tensor* gate = s.y.defined() ? &s.y : nullptr;
   BatchNormPush push = push_for(s.x, l, 0.0f, 0.0f);
   push.dy = dy.address();
   push.mean = s.stats.mean.address();
@@ -186,12 +228,19 @@ std::vector<Tensor> backward(const Saved& s, const Tensor& dy) {
   Tensor dgamma, dbeta;
   if (s.gamma_grad || s.beta_grad || (s.training && s.x_grad)) {
     Tensor partials = Tensor::empty({int64_t{l.channels}, int64_t{l.chunks}, 2});
-    push.out0 = partials.address();
-    const bool quads = whole_vec4s(l.inner, {&s.x, &dy});
-    launch_reading(
-        shaders::batch_norm_chunk_grad, {l.workgroup, quads ? 1u : 0u}, {l.chunks, l.channels, 1},
-        push, {{&BatchNormPush::x, {&s.x, quads}}, {&BatchNormPush::dy, {&dy, quads}}},
-        {s.x.reads(), dy.reads(), s.stats.mean.reads(), s.stats.invstd.reads(), partials.writes()});
+    const Tensor& y = gate ? *gate : s.x;  // read only when gated
+    ChunkPush chunk = chunk_push(s.x, dy, y, partials, l);
+    chunk.mean = s.stats.mean.address();
+    chunk.invstd = s.stats.invstd.address();
+    const bool quads = whole_vec4s(l.inner, {&s.x, &dy, &y});
+    launch_reading(shaders::batch_norm_chunk_grad,
+                   {l.workgroup, quads ? 1u : 0u, s.fused.act(), s.fused.slope_bits()},
+                   {l.chunks, l.channels, 1}, chunk,
+                   {{&ChunkPush::x, {&s.x, quads}},
+                    {&ChunkPush::dy, {&dy, quads}},
+                    {&ChunkPush::y, {&y, quads}}},
+                   {s.x.reads(), dy.reads(), y.reads(), s.stats.mean.reads(),
+                    s.stats.invstd.reads(), partials.writes()});
     dgamma = Tensor::empty({int64_t{l.channels}});
     dbeta = Tensor::empty({int64_t{l.channels}});
     BatchNormPush sums = push;
@@ -207,7 +256,7 @@ std::vector<Tensor> backward(const Saved& s, const Tensor& dy) {
     push.dbeta = dbeta.address();
     const Tensor coef = coefficients(shaders::batch_norm_coef_dx_train, push, l, s.stats.mean,
                                      s.stats.invstd, s.gamma, dgamma, dbeta);
-    dx = affine(s.x, dy, coef, l);
+    dx = affine(s.x, dy, coef, l, s.fused, gate);
   } else if (s.x_grad) {
     const Tensor coef =
         coefficients(shaders::batch_norm_coef_dx_eval, push, l, s.stats.invstd, s.gamma);
@@ -228,11 +277,10 @@ void check_inputs(const Tensor& x, const Tensor& weight, const Tensor& bias,
   }
 }
 
-}  // namespace
-
-Tensor batch_norm2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
-                    const Tensor& running_mean, const Tensor& running_var, bool training,
-                    float momentum, float eps) {
+// batch_norm2d(), with `fused` applied to its output in the same pass.
+Tensor normalize(const Tensor& x, const Tensor& weight, const Tensor& bias,
+                 const Tensor& running_mean, const Tensor& running_var, bool training,
+                 float momentum, float eps, const Fused& fused) {
   check_inputs(x, weight, bias, running_mean, running_var);
   const Layout l = layout_of(x);
   if (training && l.count < 2) {
@@ -248,7 +296,7 @@ Tensor batch_norm2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
   push.beta = bias.address();
   const Tensor coef = coefficients(shaders::batch_norm_coef_normalize, push, l, stats.mean,
                                    stats.invstd, weight, bias);
-  Tensor y = affine(x, x, coef, l);
+  Tensor y = affine(x, x, coef, l, fused);
   if (needs_grad({&x, &weight, &bias})) {
     Saved saved{x.detach(),
                 weight.detach(),
@@ -257,11 +305,35 @@ Tensor batch_norm2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
                 training,
                 x.requires_grad(),
                 weight.requires_grad(),
-                bias.requires_grad()};
-    record(y, "batch_norm2d", {x, weight, bias},
+                bias.requires_grad(),
+                fused,
+                fused.act() != 0 ? y.detach() : Tensor()};
+    record(y, fused.act() != 0 ? "batch_norm2d_activation" : "batch_norm2d", {x, weight, bias},
            [saved](const Tensor& grad) { return backward(saved, grad); });
   }
   return y;
+}
+
+}  // namespace
+
+Tensor batch_norm2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
+                    const Tensor& running_mean, const Tensor& running_var, bool training,
+                    float momentum, float eps) {
+  return normalize(x, weight, bias, running_mean, running_var, training, momentum, eps, {});
+}
+
+Tensor batch_norm2d_activation(const Tensor& x, const Tensor& weight, const Tensor& bias,
+                               const Tensor& running_mean, const Tensor& running_var, bool training,
+                               Activation activation, float leaky_slope, float momentum,
+                               float eps) {
+  const bool fuses = training && (activation == Activation::relu ||
+                                  (activation == Activation::leaky_relu && leaky_slope >= 0.0f));
+  if (fuses) {
+    return normalize(x, weight, bias, running_mean, running_var, training, momentum, eps,
+                     {activation, leaky_slope});
+  }
+  return activate(batch_norm2d(x, weight, bias, running_mean, running_var, training, momentum, eps),
+                  activation, leaky_slope);
 }
 
 }  // namespace aegan::ops

@@ -204,20 +204,6 @@ Tensor run_recorded(const conv::DataProblem& problem, const char* name) {
   return y;
 }
 
-Tensor activate(const Tensor& x, Activation activation, float leaky_slope) {
-  switch (activation) {
-    case Activation::relu:
-      return relu(x);
-    case Activation::leaky_relu:
-      return leaky_relu(x, leaky_slope);
-    case Activation::tanh:
-      return tanh(x);
-    case Activation::none:
-      break;
-  }
-  return x;
-}
-
 Tensor run_inference(conv::DataProblem problem, const Epilogue& epilogue, const char* name) {
   const BatchNormEval& bn = epilogue.batch_norm;
   const Shape channels{problem.out_channels()};

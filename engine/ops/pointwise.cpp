@@ -111,6 +111,20 @@ Tensor sigmoid(const Tensor& x) {
                true);
 }
 
+Tensor activate(const Tensor& x, Activation activation, float leaky_slope) {
+  switch (activation) {
+    case Activation::relu:
+      return relu(x);
+    case Activation::leaky_relu:
+      return leaky_relu(x, leaky_slope);
+    case Activation::tanh:
+      return tanh(x);
+    case Activation::none:
+      break;
+  }
+  return x;
+}
+
 Tensor dropout(const Tensor& x, float p, uint64_t seed, bool training) {
   if (p < 0.0f || p >= 1.0f) throw Error("dropout probability must be in [0, 1)");
   if (!training || p == 0.0f) return x;

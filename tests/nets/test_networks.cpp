@@ -7,6 +7,7 @@
 #include "engine/error.hpp"
 #include "nets/conv_layers.hpp"
 #include "nets/networks.hpp"
+#include "tests/support/compare.hpp"
 
 namespace aegan {
 namespace {
@@ -126,6 +127,58 @@ TEST(Networks, InitialisationFollowsTheSpec) {
       EXPECT_NEAR(sd, 0.02, 0.002) << name;
     }
   }
+}
+
+// phi as docs/aegan.md writes it, from the model's own parameters: each level starts with its
+// activation, dropout follows batch norm. Batch norm's running statistics are copied, so that
+// the model's own forward pass finds them as they were.
+Tensor denoiser_as_specified(Aegan& model, const Tensor& x, bool training, uint64_t dropout_seed) {
+  std::map<std::string, Tensor> state;
+  for (const auto& [name, tensor] : model.phi().state())
+    state[name] = tensor;
+  auto copy = [](const Tensor& t) { return Tensor::from_host(t.shape(), t.to_host()); };
+  auto batch_norm = [&](const Tensor& h, const std::string& level) {
+    return ops::batch_norm2d(h, state[level + ".bn.weight"], state[level + ".bn.bias"],
+                             copy(state[level + ".bn.running_mean"]),
+                             copy(state[level + ".bn.running_var"]), training);
+  };
+  const int n = 6;  // log2(64)
+  Tensor h = x;
+  for (int i = 0; i < n; ++i) {
+    const std::string level = "enc" + std::to_string(i);
+    if (i > 0) h = ops::leaky_relu(h, 0.2f);
+    h = ops::conv2d(h, state[level + ".conv.weight"], state[level + ".conv.bias"], {2, 1});
+    if (i >= 1 && i <= n - 2) h = batch_norm(h, level);
+  }
+  for (int j = 0; j < n; ++j) {
+    const std::string level = "dec" + std::to_string(j);
+    h = ops::relu(h);
+    h = ops::conv_transpose2d(h, state[level + ".conv.weight"], state[level + ".conv.bias"],
+                              {2, 1});
+    if (j <= n - 2) h = batch_norm(h, level);
+    if (j <= 2) {
+      h = ops::dropout(h, 0.5f, dropout_seed + 0x9e3779b97f4a7c15ull * (j + 1), training);
+    }
+  }
+  return ops::tanh(h);
+}
+
+TEST(Networks, DenoiserComputesTheSpecsOrderOfLayers) {
+  // nets/networks.cpp ends each level with the activation the spec starts the next one with,
+  // and puts dropout after it: the same function, bit for bit, in training.
+  Aegan model(preset_by_name("tiny64"));
+  model.initialise(3);
+  NoGradGuard no_grad;
+  const auto values = reference::random_tensor({2, 3, 64, 64}, 7, -1.0, 1.0);
+  const Tensor x = Tensor::from_host({2, 3, 64, 64}, reference::to_float(values));
+  model.set_dropout_seed(11);
+  const Tensor want = denoiser_as_specified(model, x, true, 11);
+  EXPECT_EQ(model.phi().forward(x).to_host(), want.to_host());
+  // In evaluation the convolutions fold batch norm into their weights: equal within rounding.
+  model.phi().set_training(false);
+  EXPECT_TRUE(test::close(
+      model.phi().forward(x),
+      reference::from_float({2, 3, 64, 64}, denoiser_as_specified(model, x, false, 0).to_host())));
 }
 
 TEST(Networks, ImpossibleSizesAreRejected) {

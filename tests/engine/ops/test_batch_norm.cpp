@@ -149,11 +149,26 @@ struct Run {
   bool operator==(const Run&) const = default;
 };
 
-Run train_step(const Inputs& in) {
+// The activation after batch norm: none, fused (batch_norm2d_activation) or as an op of its own.
+struct After {
+  ops::Activation activation = ops::Activation::none;
+  float slope = 0.0f;
+  bool fused = true;
+};
+
+Run train_step(const Inputs& in, const After& after = {}) {
   Tensor x = test::leaf(in.x), gamma = test::leaf(in.gamma), beta = test::leaf(in.beta);
   Tensor running_mean = test::to_device(in.running_mean);
   Tensor running_var = test::to_device(in.running_var);
-  Tensor y = ops::batch_norm2d(x, gamma, beta, running_mean, running_var, true);
+  Tensor y;
+  if (after.fused) {
+    y = ops::batch_norm2d_activation(x, gamma, beta, running_mean, running_var, true,
+                                     after.activation, after.slope);
+  } else {
+    y = ops::batch_norm2d(x, gamma, beta, running_mean, running_var, true);
+    if (after.activation == ops::Activation::relu) y = ops::relu(y);
+    if (after.activation == ops::Activation::leaky_relu) y = ops::leaky_relu(y, after.slope);
+  }
   test::backward_with(y, in.r);
   return {y.to_host(),        running_mean.to_host(), running_var.to_host(),
           x.grad().to_host(), gamma.grad().to_host(), beta.grad().to_host()};
@@ -165,6 +180,80 @@ TEST(BatchNorm, TrainStepIsBitwiseReproducible) {
     const Inputs in = inputs(shape, 1300);
     EXPECT_TRUE(train_step(in) == train_step(in));
   }
+}
+
+// The activations batch_norm2d_activation fuses in training; a slope of 0 makes leaky ReLU a
+// ReLU written differently.
+const std::vector<std::pair<const char*, After>> kFused{
+    {"relu", {ops::Activation::relu}},
+    {"leaky_relu 0.2", {ops::Activation::leaky_relu, 0.2f}},
+    {"leaky_relu 0", {ops::Activation::leaky_relu, 0.0f}}};
+
+ref::Tensor activate(const After& after, const ref::Tensor& x) {
+  return after.activation == ops::Activation::relu ? ref::relu(x) : ref::leaky_relu(x, after.slope);
+}
+
+TEST(BatchNorm, FusedActivationMatchesReference) {
+  uint64_t seed = 1400;
+  for (const Shape& shape : kShapes) {
+    for (const auto& [name, after] : kFused) {
+      SCOPED_TRACE(to_string(shape) + " " + name);
+      const Inputs in = inputs(shape, seed += 10);
+      Tensor x = test::leaf(in.x), gamma = test::leaf(in.gamma), beta = test::leaf(in.beta);
+      Tensor running_mean = test::to_device(in.running_mean);
+      Tensor running_var = test::to_device(in.running_var);
+      Tensor y = ops::batch_norm2d_activation(x, gamma, beta, running_mean, running_var, true,
+                                              after.activation, after.slope);
+      const auto f = ref::batch_norm2d_train(in.x, in.gamma, in.beta);
+      EXPECT_TRUE(close(y, activate(after, f.y)));
+      ref::Tensor want_mean = in.running_mean, want_var = in.running_var;
+      ref::batch_norm2d_update_running(want_mean, want_var, f, in.x.numel() / in.x.shape[1]);
+      EXPECT_TRUE(close(running_mean, want_mean));
+      EXPECT_TRUE(close(running_var, want_var));
+
+      test::backward_with(y, in.r);
+      // The activation's derivative where the device's output says its input was positive: a
+      // value within rounding of 0 may fall on either side, and each side is a derivative there.
+      const ref::Tensor device_y = ref::from_float(shape, y.to_host());
+      const ref::Tensor grad_before = after.activation == ops::Activation::relu
+                                          ? ref::relu_backward(device_y, in.r)
+                                          : ref::leaky_relu_backward(device_y, in.r, after.slope);
+      const auto g = ref::batch_norm2d_train_backward(in.x, in.gamma, grad_before);
+      EXPECT_TRUE(close(x.grad(), g.x));
+      EXPECT_TRUE(close(gamma.grad(), g.gamma));
+      EXPECT_TRUE(close(beta.grad(), g.beta));
+    }
+  }
+}
+
+TEST(BatchNorm, FusedActivationIsTheTwoOpsBitForBit) {
+  // Planes of whole vec4s (the four-wide kernels) and not.
+  for (const Shape& shape : {Shape{3, 2, 67, 71}, Shape{2, 16, 8, 8}, Shape{1, 5, 4, 3}}) {
+    for (const auto& [name, after] : kFused) {
+      SCOPED_TRACE(to_string(shape) + " " + name);
+      const Inputs in = inputs(shape, 1500);
+      After apart = after;
+      apart.fused = false;
+      EXPECT_TRUE(train_step(in, after) == train_step(in, apart));
+    }
+  }
+}
+
+TEST(BatchNorm, ActivationsItDoesNotFuseRunAsTwoOps) {
+  const Inputs in = inputs({2, 3, 5, 7}, 1600);
+  const ref::Tensor bn =
+      ref::batch_norm2d_eval(in.x, in.gamma, in.beta, in.running_mean, in.running_var);
+  auto run = [&](bool training, ops::Activation activation, float slope) {
+    return ops::batch_norm2d_activation(test::to_device(in.x), test::to_device(in.gamma),
+                                        test::to_device(in.beta), test::to_device(in.running_mean),
+                                        test::to_device(in.running_var), training, activation,
+                                        slope);
+  };
+  EXPECT_TRUE(close(run(false, ops::Activation::relu, 0.0f), ref::relu(bn)));
+  EXPECT_TRUE(close(run(false, ops::Activation::leaky_relu, 0.2f), ref::leaky_relu(bn, 0.2)));
+  const ref::Tensor train = ref::batch_norm2d_train(in.x, in.gamma, in.beta).y;
+  EXPECT_TRUE(close(run(true, ops::Activation::tanh, 0.0f), ref::tanh(train)));
+  EXPECT_TRUE(close(run(true, ops::Activation::leaky_relu, -0.5f), ref::leaky_relu(train, -0.5)));
 }
 
 }  // namespace
