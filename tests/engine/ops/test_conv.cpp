@@ -163,6 +163,10 @@ TEST_P(ConvVariant, Conv2dSmallShapes) {
           {1, 5, 7, 7, 3, 4, 2, 1, true, false, true, 0},
           // Enough rows of grad_y that the weight gradient sums three chunks, the last partial.
           {2, 2, 70, 66, 3, 3, 1, 1, false, false, false, 0},
+          // More than 32 output channels, not a multiple of 32 (rows' 32-row tiles on CPUs), for
+          // the output (3x3) and the input gradient (2x2 taps per phase).
+          {1, 4, 6, 7, 37, 3, 1, 1, true, false, false, 0},
+          {1, 35, 6, 6, 3, 4, 2, 1, false, false, false, 0},
       },
       100);
   for (const auto& [c, e] : cases)
@@ -185,6 +189,7 @@ TEST_P(ConvVariant, ConvTranspose2dSmallShapes) {
           {2, 3, 1, 1, 4, 1, 3, 0, false, true, false, 2},
           // Enough rows of x that the weight gradient sums two chunks.
           {3, 2, 50, 50, 3, 4, 2, 1, true, true, false, 0},
+          {1, 5, 3, 4, 33, 4, 2, 1, true, true, false, 0},
       },
       200);
   for (const auto& [c, e] : cases)
