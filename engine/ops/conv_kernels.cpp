@@ -10,6 +10,7 @@
 #include <iostream>
 #include <map>
 #include <string>
+#include <thread>
 
 #include "engine/ops/conv_tuning.hpp"
 #include "engine/ops/derived_cache.hpp"
@@ -255,8 +256,8 @@ struct Tile {
   uint32_t rows, columns, workgroup;
 };
 
-// The weight-gradient kernel's widest tile: 8 columns measured 10-15 % faster than 4 on
-// lavapipe (more products per load of g); the data kernel keeps 4.
+// The weight-gradient kernel's widest tile on GPUs (weight_tile() says why CPUs differ); the
+// data kernel keeps 4.
 constexpr uint32_t kWeightTileColumns = 8;
 
 Tile gemm_tile(int64_t rows, int64_t columns, uint32_t widest = 4) {
@@ -825,11 +826,58 @@ RowChunks gemm_row_chunks(const WeightProblem& problem, bool split) {
   return {(rows + per_chunk - 1) / per_chunk, per_chunk, rows, columns};
 }
 
+// The weight-gradient kernel's tile. On CPU devices, where each output sums at least
+// kLongSum products of g and s, up to 64 rows by 16 columns: each load of g then serves 16
+// columns and each gathered value of s 64 rows (paper512's stride-2 layers ran 1.3x to 1.45x
+// faster on lavapipe than with 16 by 8; 32 by 32 and 128 by 8 were slower again). Shorter sums
+// (small images at batch 1) spend their time storing, which the larger tile slowed by up to
+// 1.5x. The workgroup then halves while that wastes fewer columns on clamped copies, down to 8
+// invocations. GPUs keep the GEMM tile, whose accumulators fit their registers.
+constexpr int64_t kLongSum = 64;
+// A CPU device runs a thread per core (lavapipe), each taking whole workgroups: the larger tile
+// shrinks until the grid has this many per core (paper512's 64-channel layers at 64x64 made one
+// workgroup of it, 1.45x slower than 16 by 8's eight).
+constexpr uint64_t kWorkgroupsPerThread = 4;
+
+Tile weight_tile(const vk::DeviceInfo& device, const WeightProblem& problem, int64_t columns) {
+  const int64_t g_channels = problem.g.dim(1);
+  const int64_t sum = problem.g.dim(0) * problem.g.dim(2) * problem.g.dim(3);
+  if (device.type != VK_PHYSICAL_DEVICE_TYPE_CPU || sum < kLongSum) {
+    return gemm_tile(g_channels, columns, kWeightTileColumns);
+  }
+  Tile tile = gemm_tile(g_channels, columns, 16);
+  tile.rows = std::clamp(static_cast<uint32_t>(std::bit_ceil(static_cast<uint64_t>(g_channels))),
+                         tile.rows, 64u);
+  auto slots = [&](uint32_t workgroup) {
+    const uint64_t width = uint64_t{workgroup} * tile.columns;
+    return blocks(columns, static_cast<uint32_t>(width)) * width;
+  };
+  for (uint32_t workgroup = tile.workgroup / 2; workgroup >= 8; workgroup /= 2) {
+    if (slots(workgroup) < slots(tile.workgroup)) tile.workgroup = workgroup;
+  }
+  // Narrower workgroups, then fewer rows, then fewer columns, until the grid occupies every core.
+  const uint64_t chunks = static_cast<uint64_t>(gemm_row_chunks(problem, false).chunks);
+  const uint64_t wanted = kWorkgroupsPerThread * std::max(1u, std::thread::hardware_concurrency());
+  for (;;) {
+    const vk::Groups groups = gemm_groups(tile, g_channels, columns, chunks);
+    if (uint64_t{groups.x} * groups.y * groups.z >= wanted) break;
+    if (tile.workgroup > 8) {
+      tile.workgroup /= 2;
+    } else if (tile.rows > 16) {
+      tile.rows /= 2;
+    } else if (tile.columns > kWeightTileColumns) {
+      tile.columns /= 2;
+    } else {
+      break;
+    }
+  }
+  return tile;
+}
+
 bool gemm_weight_fits(const vk::DeviceInfo& device, const WeightProblem& problem, bool split) {
   const RowChunks chunks = gemm_row_chunks(problem, split);
-  return fits(device,
-              gemm_groups(gemm_tile(problem.g.dim(1), chunks.columns, kWeightTileColumns),
-                          problem.g.dim(1), chunks.columns, static_cast<uint64_t>(chunks.chunks)));
+  return fits(device, gemm_groups(weight_tile(device, problem, chunks.columns), problem.g.dim(1),
+                                  chunks.columns, static_cast<uint64_t>(chunks.chunks)));
 }
 
 // Needs 64-bit integers for unaligned vec4 loads of g.
@@ -867,7 +915,7 @@ Tensor run_gemm_weight(const WeightProblem& problem, bool texels, bool split = f
       u32(g.dim(2)),     u32(g.dim(3)),       u32(s.dim(1)),          u32(s.dim(2)), u32(s.dim(3)),
       u32(problem.k),    u32(problem.stride), u32(problem.pad),       u32(rows),     u32(per_chunk),
       texel_index({&g}), texel_index({&s}),   texel_index({&g, true})};
-  const Tile tile = gemm_tile(g.dim(1), columns, kWeightTileColumns);
+  const Tile tile = weight_tile(Runtime::get().device(), problem, columns);
   const vk::Groups groups = gemm_groups(tile, g.dim(1), columns, static_cast<uint64_t>(chunks));
   // Eight columns of g per step where rows allow (1.1x to 1.4x on lavapipe against four).
   const uint32_t g_step = g.dim(3) % 8 == 0 ? 8 : 4;

@@ -165,7 +165,10 @@ TEST_P(ConvVariant, Conv2dSmallShapes) {
           {2, 2, 70, 66, 3, 3, 1, 1, false, false, false, 0},
           // More than 32 output channels, not a multiple of 32 (rows' 32-row tiles on CPUs), for
           // the output (3x3) and the input gradient (2x2 taps per phase).
-          {1, 4, 6, 7, 37, 3, 1, 1, true, false, false, 0},
+          {1, 4, 10, 9, 37, 3, 1, 1, true, false, false, 0},
+          // A weight gradient of 40 x 1080 weights, 100 products each: 64-row tiles of the
+          // weight-gradient kernel on CPUs of up to 2 cores, 32-row ones on more.
+          {1, 120, 10, 10, 40, 3, 1, 1, false, false, false, 0},
           {1, 35, 6, 6, 3, 4, 2, 1, false, false, false, 0},
       },
       100);
