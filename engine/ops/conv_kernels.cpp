@@ -601,36 +601,6 @@ Tensor run_gemm_data(const DataProblem& problem, GemmData style,
   return y;
 }
 
-// The row-run kernel (conv_gemm.comp, VARIANT_ROWS): how one phase reads the zero-padded input.
-// Direct: padded row i * stride + t for tap t, padding `pad`. Transposed: tap t' = taps - 1 - t
-// reads padded row i + off + t' with off = dh0 - (taps - 1) + margin, where the margin (the most
-// taps of a phase, less one) keeps every offset non-negative.
-struct RunGeometry {
-  int64_t in_step, margin;
-  int64_t run = 0;  // outputs per invocation (TN)
-  int64_t runs_w = 0, off_h = 0, off_w = 0, kh_base = 0, kw_base = 0, k_step = 1;
-};
-
-int64_t run_length(int64_t col_w) {
-  return col_w >= 8 ? 8 : static_cast<int64_t>(std::bit_ceil(static_cast<uint64_t>(col_w)));
-}
-
-RunGeometry run_geometry(const DataProblem& problem, const Phase& phase) {
-  const int64_t stride = phase_stride(problem);
-  RunGeometry g{problem.transposed ? 1 : stride,
-                problem.transposed ? (problem.k() + stride - 1) / stride - 1 : problem.pad};
-  g.run = run_length(phase.col_w);
-  g.runs_w = (phase.col_w + g.run - 1) / g.run;
-  if (problem.transposed) {
-    g.off_h = phase.dh0 - (phase.taps_h - 1) + g.margin;
-    g.off_w = phase.dw0 - (phase.taps_w - 1) + g.margin;
-    g.kh_base = phase.kh0 + (phase.taps_h - 1) * stride;
-    g.kw_base = phase.kw0 + (phase.taps_w - 1) * stride;
-    g.k_step = -stride;
-  }
-  return g;
-}
-
 // Few runs (small images, batch 1) would leave most of a workgroup computing clamped copies.
 uint32_t rows_workgroup(int64_t runs) {
   uint32_t workgroup = std::min(64u, Runtime::get().workgroup_size());
@@ -661,12 +631,62 @@ uint32_t rows_tile_rows(const vk::DeviceInfo& device, const DataProblem& problem
   return gemm_tile(rows, 1).rows;
 }
 
+// The row-run kernel (conv_gemm.comp, VARIANT_ROWS): how one phase reads the zero-padded input.
+// Direct: padded row i * stride + t for tap t, padding `pad`. Transposed: tap t' = taps - 1 - t
+// reads padded row i + off + t' with off = dh0 - (taps - 1) + margin, where the margin (the most
+// taps of a phase, less one) keeps every offset non-negative.
+struct RunGeometry {
+  int64_t in_step, margin;
+  int64_t run = 0;  // outputs per invocation (TN)
+  int64_t runs_w = 0, off_h = 0, off_w = 0, kh_base = 0, kw_base = 0, k_step = 1;
+};
+
+// Outputs per invocation of the rows kernels (TN): 8, or for 4x4 kernels on CPU devices 16 where
+// the unrolled body per input channel stays within kRowsBodyProducts multiply-adds (TM x TN x
+// taps) and the phase still makes kRowsLongRunWorkgroups workgroups per core. Measured on
+// lavapipe: paper512's 4x4 layers (16 taps, or 4 per phase of the transposed ones and of the
+// input gradients) up to 1.2x faster; 3x3 layers 1.1x to 1.4x slower, and tiny64's 4x4 layers
+// with 8 to 16 workgroups 1.1x slower.
+constexpr int64_t kRowsBodyProducts = 4096;
+constexpr uint64_t kRowsLongRunWorkgroups = 16;
+
+int64_t run_length(const vk::DeviceInfo& device, const DataProblem& problem, const Phase& phase) {
+  const int64_t shortest =
+      std::min<int64_t>(8, static_cast<int64_t>(std::bit_ceil(static_cast<uint64_t>(phase.col_w))));
+  const uint32_t tile_rows = rows_tile_rows(device, problem);
+  if (device.type != VK_PHYSICAL_DEVICE_TYPE_CPU || problem.k() != 4 || phase.col_w < 16 ||
+      tile_rows * 16 * phase.taps_h * phase.taps_w > kRowsBodyProducts) {
+    return shortest;
+  }
+  const int64_t runs = problem.x.dim(0) * phase.col_h * ((phase.col_w + 15) / 16);
+  const vk::Groups groups = rows_groups(runs, problem.out_channels(), tile_rows);
+  const uint64_t threads = std::max(1u, std::thread::hardware_concurrency());
+  return uint64_t{groups.x} * groups.y >= kRowsLongRunWorkgroups * threads ? 16 : shortest;
+}
+
+RunGeometry run_geometry(const vk::DeviceInfo& device, const DataProblem& problem,
+                         const Phase& phase) {
+  const int64_t stride = phase_stride(problem);
+  RunGeometry g{problem.transposed ? 1 : stride,
+                problem.transposed ? (problem.k() + stride - 1) / stride - 1 : problem.pad};
+  g.run = run_length(device, problem, phase);
+  g.runs_w = (phase.col_w + g.run - 1) / g.run;
+  if (problem.transposed) {
+    g.off_h = phase.dh0 - (phase.taps_h - 1) + g.margin;
+    g.off_w = phase.dw0 - (phase.taps_w - 1) + g.margin;
+    g.kh_base = phase.kh0 + (phase.taps_h - 1) * stride;
+    g.kw_base = phase.kw0 + (phase.taps_w - 1) * stride;
+    g.k_step = -stride;
+  }
+  return g;
+}
+
 // Taps and input step are specialization constants and every tap of an input channel is
 // unrolled; these bounds (5x5 taps per phase) keep the unrolled body, and its compile time, small.
 bool rows_data_supports(const vk::DeviceInfo& device, const DataProblem& problem) {
   const int64_t rows = problem.out_channels();
   for (const Phase& phase : phases(problem)) {
-    const RunGeometry g = run_geometry(problem, phase);
+    const RunGeometry g = run_geometry(device, problem, phase);
     const int64_t runs = problem.x.dim(0) * phase.col_h * g.runs_w;
     if (phase.taps_h * phase.taps_w > 25 || g.in_step > 4 || problem.k() > kRowsMaxKernel ||
         !fits(device, rows_groups(runs, rows, rows_tile_rows(device, problem)))) {
@@ -716,7 +736,7 @@ Tensor run_rows_data(const DataProblem& problem, bool texels, Packing packing = 
   // may reach past col_w: it computes outputs it does not store).
   int64_t padded_h = 0, padded_w = 0, margin = 0;
   for (const Phase& phase : list) {
-    const RunGeometry g = run_geometry(problem, phase);
+    const RunGeometry g = run_geometry(Runtime::get().device(), problem, phase);
     margin = g.margin;
     padded_h = std::max(
         {padded_h, x.dim(2) + margin, (phase.col_h - 1) * g.in_step + g.off_h + phase.taps_h});
@@ -741,7 +761,7 @@ Tensor run_rows_data(const DataProblem& problem, bool texels, Packing packing = 
   std::map<std::array<int64_t, 4>, std::vector<Dispatch>> dispatches;
   int64_t k_step = 1;
   for (const Phase& phase : list) {
-    const RunGeometry g = run_geometry(problem, phase);
+    const RunGeometry g = run_geometry(Runtime::get().device(), problem, phase);
     k_step = g.k_step;
     const int64_t runs = x.dim(0) * phase.col_h * g.runs_w;
     const vk::Groups alone = rows_groups(runs, out_c, tile_rows);
@@ -756,7 +776,8 @@ Tensor run_rows_data(const DataProblem& problem, bool texels, Packing packing = 
     dispatch.table.push_back({u32(runs), u32(phase.col_h), u32(phase.col_w), u32(g.runs_w),
                               u32(phase.oh0), u32(phase.ow0), u32(g.off_h), u32(g.off_w)});
   }
-  const uint32_t in_step = u32(run_geometry(problem, list.front()).in_step);
+  const uint32_t in_step =
+      u32(run_geometry(Runtime::get().device(), problem, list.front()).in_step);
   for (const auto& [specialized, same] : dispatches) {
     for (const Dispatch& dispatch : same) {
       const Tensor table = rows_phase_table(dispatch.table);

@@ -215,6 +215,26 @@ TEST_P(ConvVariant, Tiny64LayerShapes) {
     check(c, e, rounding());
 }
 
+// Runs of 16 outputs per invocation, which the rows kernels take for 4x4 kernels on CPU devices
+// with enough workgroups (engine/ops/conv_kernels.cpp, run_length; these shapes have enough on
+// up to 2 cores): a convolution, and a transposed one with 32 output channels per tile.
+TEST(ConvRows, LongRowRuns) {
+  static const auto cases = with_references(
+      {
+          {1, 1, 66, 64, 256, 4, 2, 1, true, false, false, 0},
+          {1, 1, 32, 256, 128, 4, 2, 1, false, true, false, 0},
+      },
+      400);
+  for (const char* variant : {"rows_texel", "rows"}) {
+    SCOPED_TRACE(variant);
+    if (!test::unavailable(variant, Runtime::get().device()).empty()) continue;
+    ops::conv::force_variant(variant);
+    for (const auto& [c, e] : cases)
+      check(c, e, test::Rounding::none);
+    ops::conv::force_variant("");
+  }
+}
+
 // One product per output (x is 1 in input channel 0, 0 in the others), so each output is exactly
 // a weight as the kernel stored it: float32, or float16 rounded to nearest even in the _half
 // kernels, whatever the device's own conversions round to. Subnormal float16 values may read
