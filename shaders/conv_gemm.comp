@@ -445,6 +445,10 @@ void main() {
 layout(constant_id = 3) const uint IN_STEP = 1;
 layout(constant_id = 4) const uint TAPS_W = 1;
 layout(constant_id = 7) const uint TAPS_H = 1;
+// Direct 4x4 problems on CPU devices read the weights as they are, [out][in][4][4], a vec4 per
+// kernel row of one output channel (w then points at them): as many loads as from the packed
+// weights, and no packing per weight version (conv_kernels.cpp, rows_unpacked).
+layout(constant_id = 8) const bool UNPACKED = false;
 const uint SPAN = (TN - 1) * IN_STEP + TAPS_W;
 
 // One output phase of the dispatch (all phases of one dispatch share taps and run length): its
@@ -524,11 +528,21 @@ void main() {
     }
     [[unroll]] for (uint q = 0; q < TM / 4; ++q) {
       vec4 a[TAPS_H][TAPS_W];
-      [[unroll]] for (uint th = 0; th < TAPS_H; ++th) {
-        uint w_row = (ci * p.k + uint(kh_base + int(th) * p.k_step)) * p.k;
-        [[unroll]] for (uint tw = 0; tw < TAPS_W; ++tw) {
-          uint w_tap = w_row + uint(kw_base + int(tw) * p.k_step);
-          a[th][tw] = LOAD_W4((w_tap * padded_rows + m0) / 4 + q);
+      if (UNPACKED) {
+        [[unroll]] for (uint r = 0; r < 4; ++r) {
+          uint o = min(m0 + 4 * q + r, p.out_channels - 1);
+          [[unroll]] for (uint th = 0; th < TAPS_H; ++th) {
+            vec4 kernel_row = LOAD_W4((o * p.in_channels + ci) * 4 + th);
+            [[unroll]] for (uint tw = 0; tw < TAPS_W; ++tw) a[th][tw][r] = kernel_row[tw];
+          }
+        }
+      } else {
+        [[unroll]] for (uint th = 0; th < TAPS_H; ++th) {
+          uint w_row = (ci * p.k + uint(kh_base + int(th) * p.k_step)) * p.k;
+          [[unroll]] for (uint tw = 0; tw < TAPS_W; ++tw) {
+            uint w_tap = w_row + uint(kw_base + int(tw) * p.k_step);
+            a[th][tw] = LOAD_W4((w_tap * padded_rows + m0) / 4 + q);
+          }
         }
       }
       [[unroll]] for (uint r = 0; r < 4; ++r) {

@@ -725,6 +725,17 @@ Tensor rows_phase_table(const std::vector<RowsPhase>& table) {
       slot, "", [&] { return Tensor::from_host({static_cast<int64_t>(words.size())}, words); });
 }
 
+// Where the rows kernels read the weights unpacked (UNPACKED in conv_gemm.comp): direct 4x4
+// problems in float32 on CPU devices, weights 16-byte aligned. There a training step repacks
+// every updated weight, and packing runs at 3 to 7.5 ns per value on lavapipe (12 % of
+// paper512's step 2), while the kernel makes as many loads either way. GPUs keep the packed
+// weights (unmeasured unpacked; packing costs them little).
+bool rows_unpacked(const vk::DeviceInfo& device, const DataProblem& problem, Packing packing) {
+  return device.type == VK_PHYSICAL_DEVICE_TYPE_CPU && !problem.transposed && problem.k() == 4 &&
+         packing == Packing::floats && !problem.folded.defined() &&
+         problem.weight.address() % 16 == 0;
+}
+
 Tensor run_rows_data(const DataProblem& problem, bool texels, Packing packing = Packing::floats) {
   const bool halves = packing == Packing::halves;
   const Tensor& x = problem.x;
@@ -748,7 +759,8 @@ Tensor run_rows_data(const DataProblem& problem, bool texels, Packing packing = 
   const Tensor input = pad ? zero_pad(x, padded_h, padded_w, margin) : x;
   u32(input.numel());
   const uint32_t tile_rows = rows_tile_rows(Runtime::get().device(), problem);
-  Tensor packed = pack_weights(problem, tile_rows, packing);
+  const bool unpacked = rows_unpacked(Runtime::get().device(), problem, packing);
+  const Tensor packed = unpacked ? problem.weight : pack_weights(problem, tile_rows, packing);
   const bool use_texels = texels && has_texel_view({&input}) && has_texel_view({&packed, true});
   const BiasInput bias = bias_input(problem);
   const int64_t out_step = problem.transposed ? phase_stride(problem) : 1;
@@ -813,7 +825,8 @@ Tensor run_rows_data(const DataProblem& problem, bool texels, Packing packing = 
                                                            u32(taps_w),
                                                            activation_constant(problem),
                                                            slope_constant(problem),
-                                                           u32(taps_h)};
+                                                           u32(taps_h),
+                                                           unpacked ? 1u : 0u};
       const vk::ShaderCode& kernel = use_texels ? shaders::conv_gemm_rows_texel
                                      : halves   ? shaders::conv_gemm_rows_half
                                                 : shaders::conv_gemm_rows;
