@@ -260,6 +260,18 @@ struct Tile {
 // data kernel keeps 4.
 constexpr uint32_t kWeightTileColumns = 8;
 
+// Columns a grid of `workgroup`-wide workgroups of the tile covers, clamped copies included.
+uint64_t column_slots(const Tile& tile, uint32_t workgroup, int64_t columns) {
+  const uint64_t width = uint64_t{workgroup} * tile.columns;
+  return blocks(columns, static_cast<uint32_t>(width)) * width;
+}
+
+// A CPU device's cores: lavapipe runs a thread per core, each taking whole workgroups.
+uint64_t cpu_threads() {
+  static const uint64_t threads = std::max(1u, std::thread::hardware_concurrency());
+  return threads;
+}
+
 Tile gemm_tile(int64_t rows, int64_t columns, uint32_t widest = 4) {
   Tile tile{rows <= 4   ? 4u
             : rows <= 8 ? 8u
@@ -271,11 +283,8 @@ Tile gemm_tile(int64_t rows, int64_t columns, uint32_t widest = 4) {
   while (tile.workgroup > 1 && spare())
     tile.workgroup /= 2;
   const uint32_t smallest = std::max(1u, Runtime::get().device().subgroup_size);
-  auto slots = [&](uint32_t workgroup) {
-    const uint64_t width = uint64_t{workgroup} * tile.columns;
-    return blocks(columns, static_cast<uint32_t>(width)) * width;
-  };
-  while (tile.workgroup / 2 >= smallest && slots(tile.workgroup / 2) < slots(tile.workgroup))
+  while (tile.workgroup / 2 >= smallest && column_slots(tile, tile.workgroup / 2, columns) <
+                                               column_slots(tile, tile.workgroup, columns))
     tile.workgroup /= 2;
   return tile;
 }
@@ -650,26 +659,26 @@ struct RunGeometry {
 constexpr int64_t kRowsBodyProducts = 4096;
 constexpr uint64_t kRowsLongRunWorkgroups = 16;
 
-int64_t run_length(const vk::DeviceInfo& device, const DataProblem& problem, const Phase& phase) {
+int64_t run_length(const vk::DeviceInfo& device, const DataProblem& problem, const Phase& phase,
+                   uint32_t tile_rows) {
   const int64_t shortest =
       std::min<int64_t>(8, static_cast<int64_t>(std::bit_ceil(static_cast<uint64_t>(phase.col_w))));
-  const uint32_t tile_rows = rows_tile_rows(device, problem);
   if (device.type != VK_PHYSICAL_DEVICE_TYPE_CPU || problem.k() != 4 || phase.col_w < 16 ||
       tile_rows * 16 * phase.taps_h * phase.taps_w > kRowsBodyProducts) {
     return shortest;
   }
   const int64_t runs = problem.x.dim(0) * phase.col_h * ((phase.col_w + 15) / 16);
   const vk::Groups groups = rows_groups(runs, problem.out_channels(), tile_rows);
-  const uint64_t threads = std::max(1u, std::thread::hardware_concurrency());
-  return uint64_t{groups.x} * groups.y >= kRowsLongRunWorkgroups * threads ? 16 : shortest;
+  return uint64_t{groups.x} * groups.y >= kRowsLongRunWorkgroups * cpu_threads() ? 16 : shortest;
 }
 
+// `tile_rows`: rows_tile_rows() of the problem.
 RunGeometry run_geometry(const vk::DeviceInfo& device, const DataProblem& problem,
-                         const Phase& phase) {
+                         const Phase& phase, uint32_t tile_rows) {
   const int64_t stride = phase_stride(problem);
   RunGeometry g{problem.transposed ? 1 : stride,
                 problem.transposed ? (problem.k() + stride - 1) / stride - 1 : problem.pad};
-  g.run = run_length(device, problem, phase);
+  g.run = run_length(device, problem, phase, tile_rows);
   g.runs_w = (phase.col_w + g.run - 1) / g.run;
   if (problem.transposed) {
     g.off_h = phase.dh0 - (phase.taps_h - 1) + g.margin;
@@ -685,11 +694,12 @@ RunGeometry run_geometry(const vk::DeviceInfo& device, const DataProblem& proble
 // unrolled; these bounds (5x5 taps per phase) keep the unrolled body, and its compile time, small.
 bool rows_data_supports(const vk::DeviceInfo& device, const DataProblem& problem) {
   const int64_t rows = problem.out_channels();
+  const uint32_t tile_rows = rows_tile_rows(device, problem);
   for (const Phase& phase : phases(problem)) {
-    const RunGeometry g = run_geometry(device, problem, phase);
+    const RunGeometry g = run_geometry(device, problem, phase, tile_rows);
     const int64_t runs = problem.x.dim(0) * phase.col_h * g.runs_w;
     if (phase.taps_h * phase.taps_w > 25 || g.in_step > 4 || problem.k() > kRowsMaxKernel ||
-        !fits(device, rows_groups(runs, rows, rows_tile_rows(device, problem)))) {
+        !fits(device, rows_groups(runs, rows, tile_rows))) {
       return false;
     }
   }
@@ -743,11 +753,17 @@ Tensor run_rows_data(const DataProblem& problem, bool texels, Packing packing = 
   Tensor y = Tensor::empty({x.dim(0), out_c, problem.out_h, problem.out_w});
   u32(y.numel());
   const std::vector<Phase> list = phases(problem);
+  const vk::DeviceInfo& device = Runtime::get().device();
+  const uint32_t tile_rows = rows_tile_rows(device, problem);
+  std::vector<RunGeometry> geometry;
+  for (const Phase& phase : list)
+    geometry.push_back(run_geometry(device, problem, phase, tile_rows));
   // The padded input covers every row and column any phase's runs read (the last run of a row
   // may reach past col_w: it computes outputs it does not store).
   int64_t padded_h = 0, padded_w = 0, margin = 0;
-  for (const Phase& phase : list) {
-    const RunGeometry g = run_geometry(Runtime::get().device(), problem, phase);
+  for (size_t i = 0; i < list.size(); ++i) {
+    const Phase& phase = list[i];
+    const RunGeometry& g = geometry[i];
     margin = g.margin;
     padded_h = std::max(
         {padded_h, x.dim(2) + margin, (phase.col_h - 1) * g.in_step + g.off_h + phase.taps_h});
@@ -758,8 +774,7 @@ Tensor run_rows_data(const DataProblem& problem, bool texels, Packing packing = 
   if (pad) padded_w = (padded_w + 3) / 4 * 4;  // whole vec4s per row: a faster copy
   const Tensor input = pad ? zero_pad(x, padded_h, padded_w, margin) : x;
   u32(input.numel());
-  const uint32_t tile_rows = rows_tile_rows(Runtime::get().device(), problem);
-  const bool unpacked = rows_unpacked(Runtime::get().device(), problem, packing);
+  const bool unpacked = rows_unpacked(device, problem, packing);
   const Tensor packed = unpacked ? problem.weight : pack_weights(problem, tile_rows, packing);
   const bool use_texels = texels && has_texel_view({&input}) && has_texel_view({&packed, true});
   const BiasInput bias = bias_input(problem);
@@ -772,12 +787,13 @@ Tensor run_rows_data(const DataProblem& problem, bool texels, Packing packing = 
   };
   std::map<std::array<int64_t, 4>, std::vector<Dispatch>> dispatches;
   int64_t k_step = 1;
-  for (const Phase& phase : list) {
-    const RunGeometry g = run_geometry(Runtime::get().device(), problem, phase);
+  for (size_t i = 0; i < list.size(); ++i) {
+    const Phase& phase = list[i];
+    const RunGeometry& g = geometry[i];
     k_step = g.k_step;
     const int64_t runs = x.dim(0) * phase.col_h * g.runs_w;
     const vk::Groups alone = rows_groups(runs, out_c, tile_rows);
-    const bool merged = merges_phase(Runtime::get().device(), alone);
+    const bool merged = merges_phase(device, alone);
     std::vector<Dispatch>& same = dispatches[{phase.taps_h, phase.taps_w, g.run, merged ? 0 : 1}];
     if (same.empty() || same.back().table.size() == (merged ? kRowsPhases : 1)) {
       same.emplace_back();
@@ -788,8 +804,7 @@ Tensor run_rows_data(const DataProblem& problem, bool texels, Packing packing = 
     dispatch.table.push_back({u32(runs), u32(phase.col_h), u32(phase.col_w), u32(g.runs_w),
                               u32(phase.oh0), u32(phase.ow0), u32(g.off_h), u32(g.off_w)});
   }
-  const uint32_t in_step =
-      u32(run_geometry(Runtime::get().device(), problem, list.front()).in_step);
+  const uint32_t in_step = u32(geometry.front().in_step);
   for (const auto& [specialized, same] : dispatches) {
     for (const Dispatch& dispatch : same) {
       const Tensor table = rows_phase_table(dispatch.table);
@@ -868,9 +883,8 @@ RowChunks gemm_row_chunks(const WeightProblem& problem, bool split) {
 // 1.5x. The workgroup then halves while that wastes fewer columns on clamped copies, down to 8
 // invocations. GPUs keep the GEMM tile, whose accumulators fit their registers.
 constexpr int64_t kLongSum = 64;
-// A CPU device runs a thread per core (lavapipe), each taking whole workgroups: the larger tile
-// shrinks until the grid has this many per core (paper512's 64-channel layers at 64x64 made one
-// workgroup of it, 1.45x slower than 16 by 8's eight).
+// The larger tile shrinks until the grid has this many workgroups per core (paper512's 64-channel
+// layers at 64x64 made one workgroup of it, 1.45x slower than 16 by 8's eight).
 constexpr uint64_t kWorkgroupsPerThread = 4;
 
 Tile weight_tile(const vk::DeviceInfo& device, const WeightProblem& problem, int64_t columns) {
@@ -882,16 +896,14 @@ Tile weight_tile(const vk::DeviceInfo& device, const WeightProblem& problem, int
   Tile tile = gemm_tile(g_channels, columns, 16);
   tile.rows = std::clamp(static_cast<uint32_t>(std::bit_ceil(static_cast<uint64_t>(g_channels))),
                          tile.rows, 64u);
-  auto slots = [&](uint32_t workgroup) {
-    const uint64_t width = uint64_t{workgroup} * tile.columns;
-    return blocks(columns, static_cast<uint32_t>(width)) * width;
-  };
   for (uint32_t workgroup = tile.workgroup / 2; workgroup >= 8; workgroup /= 2) {
-    if (slots(workgroup) < slots(tile.workgroup)) tile.workgroup = workgroup;
+    if (column_slots(tile, workgroup, columns) < column_slots(tile, tile.workgroup, columns)) {
+      tile.workgroup = workgroup;
+    }
   }
   // Narrower workgroups, then fewer rows, then fewer columns, until the grid occupies every core.
   const uint64_t chunks = static_cast<uint64_t>(gemm_row_chunks(problem, false).chunks);
-  const uint64_t wanted = kWorkgroupsPerThread * std::max(1u, std::thread::hardware_concurrency());
+  const uint64_t wanted = kWorkgroupsPerThread * cpu_threads();
   for (;;) {
     const vk::Groups groups = gemm_groups(tile, g_channels, columns, chunks);
     if (uint64_t{groups.x} * groups.y * groups.z >= wanted) break;
