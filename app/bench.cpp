@@ -1,11 +1,15 @@
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
 
 #include "app/bench_report.hpp"
 #include "app/commands.hpp"
+#include "app/peer.hpp"
 #include "bench/conv_bench.hpp"
 #include "bench/peak.hpp"
 #include "engine/error.hpp"
@@ -24,6 +28,8 @@ struct OpsOptions {
   std::string json;
   bool quick = false;
   double max_seconds = 300;
+  bool peer = false;
+  PeerCommand peer_command{"", AEGAN_VK_PEER_SCRIPT, "auto"};
 };
 
 // Batches that keep a sweep of the whole network to minutes on lavapipe, a CPU.
@@ -64,7 +70,55 @@ PresetBench bench_preset(const Preset& preset, const OpsOptions& options) {
   return run;
 }
 
-void run_ops(const GlobalOptions& globals, const OpsOptions& options) {
+// PyTorch's times for every pass of the shapes the engine timed (bench/peer.py --conv-shapes),
+// with the engine's repetitions policy.
+PeerConvTimes peer_conv_times(const PeerCommand& peer, const PresetBench& run, bool quick) {
+  nlohmann::ordered_json spec{{"batch", run.batch},
+                              {"repetitions", quick ? 2 : 0},
+                              {"shapes", nlohmann::ordered_json::array()}};
+  for (size_t i = 0; i < run.result.shapes_done; ++i) {
+    const bench::ConvShape& s = run.shapes[i];
+    spec["shapes"].push_back({{"transposed", s.transposed},
+                              {"cin", s.cin},
+                              {"cout", s.cout},
+                              {"k", s.k},
+                              {"stride", s.stride},
+                              {"pad", s.pad},
+                              {"in_size", s.in_size},
+                              {"out_size", s.out_size},
+                              {"bias", s.bias}});
+  }
+  const std::filesystem::path path =
+      std::filesystem::temp_directory_path() /
+      ("aegan-vk-conv-shapes-" + std::to_string(::getpid()) + ".json");
+  {
+    std::ofstream file(path);
+    file << spec.dump() << '\n';
+    if (!file) throw Error("cannot write " + path.string());
+  }
+  nlohmann::ordered_json answer;
+  try {
+    answer = run_peer(peer, {"--conv-shapes", path.string()});
+  } catch (...) {
+    std::filesystem::remove(path);
+    throw;
+  }
+  std::filesystem::remove(path);
+  PeerConvTimes times;
+  for (const auto& m : answer.at("conv").at("measurements")) {
+    const std::string name = m.at("pass").get<std::string>();
+    const auto pass = std::find_if(std::begin(bench::kConvPasses), std::end(bench::kConvPasses),
+                                   [&](bench::ConvPass p) { return name == bench::pass_name(p); });
+    const size_t shape = m.at("shape").get<size_t>();
+    if (pass == std::end(bench::kConvPasses) || shape >= run.result.shapes_done) {
+      throw Error("the PyTorch peer answered for an unknown conv pass: " + m.dump());
+    }
+    times[{shape, *pass}] = {m.at("repetitions").get<int>(), m.at("ms").get<double>() * 1e-3};
+  }
+  return times;
+}
+
+void run_ops(const GlobalOptions& globals, OpsOptions options) {
   std::vector<Preset> presets;
   if (options.preset == "all") {
     presets = {preset_by_name("tiny64"), preset_by_name("paper512")};
@@ -85,12 +139,18 @@ void run_ops(const GlobalOptions& globals, const OpsOptions& options) {
   start_runtime(globals);
   OpsReport report;
   report.device = Runtime::get().device();
+  if (options.peer) report.peer = start_peer(options.peer_command, report.device);
   std::cerr << "bench: measuring the device's FMA throughput" << std::endl;
   bench::Repetitions peak_repetitions;
   if (options.quick) peak_repetitions.fixed = 1;
   report.peak_flops = bench::measure_fma_peak(peak_repetitions);
-  for (const Preset& preset : presets)
+  for (const Preset& preset : presets) {
     report.presets.push_back(bench_preset(preset, options));
+    if (options.peer) {
+      PresetBench& run = report.presets.back();
+      run.peer = peer_conv_times(options.peer_command, run, options.quick);
+    }
+  }
   print_ops_report(std::cout, report);
   std::cout.flush();
   if (json_file.is_open()) {
@@ -132,6 +192,9 @@ void register_ops(CLI::App& bench, const GlobalOptions& globals) {
                    "start no new layer shape after this many seconds per preset")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  add_peer_options(*command, options->peer, options->peer_command,
+                   "also time each pass of each shape in PyTorch (bench/peer.py) and print its "
+                   "time and the ratio aegan-vk time / PyTorch time");
   command->callback([&globals, options] {
     if (options->all_variants && !options->variants.empty()) {
       throw Error("give either --variant or --all-variants, not both");

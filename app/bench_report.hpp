@@ -1,4 +1,5 @@
 #pragma once
+#include <map>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
@@ -10,17 +11,22 @@
 
 namespace aegan::app {
 
+// PyTorch's time for a pass of a shape (`bench ops --peer`), by shape index and pass.
+using PeerConvTimes = std::map<std::pair<size_t, bench::ConvPass>, bench::Timing>;
+
 // The conv benchmark of one preset, as `aegan-vk bench ops` reports it.
 struct PresetBench {
   Preset preset;
   int batch = 1;
   std::vector<bench::ConvShape> shapes;
   bench::ConvBenchResult result;
+  PeerConvTimes peer;  // empty without --peer
 };
 
 struct OpsReport {
   vk::DeviceInfo device;
   double peak_flops = 0;  // measured FMA throughput; 0 = not measured
+  std::string peer;       // PyTorch's description of itself (`--peer`), else empty
   std::vector<PresetBench> presets;
 };
 

@@ -112,14 +112,11 @@ void run_train_bench(const GlobalOptions& globals, TrainBenchOptions options) {
     nlohmann::ordered_json peer_json;
     std::vector<Comparison> comparison;
     if (options.peer) {
-      PeerCommand& peer = options.peer_command;
-      if (peer.device == "auto") {
-        peer.device = device.type == VK_PHYSICAL_DEVICE_TYPE_CPU ? "cpu" : "cuda";
-      }
-      peer_json = {{"device", check_peer(peer)},
-                   {"python", peer.python},
+      const std::string description = start_peer(options.peer_command, device);
+      std::cout << "peer: " << description << std::endl;
+      peer_json = {{"device", description},
+                   {"python", options.peer_command.python},
                    {"presets", nlohmann::ordered_json::array()}};
-      std::cout << "peer: " << peer_json["device"].get<std::string>() << std::endl;
     }
     bench::TrainBenchOptions bench_options;
     bench_options.figures = options.figures;
@@ -207,19 +204,9 @@ void register_bench_train(CLI::App& bench, const GlobalOptions& globals) {
                     "time every candidate convolution kernel on each layer shape during the "
                     "warm-up and keep the fastest for this device and driver (used by every "
                     "later run), then time the figures with those choices");
-  command->add_flag("--peer", options->peer,
-                    "also time bench/peer.py (the same model in PyTorch) and print both with "
-                    "the ratio aegan-vk time / PyTorch time");
-  command
-      ->add_option("--peer-device", options->peer_command.device,
-                   "PyTorch's device: cpu, cuda or auto (cpu when aegan-vk runs on a CPU)")
-      ->check(CLI::IsMember({"cpu", "cuda", "auto"}))
-      ->capture_default_str();
-  command->add_option("--peer-script", options->peer_command.script, "path of bench/peer.py")
-      ->capture_default_str();
-  command->add_option("--python", options->peer_command.python,
-                      "Python interpreter for the peer (default: python3 on PATH, else "
-                      "/usr/bin/python3, where Debian's python3-torch is)");
+  add_peer_options(*command, options->peer, options->peer_command,
+                   "also time bench/peer.py (the same model in PyTorch) and print both with the "
+                   "ratio aegan-vk time / PyTorch time");
   command->callback([&globals, options, preset, steps] {
     TrainBenchOptions run = *options;
     if (run.quick) {

@@ -107,6 +107,28 @@ std::string check_peer(PeerCommand& peer) {
   return outcome.last_line;
 }
 
+void add_peer_options(CLI::App& command, bool& peer, PeerCommand& peer_command,
+                      const std::string& peer_help) {
+  command.add_flag("--peer", peer, peer_help);
+  command
+      .add_option("--peer-device", peer_command.device,
+                  "PyTorch's device: cpu, cuda or auto (cpu when aegan-vk runs on a CPU)")
+      ->check(CLI::IsMember({"cpu", "cuda", "auto"}))
+      ->capture_default_str();
+  command.add_option("--peer-script", peer_command.script, "path of bench/peer.py")
+      ->capture_default_str();
+  command.add_option("--python", peer_command.python,
+                     "Python interpreter for the peer (default: python3 on PATH, else "
+                     "/usr/bin/python3, where Debian's python3-torch is)");
+}
+
+std::string start_peer(PeerCommand& peer, const vk::DeviceInfo& device) {
+  if (peer.device == "auto") {
+    peer.device = device.type == VK_PHYSICAL_DEVICE_TYPE_CPU ? "cpu" : "cuda";
+  }
+  return check_peer(peer);
+}
+
 nlohmann::ordered_json run_peer(const PeerCommand& peer,
                                 const std::vector<std::string>& arguments) {
   const std::filesystem::path json_path = std::filesystem::temp_directory_path() /

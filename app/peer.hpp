@@ -1,7 +1,10 @@
 #pragma once
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+
+#include "engine/vk/context.hpp"
 
 namespace aegan::app {
 
@@ -9,8 +12,16 @@ namespace aegan::app {
 struct PeerCommand {
   std::string python;  // empty: python3 on PATH, else /usr/bin/python3 (where Debian's torch is)
   std::string script;
-  std::string device;  // "cpu" or "cuda"
+  std::string device;  // "cpu", "cuda", or "auto" until start_peer
 };
+
+// --peer (with its help text), --peer-device, --peer-script and --python of the bench commands.
+void add_peer_options(CLI::App& command, bool& peer, PeerCommand& peer_command,
+                      const std::string& peer_help);
+
+// Resolves "auto" to the engine device's counterpart (cpu for CPU devices, else cuda), then
+// check_peer()s it; returns the peer's description of itself.
+std::string start_peer(PeerCommand& peer, const vk::DeviceInfo& device);
 
 // Resolves the interpreter and checks that it can import torch (and reach the device); throws
 // aegan::Error with one line saying what is missing. Returns the peer's description of itself.

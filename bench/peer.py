@@ -6,8 +6,12 @@ step 2 (D_E, G_E, D_R, phi, in that order) and inference phi(F(G_E(z))) in eval 
 figure runs `--warmup` untimed iterations, then `--steps` timed ones (or as many as fit in
 `--seconds`), the device synchronised after each. Writes JSON (to stdout, or --json FILE) with
 the same fields as the engine's report, and the element counts of every network's parameters
-and buffers so that a test can check that both build the same model. Exit status 3: PyTorch is
-not installed; 4: the --device is not available.
+and buffers so that a test can check that both build the same model.
+
+With --conv-shapes FILE (written by `aegan-vk bench ops --peer`) it times single convolutions
+instead: each pass (forward, backward-data, backward-weight) of each layer shape listed, as the
+engine's `bench ops` times its kernels. Exit status 3: PyTorch is not installed; 4: the --device
+is not available.
 """
 
 import argparse
@@ -345,6 +349,81 @@ def bench_preset(preset, args, device):
     return result
 
 
+CONV_PASSES = ("forward", "backward-data", "backward-weight")
+
+
+def conv_pass(shape, batch, device, generator):
+    """One closure per pass of a layer shape (the fields of bench/conv_bench.hpp's ConvShape), on
+    uniform random tensors. The backward passes compute only the gradient they are named after."""
+    s = shape
+    cin, cout, k, stride, pad = s["cin"], s["cout"], s["k"], s["stride"], s["pad"]
+
+    def uniform(*size):
+        return (torch.rand(*size, generator=generator) * 2 - 1).to(device)
+
+    x = uniform(batch, cin, s["in_size"], s["in_size"])
+    weight = uniform(*((cin, cout) if s["transposed"] else (cout, cin)), k, k)
+    bias = uniform(cout) if s["bias"] else None
+    grad_y = uniform(batch, cout, s["out_size"], s["out_size"])
+    # A transposed convolution's output size needs the padding PyTorch cannot infer.
+    extra = s["out_size"] - ((s["in_size"] - 1) * stride - 2 * pad + k) if s["transposed"] else 0
+    functional = nn.functional
+    backward = torch.ops.aten.convolution_backward
+
+    def forward():
+        if s["transposed"]:
+            return functional.conv_transpose2d(x, weight, bias, stride, pad, extra)
+        return functional.conv2d(x, weight, bias, stride, pad)
+
+    def gradient(mask):
+        return lambda: backward(grad_y, x, weight, None, [stride] * 2, [pad] * 2, [1, 1],
+                                s["transposed"], [extra] * 2, 1, mask)
+
+    if forward().shape != grad_y.shape:
+        fail(f"conv shape {shape}: PyTorch's output is {tuple(forward().shape)}")
+    return dict(zip(CONV_PASSES, (forward, gradient([True, False, False]),
+                                  gradient([False, True, False]))))
+
+
+def time_conv_pass(run, device, repetitions, target_seconds=0.3):
+    """Seconds per run, as bench/timing.cpp times the engine's kernels: one warm-up run, one
+    calibration run, then enough runs back to back for target_seconds (or `repetitions`)."""
+    def timed(count):
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        start = time.perf_counter()
+        for _ in range(count):
+            run()
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        return time.perf_counter() - start
+
+    with torch.no_grad():
+        timed(1)
+        count = repetitions
+        if count <= 0:
+            once = timed(1)
+            if once >= target_seconds:
+                return 1, once
+            count = min(10000, math.ceil(target_seconds / max(once, 1e-7)))
+        return count, timed(count) / count
+
+
+def bench_convs(path, args, device):
+    with open(path, encoding="utf-8") as spec_file:
+        spec = json.load(spec_file)
+    generator = torch.Generator().manual_seed(args.seed)
+    measurements = []
+    for index, shape in enumerate(spec["shapes"]):
+        print(f"peer: conv shape {index + 1}/{len(spec['shapes'])}", file=sys.stderr, flush=True)
+        passes = conv_pass(shape, spec["batch"], device, generator)
+        for name in CONV_PASSES:
+            count, seconds = time_conv_pass(passes[name], device, spec.get("repetitions", 0))
+            measurements.append({"shape": index, "pass": name, "repetitions": count,
+                                 "ms": seconds * 1e3})
+    return {"batch": spec["batch"], "measurements": measurements}
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--preset", choices=[*PRESETS, "all"],
@@ -371,6 +450,8 @@ def parse_args(argv):
     parser.add_argument("--check", action="store_true",
                         help="exit 0 when PyTorch (and the --device) can be used")
     parser.add_argument("--json", metavar="FILE", help="write the JSON here instead of stdout")
+    parser.add_argument("--conv-shapes", metavar="FILE",
+                        help="time the passes of the convolutions listed in FILE instead")
     args = parser.parse_args(argv)
     if args.quick:
         args.preset = args.preset or "tiny64"
@@ -407,7 +488,9 @@ def main(argv):
     presets.sort(key=lambda preset: PRESETS[preset]["r"])
     report = {"implementation": "pytorch", "torch": torch.__version__, "device": name,
               "tf32": args.device == "cuda" and args.tf32}
-    if args.sizes_only:
+    if args.conv_shapes:
+        report["conv"] = bench_convs(args.conv_shapes, args, device)
+    elif args.sizes_only:
         report["presets"] = [{"preset": p, "sizes": sizes(build(p))} for p in presets]
     else:
         report["presets"] = [bench_preset(p, args, device) for p in presets]

@@ -58,3 +58,27 @@ for row in rows:
     assert abs(row["ratio"] - row["aegan_vk_ms"] / row["pytorch_ms"]) < 1e-9 * row["ratio"], row
 print("PASS")
 EOF
+
+# `bench ops --peer`: PyTorch's time for each pass of each shape the engine timed, and the ratio.
+"$aegan" bench ops --quick --peer --python "$python" --peer-script "$peer" \
+  --json "$work/ops.json" | tee "$work/ops.txt"
+grep -q "total ratio, auto / PyTorch" "$work/ops.txt"
+"$python" - "$work/ops.json" <<'EOF'
+import json
+import sys
+
+report = json.load(open(sys.argv[1]))
+assert report["convention"].startswith("ratio = aegan-vk time / PyTorch time"), report
+assert report["pytorch"].startswith("PyTorch "), report
+assert [p["preset"] for p in report["presets"]] == ["tiny64", "paper512"], report
+for preset in report["presets"]:
+    rows = preset["measurements"]
+    assert [r["pass"] for r in rows] == ["forward", "backward-data", "backward-weight"], rows
+    for row in rows:
+        assert row["ms"] > 0 and row["pytorch_ms"] > 0 and row["pytorch_repetitions"] == 2, row
+        assert abs(row["ratio"] - row["ms"] / row["pytorch_ms"]) < 1e-9 * row["ratio"], row
+    totals = {t["variant"]: t["total_ms"] for t in preset["totals"]}
+    expected = totals["auto"] / totals["PyTorch"]
+    assert abs(preset["total_ratio"] - expected) < 1e-9 * expected, preset
+print("PASS")
+EOF
