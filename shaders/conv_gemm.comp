@@ -435,9 +435,10 @@ void main() {
 // (one phase of a transposed convolution): C[m, (image, i, j0..j0+TN-1)]. For each input channel
 // and tap row an invocation loads the input span its run reads for all TAPS_W taps of the row
 // once, (TN - 1) * IN_STEP + TAPS_W values, and takes every tap's values out of it, where the
-// data kernel loads TN values per tap. The input is zero-padded beforehand (conv_kernels.cpp), so
-// no load checks bounds. Tap rows th = 0..TAPS_H - 1 read padded row i * IN_STEP + off_h + th and
-// use kernel row kh_base + th * k_step (k_step 1 direct, -stride transposed); columns alike.
+// data kernel loads TN values per tap. Rows and columns count from `margin` zeros before the
+// input: tap rows th = 0..TAPS_H - 1 read padded row i * IN_STEP + off_h + th and use kernel row
+// kh_base + th * k_step (k_step 1 direct, -stride transposed); columns alike. Where runs can reach
+// outside the input (BOUNDED), such loads give 0; the rest load without checks.
 // Every tap of an input channel goes into one accumulator before the next: the tile does not fit
 // in registers on a CPU, and llvmpipe masks each value a loop carries once per iteration, so
 // each accumulator is loaded, masked and stored once per input channel rather than once per tap
@@ -449,6 +450,7 @@ layout(constant_id = 7) const uint TAPS_H = 1;
 // kernel row of one output channel (w then points at them): as many loads as from the packed
 // weights, and no packing per weight version (conv_kernels.cpp, rows_unpacked).
 layout(constant_id = 8) const bool UNPACKED = false;
+layout(constant_id = 9) const bool BOUNDED = false;
 const uint SPAN = (TN - 1) * IN_STEP + TAPS_W;
 
 // One output phase of the dispatch (all phases of one dispatch share taps and run length): its
@@ -473,7 +475,7 @@ layout(buffer_reference, scalar, buffer_reference_align = 4) readonly buffer Con
 };
 
 layout(push_constant, scalar) uniform Push {
-  ConstFloats x;  // zero-padded input [images][in_channels][in_h][in_w]
+  ConstFloats x;  // input [images][in_channels][in_h][in_w]
   PACKED_WEIGHTS w;  // packed as for the data variant
   ConstFloats bias;
   Floats y;
@@ -491,6 +493,7 @@ layout(push_constant, scalar) uniform Push {
   uint x_first;  // texel variant: x is texels0[x_first...] (R32F), w texels1[w_first...] (RGBA32F)
   uint w_first;
   uint k_bases[4];  // phase z: kh_base in bits 8 * z.., kw_base in bits 8 * z + 4.. (z < 16)
+  uint margin;
 } p;
 
 void main() {
@@ -507,8 +510,9 @@ void main() {
   uint image = rest / ph.col_h;
   uint padded_rows = (p.out_channels + TM - 1) / TM * TM;
   uint plane = p.in_h * p.in_w;
-  uint base = image * p.in_channels * plane + (i * IN_STEP + ph.off_h) * p.in_w + j0 * IN_STEP +
-              ph.off_w;
+  int r0 = int(i * IN_STEP + ph.off_h) - int(p.margin);
+  int c0 = int(j0 * IN_STEP + ph.off_w) - int(p.margin);
+  int base = int(image * p.in_channels * plane) + r0 * int(p.in_w) + c0;
   // What the stores need, worked out now so that only three values stay live through the loop
   // (llvmpipe spills what the accumulators leave no room for): where the run's first output
   // goes in output channel 0, and how many of its outputs to store (none for clamped copies).
@@ -523,8 +527,16 @@ void main() {
   for (uint ci = 0; ci < p.in_channels; ++ci) {
     float span[TAPS_H][SPAN];
     [[unroll]] for (uint th = 0; th < TAPS_H; ++th) {
-      uint at = base + ci * plane + th * p.in_w;
-      [[unroll]] for (uint s = 0; s < SPAN; ++s) span[th][s] = LOAD_X(at + s);
+      int at = base + int(ci * plane + th * p.in_w);
+      bool row_in = uint(r0 + int(th)) < p.in_h;
+      [[unroll]] for (uint s = 0; s < SPAN; ++s) {
+        if (BOUNDED) {
+          bool in_x = row_in && uint(c0 + int(s)) < p.in_w;
+          span[th][s] = mix(0.0, LOAD_X(mix(0u, uint(at + int(s)), in_x)), in_x);
+        } else {
+          span[th][s] = LOAD_X(uint(at + int(s)));
+        }
+      }
     }
     [[unroll]] for (uint q = 0; q < TM / 4; ++q) {
       vec4 a[TAPS_H][TAPS_W];

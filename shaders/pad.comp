@@ -1,51 +1,10 @@
 #version 460
-// aegan-variants: reflect reflect_backward reflect_backward_border zero
-// aegan-texel-variants: zero reflect reflect_backward reflect_backward_border
+// aegan-variants: reflect reflect_backward reflect_backward_border
+// aegan-texel-variants: reflect reflect_backward reflect_backward_border
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
 #include "common.glsl"
 
-#if defined(VARIANT_ZERO)
-// Zero padding of planes h x w into planes ph x pw at (top, left); the rest of each padded plane
-// is zero (conv_kernels.cpp pads the inputs of its row-run kernel this way).
-layout(push_constant, scalar) uniform Push {
-  ConstFloats x;
-  Floats y;
-  uint planes;
-  uint h;
-  uint w;
-  uint ph;
-  uint pw;
-  uint top;
-  uint left;
-} p;
-
-// With QUADS (pw a multiple of 4, y 16-byte aligned) an invocation writes four pixels of a row.
-layout(constant_id = 1) const bool QUADS = false;
-
-void main() {
-  uint index = flat_index();
-  uint first = QUADS ? 4 * index : index;
-  uint j = first % p.pw;
-  uint rest = first / p.pw;
-  uint i = rest % p.ph;
-  uint plane = rest / p.ph;
-  if (plane >= p.planes) return;
-  uint si = i - p.top;
-  uint row = (plane * p.h + si) * p.w;
-  vec4 values;
-  [[unroll]] for (uint c = 0; c < (QUADS ? 4 : 1); ++c) {
-    uint sj = j + c - p.left;
-    values[c] = si < p.h && sj < p.w ? READ(0, p.x, row + sj) : 0.0;
-  }
-  if (QUADS) {
-    Vec4s(p.y).v[index] = values;
-  } else {
-    p.y.v[index] = values.x;
-  }
-}
-
-#else
 // Reflection padding (PyTorch's 'reflect': the edge pixel is not repeated; pad < size) of planes
 // h x w by `pad` on all four sides. The backward pass is a gather: each input pixel sums, in a
 // fixed order, the gradient of every padded pixel that copies it.
@@ -174,9 +133,8 @@ void main() {
 }
 #endif
 #endif
-#endif  // VARIANT_ZERO
 
-#if !defined(VARIANT_ZERO) && !defined(VARIANT_REFLECT_BACKWARD_BORDER)
+#if !defined(VARIANT_REFLECT_BACKWARD_BORDER)
 // With QUADS (outputs a multiple of 4, y 16-byte aligned) an invocation writes four consecutive
 // outputs with one vector store.
 layout(constant_id = 1) const bool QUADS = false;
