@@ -1,5 +1,5 @@
 #version 460
-// aegan-variants: chunk_stats train_stats eval_stats chunk_grad grad_sums coef_normalize coef_dx_train coef_dx_eval affine affine4
+// aegan-variants: chunk_stats train_stats eval_stats chunk_grad grad_sums grad_sums_dx coef_dx_eval affine affine4
 // aegan-texel-variants: chunk_stats chunk_grad affine affine4
 #extension GL_GOOGLE_include_directive : require
 #include "common.glsl"
@@ -10,8 +10,10 @@
 // partial per chunk, then train_stats / grad_sums (one invocation per channel) combine the
 // partials in chunk order. No atomics, so results are bitwise reproducible.
 // Every elementwise pass is out = k0 * (u - k1) + k2 * v + k3 with per-channel coefficients
-// k = coef[c] from a coef_* kernel: normalising (u = v = x), the input gradient in training
-// (u = x, v = dy) and in evaluation (u = v = dy).
+// k = coef[c]: normalising (u = v = x; from train_stats or eval_stats), the input gradient in
+// training (u = x, v = dy; from grad_sums_dx) and in evaluation (u = v = dy; coef_dx_eval). The
+// per-channel kernels that find the statistics also write the coefficients: a dispatch less
+// each (lavapipe spends 30 to 40 us on any dispatch).
 //
 // An activation fused after batch norm in training (engine/ops/batch_norm.cpp): the normalising
 // pass applies it to what it stores, and the backward passes multiply dy by its derivative,
@@ -81,13 +83,11 @@ layout(push_constant, scalar) uniform Push {
 #else
 layout(push_constant, scalar) uniform Push {
   ConstFloats x;
-  ConstFloats dy;
+  Floats coef;         // the affine pass's coefficients [channels][4]
   ConstFloats mean;    // per channel, saved by the forward pass
   ConstFloats invstd;  // per channel, 1/sqrt(var + eps)
   ConstFloats gamma;
   ConstFloats beta;
-  ConstFloats dgamma;  // per channel sum(dy * xhat)
-  ConstFloats dbeta;   // per channel sum(dy)
   Floats out0;  // the kernel's main result (see each variant)
   Floats out1;
   Floats running_mean;
@@ -153,6 +153,21 @@ const uint WIDTH = QUADS ? 4 : 1;
   (QUADS ? READ4(1, ConstVec4s(p.dy), (i) / 4) : vec4(READ(1, p.dy, i), 0.0, 0.0, 0.0))
 #define LOAD_Y(i) \
   (QUADS ? READ4(2, ConstVec4s(p.y), (i) / 4) : vec4(READ(2, p.y, i), 0.0, 0.0, 0.0))
+
+#if !defined(VARIANT_CHUNK_STATS) && !defined(VARIANT_CHUNK_GRAD) && !defined(VARIANT_AFFINE) && \
+    !defined(VARIANT_AFFINE4)
+// The normalising pass's coefficients: y = gamma * invstd * (x - mean) + beta.
+vec4 normalizing_coef(uint c, float mu, float invstd) {
+  return vec4(p.gamma.v[c] * invstd, mu, 0.0, p.beta.v[c]);
+}
+
+void store_coef(uint c, vec4 k) {
+  p.coef.v[4 * c] = k.x;
+  p.coef.v[4 * c + 1] = k.y;
+  p.coef.v[4 * c + 2] = k.z;
+  p.coef.v[4 * c + 3] = k.w;
+}
+#endif
 
 void main() {
 #if defined(VARIANT_CHUNK_STATS) || defined(VARIANT_CHUNK_GRAD)
@@ -255,16 +270,21 @@ void main() {
     n = total;
   }
   float var_biased = m2 / n;
+  float invstd = 1.0 / sqrt(var_biased + p.eps);
   p.out0.v[c] = mu;
-  p.out1.v[c] = 1.0 / sqrt(var_biased + p.eps);
+  p.out1.v[c] = invstd;
   // PyTorch's convention: the running variance takes the unbiased estimate (count >= 2 here).
   float unbiased = m2 / (n - 1.0);
   p.running_mean.v[c] = (1.0 - p.momentum) * p.running_mean.v[c] + p.momentum * mu;
   p.running_var.v[c] = (1.0 - p.momentum) * p.running_var.v[c] + p.momentum * unbiased;
+  store_coef(c, normalizing_coef(c, mu, invstd));
 #elif defined(VARIANT_EVAL_STATS)
-  p.out0.v[c] = p.running_mean.v[c];
-  p.out1.v[c] = 1.0 / sqrt(p.running_var.v[c] + p.eps);
-#elif defined(VARIANT_GRAD_SUMS)
+  float mu = p.running_mean.v[c];
+  float invstd = 1.0 / sqrt(p.running_var.v[c] + p.eps);
+  p.out0.v[c] = mu;
+  p.out1.v[c] = invstd;
+  store_coef(c, normalizing_coef(c, mu, invstd));
+#elif defined(VARIANT_GRAD_SUMS) || defined(VARIANT_GRAD_SUMS_DX)
   // x holds the chunk partials; out0 = dgamma = sum(dy * xhat), out1 = dbeta = sum(dy).
   float s = 0.0, sx = 0.0;
   for (uint k = 0; k < p.chunks; ++k) {
@@ -273,23 +293,15 @@ void main() {
   }
   p.out0.v[c] = sx;
   p.out1.v[c] = s;
-#else
-  // The affine pass's coefficients, into out0 [channels][4].
-  float scale = p.gamma.v[c] * p.invstd.v[c];
-#if defined(VARIANT_COEF_NORMALIZE)
-  vec4 k = vec4(scale, p.mean.v[c], 0.0, p.beta.v[c]);
-#elif defined(VARIANT_COEF_DX_TRAIN)
+#if defined(VARIANT_GRAD_SUMS_DX)
   // dx = scale * (dy - dbeta / M - xhat * dgamma / M), xhat = (x - mean) * invstd.
+  float invstd = p.invstd.v[c];
+  float scale = p.gamma.v[c] * invstd;
   float inv_count = 1.0 / float(p.count);
-  vec4 k = vec4(-scale * p.invstd.v[c] * p.dgamma.v[c] * inv_count, p.mean.v[c], scale,
-                -scale * p.dbeta.v[c] * inv_count);
-#else
-  vec4 k = vec4(scale, 0.0, 0.0, 0.0);
+  store_coef(c, vec4(-scale * invstd * sx * inv_count, p.mean.v[c], scale, -scale * s * inv_count));
 #endif
-  p.out0.v[4 * c] = k.x;
-  p.out0.v[4 * c + 1] = k.y;
-  p.out0.v[4 * c + 2] = k.z;
-  p.out0.v[4 * c + 3] = k.w;
+#else  // VARIANT_COEF_DX_EVAL
+  store_coef(c, vec4(p.gamma.v[c] * p.invstd.v[c], 0.0, 0.0, 0.0));
 #endif
 #endif
 }

@@ -13,13 +13,11 @@ namespace {
 
 struct BatchNormPush {
   VkDeviceAddress x;
-  VkDeviceAddress dy;
+  VkDeviceAddress coef;
   VkDeviceAddress mean;
   VkDeviceAddress invstd;
   VkDeviceAddress gamma;
   VkDeviceAddress beta;
-  VkDeviceAddress dgamma;
-  VkDeviceAddress dbeta;
   VkDeviceAddress out0;
   VkDeviceAddress out1;
   VkDeviceAddress running_mean;
@@ -113,14 +111,26 @@ Layout layout_of(const Tensor& x) {
 // Every pointer starts valid (x's address) so that fields a variant ignores are harmless.
 BatchNormPush push_for(const Tensor& x, const Layout& l, float eps, float momentum) {
   const VkDeviceAddress a = x.address();
-  return {a, a, a,          a,       a,       a,       a,        a,   a,       a,
-          a, a, l.channels, l.inner, l.count, l.chunk, l.chunks, eps, momentum};
+  return {a, a,          a,       a,       a,       a,        a,   a,       a,
+          a, l.channels, l.inner, l.count, l.chunk, l.chunks, eps, momentum};
 }
 
 struct Stats {
   Tensor mean;
   Tensor invstd;
+  Tensor coef;  // the normalising pass's coefficients [C, 4] (see affine())
 };
+
+// Statistics for the per-channel kernels to fill, with gamma and beta as the coefficients need.
+Stats stats_push(BatchNormPush& push, int64_t channels, const Tensor& gamma, const Tensor& beta) {
+  Stats s{Tensor::empty({channels}), Tensor::empty({channels}), Tensor::empty({channels, 4})};
+  push.out0 = s.mean.address();
+  push.out1 = s.invstd.address();
+  push.coef = s.coef.address();
+  push.gamma = gamma.address();
+  push.beta = beta.address();
+  return s;
+}
 
 // Mean and invstd are set by the caller where the kernel reads them (chunk_grad).
 ChunkPush chunk_push(const Tensor& x, const Tensor& dy, const Tensor& y, const Tensor& out,
@@ -131,49 +141,36 @@ ChunkPush chunk_push(const Tensor& x, const Tensor& dy, const Tensor& y, const T
 }
 
 // Batch mean and 1/sqrt(biased variance + eps); updates the running statistics in place.
-Stats batch_stats(const Tensor& x, const Layout& l, const Tensor& running_mean,
-                  const Tensor& running_var, float eps, float momentum) {
+Stats batch_stats(const Tensor& x, const Layout& l, const Tensor& gamma, const Tensor& beta,
+                  const Tensor& running_mean, const Tensor& running_var, float eps,
+                  float momentum) {
   Tensor partials = Tensor::empty({int64_t{l.channels}, int64_t{l.chunks}, 2});
-  Stats s{Tensor::empty({int64_t{l.channels}}), Tensor::empty({int64_t{l.channels}})};
   const ChunkPush chunk = chunk_push(x, x, x, partials, l);
   const bool quads = whole_vec4s(l.inner, {&x});  // chunks always hold whole vec4s
   launch_reading(shaders::batch_norm_chunk_stats, {l.workgroup, quads ? 1u : 0u},
                  {l.chunks, l.channels, 1}, chunk, {{&ChunkPush::x, {&x, quads}}},
                  {x.reads(), partials.writes()});
   BatchNormPush push = push_for(x, l, eps, momentum);
+  const Stats s = stats_push(push, l.channels, gamma, beta);
   push.x = partials.address();
-  push.out0 = s.mean.address();
-  push.out1 = s.invstd.address();
   push.running_mean = running_mean.address();
   push.running_var = running_var.address();
   launch_1d(shaders::batch_norm_train_stats, l.channels, push,
-            {partials.reads(), s.mean.writes(), s.invstd.writes(), running_mean.writes(),
-             running_var.writes()});
+            {partials.reads(), gamma.reads(), beta.reads(), s.mean.writes(), s.invstd.writes(),
+             s.coef.writes(), running_mean.writes(), running_var.writes()});
   return s;
 }
 
-Stats running_stats(const Tensor& x, const Layout& l, const Tensor& running_mean,
-                    const Tensor& running_var, float eps) {
-  Stats s{Tensor::empty({int64_t{l.channels}}), Tensor::empty({int64_t{l.channels}})};
+Stats running_stats(const Tensor& x, const Layout& l, const Tensor& gamma, const Tensor& beta,
+                    const Tensor& running_mean, const Tensor& running_var, float eps) {
   BatchNormPush push = push_for(x, l, eps, 0.0f);
-  push.out0 = s.mean.address();
-  push.out1 = s.invstd.address();
+  const Stats s = stats_push(push, l.channels, gamma, beta);
   push.running_mean = running_mean.address();
   push.running_var = running_var.address();
   launch_1d(shaders::batch_norm_eval_stats, l.channels, push,
-            {running_mean.reads(), running_var.reads(), s.mean.writes(), s.invstd.writes()});
+            {running_mean.reads(), running_var.reads(), gamma.reads(), beta.reads(),
+             s.mean.writes(), s.invstd.writes(), s.coef.writes()});
   return s;
-}
-
-// Per-channel coefficients [C, 4] of affine() from `coef_kernel`, which reads the per-channel
-// tensors set in `push` (`inputs`).
-template <class... Inputs>
-Tensor coefficients(const vk::ShaderCode& coef_kernel, BatchNormPush push, const Layout& l,
-                    const Inputs&... inputs) {
-  Tensor coef = Tensor::empty({int64_t{l.channels}, 4});
-  push.out0 = coef.address();
-  launch_1d(coef_kernel, l.channels, push, {inputs.reads()..., coef.writes()});
-  return coef;
 }
 
 // out = k0 * (u - k1) + k2 * v + k3 elementwise, k = coef[channel]; four pixels per invocation
@@ -221,7 +218,8 @@ std::vector<Tensor> backward(const Saved& s, const Tensor& dy) {
   const Layout& l = s.layout;
   const Tensor* gate = s.y.defined() ? &s.y : nullptr;
   BatchNormPush push = push_for(s.x, l, 0.0f, 0.0f);
-  push.dy = dy.address();
+  const Tensor coef = s.x_grad ? Tensor::empty({int64_t{l.channels}, 4}) : Tensor();
+  if (coef.defined()) push.coef = coef.address();
   push.mean = s.stats.mean.address();
   push.invstd = s.stats.invstd.address();
   push.gamma = s.gamma.address();
@@ -243,23 +241,25 @@ std::vector<Tensor> backward(const Saved& s, const Tensor& dy) {
                     s.stats.invstd.reads(), partials.writes()});
     dgamma = Tensor::empty({int64_t{l.channels}});
     dbeta = Tensor::empty({int64_t{l.channels}});
-    BatchNormPush sums = push;
-    sums.x = partials.address();
-    sums.out0 = dgamma.address();
-    sums.out1 = dbeta.address();
-    launch_1d(shaders::batch_norm_grad_sums, l.channels, sums,
-              {partials.reads(), dgamma.writes(), dbeta.writes()});
+    push.x = partials.address();
+    push.out0 = dgamma.address();
+    push.out1 = dbeta.address();
+    // In training the input gradient's coefficients come from the sums, in the same dispatch.
+    if (s.training && s.x_grad) {
+      launch_1d(shaders::batch_norm_grad_sums_dx, l.channels, push,
+                {partials.reads(), s.stats.mean.reads(), s.stats.invstd.reads(), s.gamma.reads(),
+                 dgamma.writes(), dbeta.writes(), coef.writes()});
+    } else {
+      launch_1d(shaders::batch_norm_grad_sums, l.channels, push,
+                {partials.reads(), dgamma.writes(), dbeta.writes()});
+    }
   }
   Tensor dx;
   if (s.x_grad && s.training) {
-    push.dgamma = dgamma.address();
-    push.dbeta = dbeta.address();
-    const Tensor coef = coefficients(shaders::batch_norm_coef_dx_train, push, l, s.stats.mean,
-                                     s.stats.invstd, s.gamma, dgamma, dbeta);
     dx = affine(s.x, dy, coef, l, s.fused, gate);
   } else if (s.x_grad) {
-    const Tensor coef =
-        coefficients(shaders::batch_norm_coef_dx_eval, push, l, s.stats.invstd, s.gamma);
+    launch_1d(shaders::batch_norm_coef_dx_eval, l.channels, push,
+              {s.stats.invstd.reads(), s.gamma.reads(), coef.writes()});
     dx = affine(dy, dy, coef, l);
   }
   return {dx, s.gamma_grad ? dgamma : Tensor(), s.beta_grad ? dbeta : Tensor()};
@@ -287,16 +287,9 @@ Tensor normalize(const Tensor& x, const Tensor& weight, const Tensor& bias,
     throw Error("batch_norm2d in training needs more than one value per channel, got input " +
                 to_string(x.shape()));
   }
-  Stats stats = training ? batch_stats(x, l, running_mean, running_var, eps, momentum)
-                         : running_stats(x, l, running_mean, running_var, eps);
-  BatchNormPush push = push_for(x, l, eps, momentum);
-  push.mean = stats.mean.address();
-  push.invstd = stats.invstd.address();
-  push.gamma = weight.address();
-  push.beta = bias.address();
-  const Tensor coef = coefficients(shaders::batch_norm_coef_normalize, push, l, stats.mean,
-                                   stats.invstd, weight, bias);
-  Tensor y = affine(x, x, coef, l, fused);
+  Stats stats = training ? batch_stats(x, l, weight, bias, running_mean, running_var, eps, momentum)
+                         : running_stats(x, l, weight, bias, running_mean, running_var, eps);
+  Tensor y = affine(x, x, stats.coef, l, fused);
   if (needs_grad({&x, &weight, &bias})) {
     Saved saved{x.detach(),
                 weight.detach(),
