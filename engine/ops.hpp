@@ -22,6 +22,14 @@ Tensor sigmoid(const Tensor& x);
 enum class Activation { none, relu, leaky_relu, tanh };
 // relu, leaky_relu (with leaky_slope) or tanh of x; x itself for none.
 Tensor activate(const Tensor& x, Activation activation, float leaky_slope = 0.0f);
+// Activations whose derivative follows from the sign of their output (ReLU, leaky ReLU with a
+// slope >= 0): ops that end with one can apply it as they store, in training too, and take its
+// derivative from the output they saved.
+bool gradient_from_output(Activation activation, float leaky_slope);
+// dL/dx of y = activate(x) from y and dL/dy, for an activation with gradient_from_output: the
+// same values as the activation's own backward, which reads x.
+Tensor activation_gradient(const Tensor& y, const Tensor& grad, Activation activation,
+                           float leaky_slope);
 
 // Zeroes each element with probability p (a counter-based hash of seed and index, so the same
 // seed drops the same elements on every device) and scales the rest by 1/(1-p); identity when
@@ -58,6 +66,17 @@ struct ConvTranspose2dOptions {
 Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
                         const ConvTranspose2dOptions& options);
 Tensor reflection_pad2d(const Tensor& x, int padding);
+// activate(conv(x)) with the activation applied as the convolution stores its outputs, where a
+// kernel can: in inference any activation, in training those with gradient_from_output (whose
+// backward gates the output gradient by the output's sign); otherwise the two ops. No pass over
+// the output and no tensor of the convolution's own output. Equal to the two ops within float
+// rounding (bit for bit where the same kernel runs both).
+Tensor conv2d_activation(const Tensor& x, const Tensor& weight, const Tensor& bias,
+                         const Conv2dOptions& options, Activation activation,
+                         float leaky_slope = 0.0f);
+Tensor conv_transpose2d_activation(const Tensor& x, const Tensor& weight, const Tensor& bias,
+                                   const ConvTranspose2dOptions& options, Activation activation,
+                                   float leaky_slope = 0.0f);
 
 // Inference (nothing needs gradients): act(BN(conv(x) + bias)) with BN in evaluation mode as one
 // convolution. BN is folded into the weights (scale per output channel, kept per version of the

@@ -20,24 +20,32 @@ Convolution::Convolution(const ConvSpec& spec)
   if (spec.bias) bias_ = add_parameter("bias", {spec.cout});
 }
 
+ops::Conv2dOptions Convolution::options() const {
+  return {spec_.stride, spec_.pad, spec_.reflect ? ops::Padding::reflect : ops::Padding::zeros};
+}
+
+ops::ConvTranspose2dOptions Convolution::transposed_options() const {
+  return {spec_.stride, spec_.pad, 0};
+}
+
 Tensor Convolution::forward(const Tensor& x) {
+  if (spec_.transposed) return ops::conv_transpose2d(x, weight_, bias_, transposed_options());
+  return ops::conv2d(x, weight_, bias_, options());
+}
+
+Tensor Convolution::forward(const Tensor& x, ops::Activation activation, float leaky_slope) {
   if (spec_.transposed) {
-    return ops::conv_transpose2d(x, weight_, bias_, {spec_.stride, spec_.pad, 0});
+    return ops::conv_transpose2d_activation(x, weight_, bias_, transposed_options(), activation,
+                                            leaky_slope);
   }
-  return ops::conv2d(
-      x, weight_, bias_,
-      {spec_.stride, spec_.pad, spec_.reflect ? ops::Padding::reflect : ops::Padding::zeros});
+  return ops::conv2d_activation(x, weight_, bias_, options(), activation, leaky_slope);
 }
 
 Tensor Convolution::forward_fused(const Tensor& x, const ops::Epilogue& epilogue) {
   if (spec_.transposed) {
-    return ops::conv_transpose2d_inference(x, weight_, bias_, {spec_.stride, spec_.pad, 0},
-                                           epilogue);
+    return ops::conv_transpose2d_inference(x, weight_, bias_, transposed_options(), epilogue);
   }
-  return ops::conv2d_inference(
-      x, weight_, bias_,
-      {spec_.stride, spec_.pad, spec_.reflect ? ops::Padding::reflect : ops::Padding::zeros},
-      epilogue);
+  return ops::conv2d_inference(x, weight_, bias_, options(), epilogue);
 }
 
 void Convolution::initialise(Rng& rng) {
@@ -109,9 +117,8 @@ Tensor Stage::forward(const Tensor& x) {
   if (bn_ && !training()) {  // dropout is the identity in evaluation
     y = conv_->forward_fused(x, {bn_->evaluation(), spec_.after, kLeakySlope});
   } else {
-    y = conv_->forward(x);
-    y = bn_ ? bn_->forward(y, spec_.after, kLeakySlope)
-            : ops::activate(y, spec_.after, kLeakySlope);
+    y = bn_ ? bn_->forward(conv_->forward(x), spec_.after, kLeakySlope)
+            : conv_->forward(x, spec_.after, kLeakySlope);
     if (spec_.dropout) y = ops::dropout(y, kDropout, dropout_seed_, training());
   }
   return res_ ? res_->forward(y) : y;

@@ -20,11 +20,16 @@ class Convolution : public Module {
  public:
   explicit Convolution(const ConvSpec& spec);
   Tensor forward(const Tensor& x) override;
+  // activation(forward(x)) as one op where the engine fuses them (ops::conv2d_activation).
+  Tensor forward(const Tensor& x, ops::Activation activation, float leaky_slope);
   // epilogue(forward(x)) in one kernel where nothing needs gradients (ops::conv2d_inference).
   Tensor forward_fused(const Tensor& x, const ops::Epilogue& epilogue);
   void initialise(Rng& rng) override;
 
  private:
+  ops::Conv2dOptions options() const;
+  ops::ConvTranspose2dOptions transposed_options() const;
+
   ConvSpec spec_;
   Tensor weight_, bias_;
 };

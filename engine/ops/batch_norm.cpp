@@ -319,9 +319,7 @@ Tensor batch_norm2d_activation(const Tensor& x, const Tensor& weight, const Tens
                                const Tensor& running_mean, const Tensor& running_var, bool training,
                                Activation activation, float leaky_slope, float momentum,
                                float eps) {
-  const bool fuses = training && (activation == Activation::relu ||
-                                  (activation == Activation::leaky_relu && leaky_slope >= 0.0f));
-  if (fuses) {
+  if (training && gradient_from_output(activation, leaky_slope)) {
     return normalize(x, weight, bias, running_mean, running_var, training, momentum, eps,
                      {activation, leaky_slope});
   }

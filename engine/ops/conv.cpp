@@ -101,8 +101,15 @@ struct ConvBackward {
   bool need_x, need_weight, need_bias;
   int64_t in_h, in_w;
   int k, stride, padding;
+  // With an activation fused into the convolution: its output, which gates the gradient.
+  Tensor activated;
+  Activation activation = Activation::none;
+  float leaky_slope = 0.0f;
 
-  std::vector<Tensor> operator()(const Tensor& grad) const {
+  std::vector<Tensor> operator()(const Tensor& output_grad) const {
+    const Tensor grad = activated.defined()
+                            ? activation_gradient(activated, output_grad, activation, leaky_slope)
+                            : output_grad;
     Tensor gx, gw, gb;
     if (need_x) {
       conv::DataProblem problem{!transposed, grad, weight, Tensor(), stride, padding, in_h, in_w};
@@ -118,12 +125,15 @@ struct ConvBackward {
   }
 };
 
-void record_conv(Tensor& y, const char* name, bool transposed, const Tensor& x,
-                 const Tensor& weight, const Tensor& bias, int stride, int padding) {
+// Records the convolution `problem` that gave y; with an activation fused (problem.activation),
+// y is the activation's output.
+void record_conv(Tensor& y, const char* name, const conv::DataProblem& problem) {
+  const Tensor &x = problem.x, &weight = problem.weight, &bias = problem.bias;
   if (!needs_grad({&x, &weight, &bias})) return;
   const bool need_x = x.requires_grad();
   const bool need_weight = weight.requires_grad();
-  ConvBackward backward{transposed,
+  const bool activated = problem.activation != Activation::none;
+  ConvBackward backward{problem.transposed,
                         need_weight ? x.detach() : Tensor(),
                         need_x ? weight.detach() : Tensor(),
                         need_x,
@@ -132,8 +142,11 @@ void record_conv(Tensor& y, const char* name, bool transposed, const Tensor& x,
                         x.dim(2),
                         x.dim(3),
                         static_cast<int>(weight.dim(2)),
-                        stride,
-                        padding};
+                        problem.stride,
+                        problem.pad,
+                        activated ? y.detach() : Tensor(),
+                        problem.activation,
+                        problem.slope};
   record(y, name, {x, weight, bias}, std::move(backward));
 }
 
@@ -199,9 +212,24 @@ conv::DataProblem conv_transpose2d_problem(const Tensor& x, const Tensor& weight
 
 Tensor run_recorded(const conv::DataProblem& problem, const char* name) {
   Tensor y = conv::run(problem);
-  record_conv(y, name, problem.transposed, problem.x, problem.weight, problem.bias, problem.stride,
-              problem.pad);
+  record_conv(y, name, problem);
   return y;
+}
+
+Tensor run_activated(conv::DataProblem problem, Activation activation, float leaky_slope,
+                     const char* name, const char* fused_name) {
+  const bool recording = needs_grad({&problem.x, &problem.weight, &problem.bias});
+  if (activation != Activation::none &&
+      (!recording || gradient_from_output(activation, leaky_slope))) {
+    problem.activation = activation;
+    problem.slope = leaky_slope;
+    if (Tensor y = conv::run_fused(problem); y.defined()) {
+      record_conv(y, fused_name, problem);
+      return y;
+    }
+    problem.activation = Activation::none;
+  }
+  return activate(run_recorded(problem, name), activation, leaky_slope);
 }
 
 Tensor run_inference(conv::DataProblem problem, const Epilogue& epilogue, const char* name) {
@@ -235,6 +263,19 @@ Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
 Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
                         const ConvTranspose2dOptions& options) {
   return run_recorded(conv_transpose2d_problem(x, weight, bias, options), "conv_transpose2d");
+}
+
+Tensor conv2d_activation(const Tensor& x, const Tensor& weight, const Tensor& bias,
+                         const Conv2dOptions& options, Activation activation, float leaky_slope) {
+  return run_activated(conv2d_problem(x, weight, bias, options), activation, leaky_slope, "conv2d",
+                       "conv2d_activation");
+}
+
+Tensor conv_transpose2d_activation(const Tensor& x, const Tensor& weight, const Tensor& bias,
+                                   const ConvTranspose2dOptions& options, Activation activation,
+                                   float leaky_slope) {
+  return run_activated(conv_transpose2d_problem(x, weight, bias, options), activation, leaky_slope,
+                       "conv_transpose2d", "conv_transpose2d_activation");
 }
 
 Tensor conv2d_inference(const Tensor& x, const Tensor& weight, const Tensor& bias,

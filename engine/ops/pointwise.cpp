@@ -125,6 +125,22 @@ Tensor activate(const Tensor& x, Activation activation, float leaky_slope) {
   return x;
 }
 
+bool gradient_from_output(Activation activation, float leaky_slope) {
+  return activation == Activation::relu ||
+         (activation == Activation::leaky_relu && leaky_slope >= 0.0f);
+}
+
+Tensor activation_gradient(const Tensor& y, const Tensor& grad, Activation activation,
+                           float leaky_slope) {
+  if (!gradient_from_output(activation, leaky_slope)) {
+    throw Error("activation_gradient: the activation's derivative does not follow from its output");
+  }
+  // y > 0 exactly where the activation's input is, which is all the backward kernels test.
+  return activation == Activation::relu
+             ? run(shaders::pointwise_relu_backward, y, grad)
+             : run(shaders::pointwise_leaky_relu_backward, y, grad, leaky_slope);
+}
+
 Tensor dropout(const Tensor& x, float p, uint64_t seed, bool training) {
   if (p < 0.0f || p >= 1.0f) throw Error("dropout probability must be in [0, 1)");
   if (!training || p == 0.0f) return x;
