@@ -1,5 +1,5 @@
 #version 460
-// aegan-variants: step
+// aegan-variants: step step_many
 // aegan-texel-variants: step
 #extension GL_GOOGLE_include_directive : require
 #include "common.glsl"
@@ -10,6 +10,51 @@
 // The texel twin reads the parameter and moments through texel views (each invocation reads its
 // own element before writing it, so no invocation reads what another wrote) and writes them
 // through the pointers.
+// The update of one element from its gradient and old values; the moments are returned in m, v.
+float updated(float param, float g, inout float m, inout float v, float step_size, float sqrt_bc2);
+
+#if defined(VARIANT_STEP_MANY)
+// Many small parameters in one dispatch (lavapipe spends 30 to 40 us on any dispatch, however
+// small): each workgroup updates one parameter of the table, its invocations striding over the
+// elements. Read through pointers, one element at a time: these tensors are a few hundred values.
+struct Entry {
+  Floats param;
+  Floats exp_avg;
+  Floats exp_avg_sq;
+  ConstFloats grad;
+  uint n;
+  float step_size;  // as the single-parameter kernel's push constants, per parameter
+  float sqrt_bc2;
+};
+
+layout(buffer_reference, scalar, buffer_reference_align = 8) readonly buffer Entries {
+  Entry v[];
+};
+
+layout(push_constant, scalar) uniform Push {
+  Entries entries;
+  uint count;
+  float beta1;
+  float one_minus_beta1;
+  float beta2;
+  float one_minus_beta2;
+  float eps;
+} p;
+
+void main() {
+  uint entry = gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x;
+  if (entry >= p.count) return;
+  Entry e = p.entries.v[entry];
+  for (uint i = gl_LocalInvocationID.x; i < e.n; i += gl_WorkGroupSize.x) {
+    float m = e.exp_avg.v[i], v = e.exp_avg_sq.v[i];
+    float param = updated(e.param.v[i], e.grad.v[i], m, v, e.step_size, e.sqrt_bc2);
+    e.exp_avg.v[i] = m;
+    e.exp_avg_sq.v[i] = v;
+    e.param.v[i] = param;
+  }
+}
+
+#else
 layout(push_constant, scalar) uniform Push {
   Floats param;
   Floats exp_avg;
@@ -46,11 +91,17 @@ void main() {
     return;
   }
   if (i >= p.n) return;
-  float g = READ(1, p.grad, i);
-  float m = p.beta1 * READ(2, p.exp_avg_in, i) + p.one_minus_beta1 * g;
-  float v = p.beta2 * READ(3, p.exp_avg_sq_in, i) + p.one_minus_beta2 * (g * g);
+  float m = READ(2, p.exp_avg_in, i), v = READ(3, p.exp_avg_sq_in, i);
+  float param = updated(READ(0, p.param_in, i), READ(1, p.grad, i), m, v, p.step_size, p.sqrt_bc2);
   p.exp_avg.v[i] = m;
   p.exp_avg_sq.v[i] = v;
-  float denom = sqrt(v) / p.sqrt_bc2 + p.eps;
-  p.param.v[i] = READ(0, p.param_in, i) - p.step_size * (m / denom);
+  p.param.v[i] = param;
+}
+#endif
+
+float updated(float param, float g, inout float m, inout float v, float step_size, float sqrt_bc2) {
+  m = p.beta1 * m + p.one_minus_beta1 * g;
+  v = p.beta2 * v + p.one_minus_beta2 * (g * g);
+  float denom = sqrt(v) / sqrt_bc2 + p.eps;
+  return param - step_size * (m / denom);
 }

@@ -39,13 +39,20 @@ void profiled(const vk::ShaderCode& shader, Record&& record) {
 // GLSL scalar layout); `accesses` lists every tensor range it reads or writes.
 template <class Push>
 void launch(const vk::ShaderCode& shader, std::initializer_list<uint32_t> specialization,
-            vk::Groups groups, const Push& push, std::initializer_list<vk::Access> accesses) {
+            vk::Groups groups, const Push& push, std::span<const vk::Access> accesses) {
   static_assert(sizeof(Push) <= vk::kPushConstantBytes, "push constants exceed 128 bytes");
   Runtime& runtime = Runtime::get();
   const std::vector<uint32_t> spec(specialization);
   VkPipeline pipeline = runtime.pipelines().get(shader, spec);
   profiled(shader,
            [&] { runtime.stream().dispatch(pipeline, &push, sizeof(Push), groups, accesses); });
+}
+
+template <class Push>
+void launch(const vk::ShaderCode& shader, std::initializer_list<uint32_t> specialization,
+            vk::Groups groups, const Push& push, std::initializer_list<vk::Access> accesses) {
+  launch(shader, specialization, groups, push,
+         std::span<const vk::Access>(accesses.begin(), accesses.size()));
 }
 
 // As launch(), for a kernel that also reads through uniform texel buffers: `texels[i]` is bound

@@ -89,12 +89,7 @@ void Stream::order(std::span<const Access> accesses) {
 }
 
 void Stream::dispatch(VkPipeline pipeline, const void* push, uint32_t push_bytes, Groups groups,
-                      std::initializer_list<Access> accesses) {
-  dispatch(pipeline, push, push_bytes, groups, accesses, {});
-}
-
-void Stream::dispatch(VkPipeline pipeline, const void* push, uint32_t push_bytes, Groups groups,
-                      std::initializer_list<Access> accesses, std::span<const TexelRead> texels) {
+                      std::span<const Access> accesses, std::span<const TexelRead> texels) {
   if (groups.x == 0 || groups.y == 0 || groups.z == 0) return;
   const DeviceInfo& info = context_.info();
   if (groups.x > info.max_workgroup_count[0] || groups.y > info.max_workgroup_count[1] ||
@@ -107,7 +102,7 @@ void Stream::dispatch(VkPipeline pipeline, const void* push, uint32_t push_bytes
   if (texels.empty()) {
     order(accesses);
   } else {
-    std::vector<Access> all(accesses);
+    std::vector<Access> all(accesses.begin(), accesses.end());
     for (const TexelRead& texel : texels) {
       if (!texel.view) throw Error("internal error: a texel buffer binding without a view");
       const VkDeviceAddress block = texel.allocation.address - texel.allocation.offset;

@@ -52,11 +52,14 @@ class Stream {
   Stream(const Stream&) = delete;
   Stream& operator=(const Stream&) = delete;
 
+  // `texels`: for a pipeline made with Pipelines::get(..., texels = true).
   void dispatch(VkPipeline pipeline, const void* push, uint32_t push_bytes, Groups groups,
-                std::initializer_list<Access> accesses);
-  // A dispatch of a pipeline made with Pipelines::get(..., texels = true).
+                std::span<const Access> accesses, std::span<const TexelRead> texels = {});
   void dispatch(VkPipeline pipeline, const void* push, uint32_t push_bytes, Groups groups,
-                std::initializer_list<Access> accesses, std::span<const TexelRead> texels);
+                std::initializer_list<Access> accesses, std::span<const TexelRead> texels = {}) {
+    dispatch(pipeline, push, push_bytes, groups,
+             std::span<const Access>(accesses.begin(), accesses.size()), texels);
+  }
   void fill(const Allocation& dst, VkDeviceSize offset, VkDeviceSize bytes, uint32_t word);
   void copy(const Allocation& src, VkDeviceSize src_offset, const Allocation& dst,
             VkDeviceSize dst_offset, VkDeviceSize bytes);

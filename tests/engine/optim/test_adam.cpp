@@ -33,8 +33,9 @@ double max_abs_error(const Tensor& got, const reference::Tensor& want) {
 // Ten steps on parameters of odd sizes with fresh gradients each step, against the double
 // reference, including a learning-rate change halfway. The parameter of shape [7] has no gradient
 // at steps 3 and 7, so its own step count lags (as in PyTorch); one parameter never gets one.
+// Parameters of up to 1024 values share a dispatch (1024 and 1025 are either side of it).
 TEST(Adam, MatchesReferenceOverTenSteps) {
-  const std::vector<Shape> shapes{{1}, {7}, {10, 100}, {1, 17, 241}};
+  const std::vector<Shape> shapes{{1}, {7}, {10, 100}, {1, 17, 241}, {32, 32}, {1025}, {3, 5}};
   std::vector<reference::Tensor> want, m, v;
   std::vector<int64_t> counts(shapes.size(), 0);
   std::vector<Tensor> params;
