@@ -16,7 +16,7 @@ struct AdamOptions {
 };
 
 // torch.optim.Adam without weight decay or amsgrad, with the moments on the GPU and one fused
-// kernel per parameter:
+// kernel per parameter (parameters of at most 1024 values share one dispatch):
 //   m = b1 m + (1 - b1) g,  v = b2 v + (1 - b2) g^2,
 //   p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps).
 // Like PyTorch, each parameter counts its own steps t: a parameter without a gradient at a step
