@@ -115,6 +115,12 @@ Adam::Adam(std::vector<Tensor> parameters, const AdamOptions& options)
     if (!parameter.defined() || !parameter.requires_grad() || parameter.grad_fn()) {
       throw Error("Adam: parameters must be leaf tensors that require grad");
     }
+    // A parameter listed twice would be updated twice per step, and concurrently where small.
+    for (const Tensor& other : parameters_) {
+      if (&other != &parameter && other.storage_id() == parameter.storage_id()) {
+        throw Error("Adam: a parameter appears more than once");
+      }
+    }
     if (parameter.numel() > UINT32_MAX) {
       throw Error("Adam: parameter of shape " + to_string(parameter.shape()) + " too large");
     }

@@ -137,6 +137,7 @@ TEST(Adam, RejectsBadInput) {
   EXPECT_THROW(optim::Adam({p}, {.lr = -1.0}), Error);
   EXPECT_THROW(optim::Adam({p}, {.lr = 1e-3, .beta1 = 1.0}), Error);
   EXPECT_THROW(optim::Adam({Tensor::zeros({3})}, {.lr = 1e-3}), Error);
+  EXPECT_THROW(optim::Adam({p, p}, {.lr = 1e-3}), Error);
   optim::Adam adam({p}, {.lr = 1e-3});
   EXPECT_THROW(adam.set_lr(std::nan("")), Error);
   p.set_grad(Tensor::zeros({4}));
