@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # One pass of the checks that need a real GPU, for a machine lent for a few minutes: the
 # engine's and the nets' tests with the validation layer, `bench train --peer --tune` on both
-# presets against PyTorch on CUDA, the main conv kernels on paper512's layers (with their
-# float16 twins and the tensor-core kernel), a per-kernel profile of paper512 at batch 1, and the
+# presets against PyTorch on CUDA, the main conv kernels on paper512's layers (beside cuDNN's
+# time for each pass, and again with their float16 twins and the tensor-core kernel), a
+# per-kernel profile of paper512 at batch 1, and the
 # viewer's frame rate. Takes prebuilt binaries in build/ (scripts/test.sh builds them). Each step
 # has its own time limit so one slow step cannot starve the rest; logs go to $LOGS (default:
 # gpu-logs/), one file per step.
@@ -31,8 +32,9 @@ step bench-train "${TRAIN_SECONDS:-170}" "$aegan" bench train --preset all --pee
 AEGAN_VK_VALIDATION=1 step engine-tests "${TEST_SECONDS:-90}" \
   build/tests/aegan_engine_tests --gtest_brief=1
 AEGAN_VK_VALIDATION=1 step nets-tests "${TEST_SECONDS:-70}" build/tests/aegan_tests --gtest_brief=1
-step bench-ops 45 "$aegan" bench ops --preset paper512 --batch 16 --max-seconds 35 \
-  --variant auto --variant gemm_split --variant gemm --variant rows --variant tiled
+step bench-ops 90 "$aegan" bench ops --preset paper512 --batch 16 --max-seconds 35 \
+  --variant auto --variant gemm_split --variant gemm --variant rows --variant tiled \
+  --peer --peer-script bench/peer.py
 step bench-fp16 40 "$aegan" bench ops --preset paper512 --batch 16 --max-seconds 30 \
   --variant rows --variant rows_half --variant gemm_split --variant gemm_split_half \
   --variant tiled_half --variant coop
