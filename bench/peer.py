@@ -43,6 +43,11 @@ except ImportError:
     fail(f"PyTorch is not installed for {sys.executable} ({INSTALL_HINT})", 3)
 
 
+def uniform(generator, device, *shape):
+    """Uniform in [-1, 1), drawn on the CPU from `generator` (the same values on every device)."""
+    return (torch.rand(*shape, generator=generator) * 2 - 1).to(device)
+
+
 def log2(value):
     return int(math.log2(value))
 
@@ -327,21 +332,21 @@ def bench_preset(preset, args, device):
     result = {"preset": preset, "sizes": sizes(nets), "figures": []}
     generator = torch.Generator().manual_seed(args.seed)
 
-    def uniform(*shape):
-        return (torch.rand(*shape, generator=generator) * 2 - 1).to(device)
-
     for batch in args.batch:
         for figure in FIGURES:
             if figure not in args.figure:
                 continue
             print(f"peer: {preset} batch {batch}: {figure}", file=sys.stderr, flush=True)
             if figure == "autoencoder":
-                iteration = autoencoder_iteration(nets, uniform(batch, 3, p["r"], p["r"]))
+                x = uniform(generator, device, batch, 3, p["r"], p["r"])
+                iteration = autoencoder_iteration(nets, x)
             elif figure == "gan":
-                x = uniform(batch, 3, p["r"], p["r"])
-                iteration = gan_iteration(nets, x, uniform(batch, p["nz"], 1, 1))
+                x = uniform(generator, device, batch, 3, p["r"], p["r"])
+                z = uniform(generator, device, batch, p["nz"], 1, 1)
+                iteration = gan_iteration(nets, x, z)
             else:
-                iteration = inference_iteration(nets, uniform(batch, p["nz"], 1, 1))
+                z = uniform(generator, device, batch, p["nz"], 1, 1)
+                iteration = inference_iteration(nets, z)
             result["figures"].append(measure(figure, batch, iteration, device, args))
             # Gradients outlive a step; dropped so the next figure's peak memory excludes them.
             for parameter in nets.parameters():
@@ -358,13 +363,10 @@ def conv_pass(shape, batch, device, generator):
     s = shape
     cin, cout, k, stride, pad = s["cin"], s["cout"], s["k"], s["stride"], s["pad"]
 
-    def uniform(*size):
-        return (torch.rand(*size, generator=generator) * 2 - 1).to(device)
-
-    x = uniform(batch, cin, s["in_size"], s["in_size"])
-    weight = uniform(*((cin, cout) if s["transposed"] else (cout, cin)), k, k)
-    bias = uniform(cout) if s["bias"] else None
-    grad_y = uniform(batch, cout, s["out_size"], s["out_size"])
+    x = uniform(generator, device, batch, cin, s["in_size"], s["in_size"])
+    weight = uniform(generator, device, *((cin, cout) if s["transposed"] else (cout, cin)), k, k)
+    bias = uniform(generator, device, cout) if s["bias"] else None
+    grad_y = uniform(generator, device, batch, cout, s["out_size"], s["out_size"])
     # A transposed convolution's output size needs the padding PyTorch cannot infer.
     extra = s["out_size"] - ((s["in_size"] - 1) * stride - 2 * pad + k) if s["transposed"] else 0
     functional = nn.functional
@@ -379,8 +381,9 @@ def conv_pass(shape, batch, device, generator):
         return lambda: backward(grad_y, x, weight, None, [stride] * 2, [pad] * 2, [1, 1],
                                 s["transposed"], [extra] * 2, 1, mask)
 
-    if forward().shape != grad_y.shape:
-        fail(f"conv shape {shape}: PyTorch's output is {tuple(forward().shape)}")
+    output_shape = forward().shape
+    if output_shape != grad_y.shape:
+        fail(f"conv shape {shape}: PyTorch's output is {tuple(output_shape)}")
     return dict(zip(CONV_PASSES, (forward, gradient([True, False, False]),
                                   gradient([False, True, False]))))
 

@@ -6,7 +6,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
-#include <cstring>
 #include <iostream>
 #include <map>
 #include <string>
@@ -708,8 +707,7 @@ bool rows_texel_data_supports(const vk::DeviceInfo& device, const DataProblem& p
 
 // A rows dispatch's phase table, uploaded once per distinct table (it depends on the shape only).
 Tensor rows_phase_table(const std::vector<RowsPhase>& table) {
-  std::vector<float> words(table.size() * sizeof(RowsPhase) / 4);
-  std::memcpy(words.data(), table.data(), words.size() * 4);
+  const std::vector<float> words = table_words(table);
   std::string slot = "rows phases";
   for (float word : words)
     slot.append(1, ' ').append(std::to_string(std::bit_cast<uint32_t>(word)));

@@ -1,8 +1,10 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <initializer_list>
 #include <span>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -13,6 +15,16 @@
 #include "engine/vk/shader.hpp"
 
 namespace aegan::ops {
+
+// `items` (plain structs of 32- and 64-bit fields) as the floats of a tensor, for a kernel to read
+// as a table through its address.
+template <class Item>
+std::vector<float> table_words(const std::vector<Item>& items) {
+  static_assert(sizeof(Item) % 4 == 0 && std::is_trivially_copyable_v<Item>);
+  std::vector<float> words(items.size() * sizeof(Item) / 4);
+  std::memcpy(words.data(), items.data(), words.size() * 4);
+  return words;
+}
 
 // Workgroups covering `invocations` one-dimensional invocations of `workgroup_size`, spread over
 // x and y when x alone would pass the device's maxComputeWorkGroupCount (see flat_index()).

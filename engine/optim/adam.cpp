@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <span>
 #include <string>
 #include <utility>
@@ -87,8 +86,7 @@ void check_options(const AdamOptions& options) {
 // write.
 void step_shared(const std::vector<AdamEntry>& entries, std::vector<vk::Access> accesses,
                  const AdamOptions& options) {
-  std::vector<float> words(entries.size() * sizeof(AdamEntry) / 4);
-  std::memcpy(words.data(), entries.data(), words.size() * 4);
+  const std::vector<float> words = ops::table_words(entries);
   const Tensor table = Tensor::from_host({static_cast<int64_t>(words.size())}, words);
   accesses.push_back(table.reads());
   const AdamManyPush push{table.address(),
