@@ -17,7 +17,8 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::array<uint8_t, 8> kMagic{'A', 'E', 'G', 'A', 'N', 'S', 'E', 'T'};
-constexpr uint32_t kVersion = 1;
+// Version 2: images already at the resolution are stored as decoded, smaller ones area-averaged.
+constexpr uint32_t kVersion = 2;
 constexpr size_t kHeaderBytes = 40;
 
 class Fnv1a {

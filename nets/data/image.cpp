@@ -121,9 +121,24 @@ std::vector<uint8_t> load_image_rgb(const fs::path& file, const ImageOptions& op
   std::vector<uint8_t> out(static_cast<size_t>(r) * static_cast<size_t>(r) * 3);
   const uint8_t* origin = data + static_cast<size_t>(crop_y) * static_cast<size_t>(stride) +
                           static_cast<size_t>(crop_x) * 3;
-  if (!stbir_resize_uint8_generic(origin, crop_w, crop_h, stride, out.data(), r, r, r * 3, 3,
-                                  STBIR_ALPHA_CHANNEL_NONE, 0, STBIR_EDGE_CLAMP,
-                                  STBIR_FILTER_DEFAULT, STBIR_COLORSPACE_SRGB, nullptr))
+  if (crop_w == r && crop_h == r) {
+    // Already the training size: any filter would change pixels (stb's cubic ones ring even at
+    // scale 1), so the bytes are used exactly as decoded.
+    for (int y = 0; y < r; ++y) {
+      std::copy_n(origin + static_cast<size_t>(y) * static_cast<size_t>(stride),
+                  static_cast<size_t>(r) * 3, out.data() + static_cast<size_t>(y) * r * 3);
+    }
+    return out;
+  }
+  // Shrinking averages the covered area (stb's box filter, exact for integer ratios) so that fine
+  // detail does not alias; enlarging interpolates with Catmull-Rom. Both work on the stored
+  // (gamma-encoded) values, as PIL and torchvision do, so a 2x2 checkerboard shrinks to its mean.
+  const auto filter = [r](int size) {
+    return size > r ? STBIR_FILTER_BOX : STBIR_FILTER_CATMULLROM;
+  };
+  if (!stbir_resize(origin, crop_w, crop_h, stride, out.data(), r, r, r * 3, STBIR_TYPE_UINT8, 3,
+                    STBIR_ALPHA_CHANNEL_NONE, 0, STBIR_EDGE_CLAMP, STBIR_EDGE_CLAMP, filter(crop_w),
+                    filter(crop_h), STBIR_COLORSPACE_LINEAR, nullptr))
     throw Error(file.string() + ": cannot resize (out of memory)");
   return out;
 }

@@ -29,8 +29,9 @@ std::vector<std::filesystem::path> scan_image_files(const std::filesystem::path&
 std::optional<std::string> check_image_header(const std::filesystem::path& file);
 
 // Decodes `file` and produces resolution x resolution x 3 bytes (row-major RGB): alpha composited
-// onto the background, optionally centre-cropped, resized with stb's default filters (Mitchell
-// down, Catmull-Rom up) in sRGB space. Throws aegan::Error naming the file on failure.
+// onto the background, optionally centre-cropped, then used as it is when already that size, else
+// resized on the stored values, area-averaged along an axis that shrinks and Catmull-Rom along
+// one that grows. Throws aegan::Error naming the file on failure.
 std::vector<uint8_t> load_image_rgb(const std::filesystem::path& file, const ImageOptions& options);
 
 // RGB bytes (HWC) to planar float CHW in [-1, 1] as x / 127.5 - 1; `out` holds 3 * pixels floats.

@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdlib>
+#include <string>
+#include <vector>
 
 #include "engine/error.hpp"
 #include "nets/data/image.hpp"
@@ -30,6 +33,64 @@ TEST(ImageData, ConstantColourSurvivesDownAndUpsampling) {
   test::write_png(dir.path() / "a.png", 37, 23, 3, constant_pixels(37, 23, {200, 100, 50}));
   expect_constant(load_image_rgb(dir.path() / "a.png", at_resolution(16)), {200, 100, 50});
   expect_constant(load_image_rgb(dir.path() / "a.png", at_resolution(64)), {200, 100, 50});
+}
+
+// Bytes from a fixed-seed linear congruential generator: every value 0..255 appears, so a filter
+// that changes any pixel shows.
+std::vector<uint8_t> noise_pixels(int width, int height, int channels, uint32_t seed) {
+  std::vector<uint8_t> out(static_cast<size_t>(width * height * channels));
+  for (auto& value : out) {
+    seed = seed * 1664525u + 1013904223u;
+    value = static_cast<uint8_t>(seed >> 24);
+  }
+  return out;
+}
+
+TEST(ImageData, ImageAtTheResolutionLoadsExactly) {
+  TempDir dir;
+  for (const int r : {64, 37}) {
+    const auto pixels = noise_pixels(r, r, 3, static_cast<uint32_t>(r));
+    const auto file = dir.path() / ("noise" + std::to_string(r) + ".png");
+    test::write_png(file, r, r, 3, pixels);
+    EXPECT_EQ(load_image_rgb(file, at_resolution(r)), pixels) << r << "x" << r;
+  }
+  // The centred square of a wider image, when it is the resolution, is cut out unchanged too.
+  const auto wide = noise_pixels(20, 16, 3, 5);
+  test::write_png(dir.path() / "wide.png", 20, 16, 3, wide);
+  ImageOptions crop = at_resolution(16);
+  crop.center_crop = true;
+  const auto square = load_image_rgb(dir.path() / "wide.png", crop);
+  for (int y = 0; y < 16; ++y)
+    for (int x = 0; x < 16 * 3; ++x)
+      ASSERT_EQ(square[static_cast<size_t>(y * 48 + x)], wide[static_cast<size_t>(y * 60 + 6 + x)])
+          << "row " << y << " byte " << x;
+}
+
+TEST(ImageData, ShrinkingAveragesTheCoveredPixels) {
+  TempDir dir;
+  // A checkerboard of 2x2 cells of black and white becomes its mean, 127.5, rounded either way.
+  std::vector<uint8_t> board;
+  for (int y = 0; y < 8; ++y)
+    for (int x = 0; x < 8; ++x)
+      board.insert(board.end(), 3, ((x + y) % 2) ? uint8_t{255} : uint8_t{0});
+  test::write_png(dir.path() / "board.png", 8, 8, 3, board);
+  for (const uint8_t value : load_image_rgb(dir.path() / "board.png", at_resolution(4)))
+    ASSERT_TRUE(value == 127 || value == 128) << int{value};
+
+  // Halving noise gives each 2x2 block's mean: no ringing from a cubic filter, no gamma weighting.
+  const auto noise = noise_pixels(16, 16, 3, 11);
+  test::write_png(dir.path() / "noise.png", 16, 16, 3, noise);
+  const auto half = load_image_rgb(dir.path() / "noise.png", at_resolution(8));
+  for (int y = 0; y < 8; ++y)
+    for (int x = 0; x < 8; ++x)
+      for (int c = 0; c < 3; ++c) {
+        double sum = 0;
+        for (int dy = 0; dy < 2; ++dy)
+          for (int dx = 0; dx < 2; ++dx)
+            sum += noise[static_cast<size_t>(((2 * y + dy) * 16 + 2 * x + dx) * 3 + c)];
+        ASSERT_LE(std::abs(half[static_cast<size_t>((y * 8 + x) * 3 + c)] - sum / 4), 0.5 + 1e-9)
+            << "pixel " << x << "," << y << " channel " << c;
+      }
 }
 
 TEST(ImageData, OneByOneImage) {
