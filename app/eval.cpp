@@ -2,6 +2,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "app/commands.hpp"
 #include "engine/error.hpp"
@@ -51,10 +52,13 @@ void run_eval(const EvalFlags& flags, const GlobalOptions& globals) {
   const eval::Images data =
       eval::load_images(data_set, count, flags.seed, stderr_progress("load data"));
   eval::Images other;
+  std::optional<eval::Images> x_hat;
   eval::EvalSet other_set;
   if (flags.against.empty()) {
-    other =
+    eval::GeneratedImages generated =
         eval::generate_images(*model, count, flags.seed, flags.batch, stderr_progress("generate"));
+    other = std::move(generated.image);
+    x_hat = std::move(generated.x_hat);
     other_set = {"generated", "phi(F(G_E(z))), z seed " + std::to_string(flags.seed)};
   } else {
     const data::ImageSet against = data::ImageSet::open(flags.against, image_options);
@@ -67,8 +71,12 @@ void run_eval(const EvalFlags& flags, const GlobalOptions& globals) {
   options.diversity_pairs = flags.pairs;
   options.seed = flags.seed;
   options.batch = flags.batch;
-  const eval::EvalReport report = eval::evaluate(
-      *model, std::move(other_set), other, {"data", flags.data}, data, options, stderr_progress);
+  eval::EvalReport report = eval::evaluate(*model, std::move(other_set), other,
+                                           {"data", flags.data}, data, options, stderr_progress);
+  if (x_hat) {
+    report.swd_x_hat =
+        eval::sliced_wasserstein(*x_hat, data, options.swd, stderr_progress("SWD x_hat"));
+  }
   std::cout << eval::format_table(report);
   if (!flags.json.empty()) {
     nlohmann::ordered_json json = {{"checkpoint", flags.checkpoint}};

@@ -84,8 +84,12 @@ void run_sample(const SampleFlags& flags, const GlobalOptions& globals) {
                                         : read_z(flags.z_file, model->preset().nz);
   const Generated generated = generate(*model, z, flags.batch);
   write_each(flags.out, "sample", generated.image, 1);
-  report::write_image_grid(std::filesystem::path(flags.out) / "grid.png", generated.image.to_host(),
-                           static_cast<int>(z.dim(0)), 3, model->preset().r, 0);
+  for (const auto& [name, images] :
+       {std::pair<const char*, const Tensor&>{"grid.png", generated.image},
+        {"grid_x_hat.png", generated.x_hat}}) {
+    report::write_image_grid(std::filesystem::path(flags.out) / name, images.to_host(),
+                             static_cast<int>(z.dim(0)), 3, model->preset().r, 0);
+  }
   if (!flags.tensors.empty()) {
     io::Safetensors file;
     for (const auto& [name, tensor] : {std::pair<const char*, const Tensor&>{"z", z},
@@ -96,7 +100,8 @@ void run_sample(const SampleFlags& flags, const GlobalOptions& globals) {
     }
     io::write_safetensors(flags.tensors, file);
   }
-  std::cout << "wrote " << z.dim(0) << " samples and grid.png to " << flags.out << '\n';
+  std::cout << "wrote " << z.dim(0) << " samples, grid.png and grid_x_hat.png (the same z before "
+            << "the denoiser) to " << flags.out << '\n';
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <csignal>
 #include <iostream>
+#include <map>
 #include <memory>
 
 #include "app/commands.hpp"
@@ -117,6 +118,15 @@ void register_train(CLI::App& app, const GlobalOptions& globals) {
   add_stage_options(*command, c.gan, 2);
   add_stage_options(*command, c.finetune, 3);
   command->add_option("--lambda", c.lambda, "weight of phi's L1 term")->capture_default_str();
+  command
+      ->add_option("--phi-warm-start", c.phi_warm_start,
+                   "train phi during stage 1 too (not in the paper): none, identity (phi(x) -> "
+                   "x) or restore (phi(F(H(x))) -> x)")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, train::PhiWarmStart>{{"none", train::PhiWarmStart::none},
+                                                     {"identity", train::PhiWarmStart::identity},
+                                                     {"restore", train::PhiWarmStart::restore}}))
+      ->capture_default_str();
   command->add_option("--seed", c.seed, "seed of weights, z, shuffling and dropout")
       ->capture_default_str();
   command->add_flag("--center-crop", c.center_crop, "crop images to a centred square first");

@@ -28,6 +28,13 @@ nlohmann::ordered_json set_json(const EvalSet& set, const std::optional<Diversit
   return out;
 }
 
+nlohmann::ordered_json swd_levels(const SwdResult& swd) {
+  nlohmann::ordered_json levels = nlohmann::ordered_json::array();
+  for (size_t i = 0; i < swd.per_level.size(); ++i)
+    levels.push_back({{"resolution", swd.resolutions[i]}, {"swd_x1e3", swd.per_level[i]}});
+  return levels;
+}
+
 std::string line(const char* format, const std::string& label, double value) {
   char text[160];
   std::snprintf(text, sizeof text, format, label.c_str(), value);
@@ -63,12 +70,7 @@ EvalReport evaluate(Aegan& model, EvalSet first_set, const Images& first, EvalSe
 }
 
 nlohmann::ordered_json to_json(const EvalReport& report, const EvalOptions& options) {
-  nlohmann::ordered_json levels = nlohmann::ordered_json::array();
-  for (size_t i = 0; i < report.swd.per_level.size(); ++i) {
-    levels.push_back(
-        {{"resolution", report.swd.resolutions[i]}, {"swd_x1e3", report.swd.per_level[i]}});
-  }
-  return {
+  nlohmann::ordered_json out = {
       {"resolution", report.resolution},
       {"first", set_json(report.first, report.first_diversity)},
       {"second", set_json(report.second, report.second_diversity)},
@@ -79,13 +81,22 @@ nlohmann::ordered_json to_json(const EvalReport& report, const EvalOptions& opti
         {"patches_per_image", options.swd.patches_per_image},
         {"directions", options.swd.directions},
         {"seed", options.swd.seed},
-        {"levels", levels},
+        {"levels", swd_levels(report.swd)},
         {"average_x1e3", report.swd.average}}},
       {"fd_h",
        {{"description", kFdHDescription}, {"dims", report.fd_h_dims}, {"value", report.fd_h}}},
       {"ms_ssim_diversity_description",
        "mean MS-SSIM over random pairs of different images of a set; lower = more diverse"},
   };
+  if (report.swd_x_hat) {
+    out["swd_x_hat"] = {
+        {"description",
+         "the same SWD for x_hat = F(G_E(z)), the denoiser's input, of the same z; the first set "
+         "is phi(x_hat)"},
+        {"levels", swd_levels(*report.swd_x_hat)},
+        {"average_x1e3", report.swd_x_hat->average}};
+  }
+  return out;
 }
 
 std::string format_table(const EvalReport& report) {
@@ -100,6 +111,10 @@ std::string format_table(const EvalReport& report) {
     out += line("  %-28s %10.3f\n", "SWD x1e3 level " + r + "x" + r, report.swd.per_level[i]);
   }
   out += line("  %-28s %10.3f\n", "SWD x1e3 average", report.swd.average);
+  if (report.swd_x_hat) {
+    out += line("  %-28s %10.3f", "SWD x1e3 average of x_hat", report.swd_x_hat->average);
+    out += "   x_hat = F(G_E(z)) before the denoiser phi\n";
+  }
   out +=
       line("  %-28s %10.4f", "FD-H (" + std::to_string(report.fd_h_dims) + " dims)", report.fd_h);
   out += std::string("   ") + kFdHDescription + "\n";

@@ -34,6 +34,9 @@ struct EvalReport {
   EvalSet first, second;
   int resolution = 0;
   SwdResult swd;
+  // When the first set is generated: the SWD of the denoiser's input x_hat = F(G_E(z)) against the
+  // second set, to show what phi adds.
+  std::optional<SwdResult> swd_x_hat;
   double fd_h = 0;
   int fd_h_dims = 0;
   std::optional<Diversity> first_diversity, second_diversity;  // none for a single image

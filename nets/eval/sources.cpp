@@ -59,21 +59,33 @@ Images load_images(const data::ImageSet& set, int64_t count, uint64_t seed,
   return out;
 }
 
-Images generate_images(Aegan& model, int64_t count, uint64_t seed, int64_t batch,
-                       const ProgressFn& progress) {
-  if (count < 1 || batch < 1) throw Error("the number of samples and the batch must be >= 1");
-  const int nz = model.preset().nz;
-  const std::vector<float> z = sample_z(count, nz, seed).to_host();
-  Images out{count, model.preset().r, {}};
-  out.data.reserve(count * out.floats_per_image());
+GeneratedImages generate_images(Aegan& model, int64_t count, uint64_t seed, int64_t batch,
+                                const ProgressFn& progress) {
+  if (count < 1) throw Error("the number of samples must be at least 1");
+  return generate_images(model, sample_z(count, model.preset().nz, seed), batch, progress);
+}
+
+GeneratedImages generate_images(Aegan& model, const Tensor& z, int64_t batch,
+                                const ProgressFn& progress) {
+  if (batch < 1) throw Error("the batch must be at least 1");
+  const int64_t count = z.dim(0);
+  const int64_t nz = z.numel() / count;
+  const std::vector<float> host = z.to_host();
+  GeneratedImages out{{count, model.preset().r, {}}, {count, model.preset().r, {}}};
+  for (Images* images : {&out.x_hat, &out.image})
+    images->data.reserve(count * images->floats_per_image());
   for (int64_t begin = 0; begin < count; begin += batch) {
     if (progress) progress(begin, count);
     const int64_t n = std::min(batch, count - begin);
     const Tensor part = Tensor::from_host(
-        {n, nz}, std::span<const float>(z).subspan(static_cast<size_t>(begin * nz),
-                                                   static_cast<size_t>(n * nz)));
-    const std::vector<float> images = generate(model, part, batch).image.to_host();
-    out.data.insert(out.data.end(), images.begin(), images.end());
+        {n, nz}, std::span<const float>(host).subspan(static_cast<size_t>(begin * nz),
+                                                      static_cast<size_t>(n * nz)));
+    const Generated generated = generate(model, part, batch);
+    for (auto [images, tensor] :
+         {std::pair{&out.x_hat, &generated.x_hat}, std::pair{&out.image, &generated.image}}) {
+      const std::vector<float> values = tensor->to_host();
+      images->data.insert(images->data.end(), values.begin(), values.end());
+    }
   }
   if (progress) progress(count, count);
   return out;

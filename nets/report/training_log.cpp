@@ -33,8 +33,11 @@ LossLog read_loss_log(const std::filesystem::path& log_jsonl) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     // ordered_json keeps the writer's order of the losses, which becomes the order of the panels.
     const auto entry = nlohmann::ordered_json::parse(line, nullptr, /*allow_exceptions=*/false);
+    const auto has_object = [&entry](const char* key) {
+      return entry.contains(key) && entry[key].is_object();
+    };
     if (!entry.is_object() || !entry.contains("global_step") || !entry["global_step"].is_number() ||
-        !entry.contains("losses") || !entry["losses"].is_object()) {
+        !(has_object("losses") || has_object("quality"))) {
       ++log.malformed_lines;
       continue;
     }
@@ -44,11 +47,14 @@ LossLog read_loss_log(const std::filesystem::path& log_jsonl) {
       if (stage && *stage != now) log.stage_starts.push_back({step, now});
       stage = now;
     }
-    for (const auto& [name, value] : entry["losses"].items()) {
-      if (!value.is_number() || !std::isfinite(value.get<double>())) continue;
-      LossSeries& series = series_named(log, name);
-      series.steps.push_back(step);
-      series.values.push_back(value.get<double>());
+    for (const char* key : {"losses", "quality"}) {
+      if (!has_object(key)) continue;
+      for (const auto& [name, value] : entry[key].items()) {
+        if (!value.is_number() || !std::isfinite(value.get<double>())) continue;
+        LossSeries& series = series_named(log, name);
+        series.steps.push_back(step);
+        series.values.push_back(value.get<double>());
+      }
     }
     ++log.lines_used;
   }

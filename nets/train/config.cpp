@@ -5,6 +5,11 @@
 #include "engine/error.hpp"
 
 namespace aegan::train {
+
+NLOHMANN_JSON_SERIALIZE_ENUM(PhiWarmStart, {{PhiWarmStart::none, "none"},
+                                            {PhiWarmStart::identity, "identity"},
+                                            {PhiWarmStart::restore, "restore"}})
+
 namespace {
 
 nlohmann::json schedule_json(const StageSchedule& s) {
@@ -51,7 +56,8 @@ void to_json(nlohmann::json& j, const TrainConfig& c) {
        {"log_every", c.log_every},
        {"sample_every", c.sample_every},
        {"checkpoint_every", c.checkpoint_every},
-       {"sample_count", c.sample_count}};
+       {"sample_count", c.sample_count},
+       {"phi_warm_start", c.phi_warm_start}};
 }
 
 void from_json(const nlohmann::json& j, TrainConfig& c) {
@@ -75,6 +81,7 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
   c.sample_every = j.at("sample_every").get<int64_t>();
   c.checkpoint_every = j.at("checkpoint_every").get<int64_t>();
   c.sample_count = j.at("sample_count").get<int>();
+  c.phi_warm_start = j.value("phi_warm_start", PhiWarmStart::none);
 }
 
 }  // namespace aegan::train

@@ -17,6 +17,11 @@ struct StageSchedule {
   double lr = 0.0;
 };
 
+// How stage 1 prepares the denoiser phi for stage 2 (not in the paper, whose phi starts from its
+// initial weights): not at all, as an autoencoder of real images (L1(phi(x), x)), or restoring
+// them from the autoencoder's reconstruction (L1(phi(sg(F(H(x)))), x)).
+enum class PhiWarmStart { none, identity, restore };
+
 // Every option of `aegan-vk train`, defaulting to docs/aegan.md ("Training schedule").
 struct TrainConfig {
   Preset preset{"tiny64", 64, 16, 16, 16, 100};
@@ -27,6 +32,7 @@ struct TrainConfig {
   StageSchedule finetune{0, 0, 1e-7};  // step 3 is optional: 0 epochs skips it
   double beta1 = 0.5, beta2 = 0.999, eps = 1e-8;
   double lambda = 100.0;  // weight of phi's L1 term
+  PhiWarmStart phi_warm_start = PhiWarmStart::none;
   uint64_t seed = 1;
   bool center_crop = false;
   std::array<uint8_t, 3> background{0, 0, 0};

@@ -8,6 +8,13 @@
 #include "engine/error.hpp"
 
 namespace aegan::train {
+namespace {
+
+double seconds_since_epoch() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
 
 RunLog::RunLog(std::filesystem::path path) : path_(std::move(path)) {
   std::ifstream in(path_);
@@ -18,18 +25,32 @@ RunLog::RunLog(std::filesystem::path path) : path_(std::move(path)) {
 
 void RunLog::append(const TrainState& state, const LossValues& losses, double lr,
                     double images_per_s, uint64_t device_bytes) {
-  nlohmann::json entry = {
-      {"stage", state.stage},
-      {"step", state.stage_step},
-      {"global_step", state.global_step},
-      {"losses", nlohmann::json::object()},
-      {"lr", lr},
-      {"images_per_s", images_per_s},
-      {"device_bytes", device_bytes},
-      {"time",
-       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count()}};
+  nlohmann::json entry = {{"stage", state.stage},
+                          {"step", state.stage_step},
+                          {"global_step", state.global_step},
+                          {"losses", nlohmann::json::object()},
+                          {"lr", lr},
+                          {"images_per_s", images_per_s},
+                          {"device_bytes", device_bytes},
+                          {"time", seconds_since_epoch()}};
   for (const auto& [name, value] : losses)
     entry["losses"][name] = value;
+  write(entry);
+}
+
+void RunLog::append_quality(const TrainState& state,
+                            const std::vector<std::pair<std::string, double>>& figures) {
+  nlohmann::json entry = {{"stage", state.stage},
+                          {"step", state.stage_step},
+                          {"global_step", state.global_step},
+                          {"quality", nlohmann::json::object()},
+                          {"time", seconds_since_epoch()}};
+  for (const auto& [name, value] : figures)
+    entry["quality"][name] = value;
+  write(entry);
+}
+
+void RunLog::write(const nlohmann::json& entry) {
   std::ofstream out(path_, std::ios::app);
   out << entry.dump() << '\n';
   if (!out) throw Error("cannot append to " + path_.string());

@@ -1,6 +1,10 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "nets/train/checkpoint.hpp"
 #include "nets/train/steps.hpp"
@@ -15,6 +19,9 @@ class RunLog {
 
   void append(const TrainState& state, const LossValues& losses, double lr, double images_per_s,
               uint64_t device_bytes);
+  // One line of quality figures ({"quality": {name: value}}) at the current step.
+  void append_quality(const TrainState& state,
+                      const std::vector<std::pair<std::string, double>>& figures);
   // Drops lines beyond `global_step`: a resumed run repeats those steps and logs them again.
   void truncate_after(int64_t global_step);
 
@@ -22,6 +29,8 @@ class RunLog {
   int64_t lines() const { return lines_; }
 
  private:
+  void write(const nlohmann::json& entry);
+
   std::filesystem::path path_;
   int64_t lines_ = 0;
 };

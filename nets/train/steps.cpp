@@ -36,10 +36,15 @@ Optimizer make_optimizer(const std::string& name,
   return optimizer;
 }
 
-optim::Adam& adam(Optimizers& optimizers, const std::string& name) {
+optim::Adam* find_adam(Optimizers& optimizers, const std::string& name) {
   for (Optimizer& optimizer : optimizers) {
-    if (optimizer.name == name) return *optimizer.adam;
+    if (optimizer.name == name) return optimizer.adam.get();
   }
+  return nullptr;
+}
+
+optim::Adam& adam(Optimizers& optimizers, const std::string& name) {
+  if (optim::Adam* found = find_adam(optimizers, name)) return *found;
   throw Error("internal: no optimiser '" + name + "' in this stage");
 }
 
@@ -84,6 +89,9 @@ Optimizers make_optimizers(Aegan& model, int stage, const TrainConfig& config) {
   Optimizers out;
   if (stage == 1) {
     out.push_back(make_optimizer("ae", {{"h", &model.h()}, {"f", &model.f()}}, lr, config));
+    if (config.phi_warm_start != PhiWarmStart::none) {
+      out.push_back(make_optimizer("phi", {{"phi", &model.phi()}}, lr, config));
+    }
   } else if (stage == 2) {
     out.push_back(make_optimizer("d_e", {{"d_e", &model.d_e()}}, lr, config));
     out.push_back(make_optimizer("g_e", {{"g_e", &model.g_e()}}, lr, config));
@@ -112,10 +120,17 @@ void prepare_stage(Aegan& model, int stage) {
   }
 }
 
-LossValues autoencoder_step(Aegan& model, Optimizers& optimizers, const Tensor& x) {
+LossValues autoencoder_step(Aegan& model, Optimizers& optimizers, const Tensor& x,
+                            PhiWarmStart phi_warm_start) {
   LossValues values;
   const Tensor reconstruction = model.f().forward(model.h().forward(x));
   minimise(ops::l1_loss(reconstruction, x), "ae", adam(optimizers, "ae"), values);
+  if (phi_warm_start == PhiWarmStart::none) return values;
+  // phi learns to give back real images, from themselves or from the autoencoder's version of
+  // them, so that stage 2 starts it near the images it is to make.
+  const Tensor input = phi_warm_start == PhiWarmStart::identity ? x : reconstruction.detach();
+  minimise(ops::l1_loss(model.phi().forward(input), x), "phi_warm", adam(optimizers, "phi"),
+           values);
   return values;
 }
 

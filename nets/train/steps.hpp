@@ -44,7 +44,8 @@ void prepare_stage(Aegan& model, int stage);
 // One minibatch of each stage, as docs/aegan.md ("Losses", "Training schedule") gives it. x is a
 // batch of images [N, 3, r, r], z a batch of latents [N, nz, 1, 1]. Returns every loss, read back
 // from the device (the one host synchronisation of a step besides the loader's upload).
-LossValues autoencoder_step(Aegan& model, Optimizers& optimizers, const Tensor& x);
+LossValues autoencoder_step(Aegan& model, Optimizers& optimizers, const Tensor& x,
+                            PhiWarmStart phi_warm_start = PhiWarmStart::none);
 LossValues gan_step(Aegan& model, Optimizers& optimizers, const Tensor& x, const Tensor& z,
                     double lambda);
 LossValues finetune_step(Aegan& model, Optimizers& optimizers, const Tensor& x, const Tensor& z,

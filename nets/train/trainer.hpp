@@ -14,6 +14,9 @@
 namespace aegan::data {
 class ImageSet;
 }
+namespace aegan::eval {
+struct GeneratedImages;
+}
 
 namespace aegan::train {
 
@@ -28,7 +31,9 @@ struct RunOptions {
 // Algorithm 1 over a run folder:
 //   checkpoint.safetensors  every config.checkpoint_every steps, at stage ends and on stop;
 //   log.jsonl               one line per config.log_every steps;
-//   samples/stage{S}_step{N}.png and losses.png, every config.sample_every steps and at stage ends;
+//   samples/stage{S}_step{N}.png and losses.png, every config.sample_every steps and at stage ends
+//                           (stages 2 and 3: rows of x_hat above rows of phi(x_hat), and a
+//                           log line with the SWD of each against real images);
 //   last-good.safetensors   the weights before a loss turned non-finite.
 class Trainer {
  public:
@@ -52,6 +57,7 @@ class Trainer {
  private:
   Trainer(const TrainConfig& config, const RunOptions& options, const TrainingCheckpoint* from);
   void write_samples();
+  void log_quality(const eval::GeneratedImages& generated);
 
   struct Impl;
   TrainConfig config_;

@@ -83,17 +83,31 @@ TEST(EvalEndToEnd, GeneratedSamplesAgainstAFolder) {
   const test::TempDir dir;
   write_folder(dir.path() / "data", test::wave_images(4, 64, 2));
   auto model = saved_and_loaded_model(dir.path() / "model.safetensors");
-  const Images generated = generate_images(*model, 3, 5, 2);
+  const GeneratedImages both = generate_images(*model, 3, 5, 2);
+  const Images& generated = both.image;
   ASSERT_EQ(generated.count, 3);
   ASSERT_EQ(generated.data.size(), 3u * 3 * 64 * 64);
-  EXPECT_TRUE(std::all_of(generated.data.begin(), generated.data.end(),
-                          [](float v) { return v >= -1 && v <= 1; }));
-  const EvalReport report = evaluate(*model, {"generated", "z"}, generated, {"data", "d"},
-                                     load(dir.path() / "data"), small_options());
+  ASSERT_EQ(both.x_hat.count, 3);
+  ASSERT_EQ(both.x_hat.data.size(), generated.data.size());
+  EXPECT_NE(both.x_hat.data, generated.data);
+  for (const Images* images : {&both.x_hat, &generated}) {
+    EXPECT_TRUE(std::all_of(images->data.begin(), images->data.end(),
+                            [](float v) { return v >= -1 && v <= 1; }));
+  }
+
+  EvalReport report = evaluate(*model, {"generated", "z"}, generated, {"data", "d"},
+                               load(dir.path() / "data"), small_options());
   EXPECT_EQ(report.first.count, 3);
   EXPECT_EQ(report.second.count, 4);
   EXPECT_GT(report.swd.average, 0.0);
   EXPECT_GT(report.fd_h, 0.0);
+  EXPECT_EQ(to_json(report, small_options()).count("swd_x_hat"), 0u);
+  report.swd_x_hat = sliced_wasserstein(both.x_hat, load(dir.path() / "data"), small_options().swd);
+  EXPECT_GT(report.swd_x_hat->average, 0.0);
+  EXPECT_NE(report.swd_x_hat->average, report.swd.average);
+  EXPECT_EQ(to_json(report, small_options())["swd_x_hat"]["average_x1e3"].get<double>(),
+            report.swd_x_hat->average);
+  EXPECT_NE(format_table(report).find("SWD x1e3 average of x_hat"), std::string::npos);
 }
 
 }  // namespace

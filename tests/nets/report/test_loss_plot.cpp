@@ -95,6 +95,23 @@ TEST(ReportLossPlot, ReadsStagesAndSkipsMalformedLines) {
   EXPECT_EQ(png.height, 900);  // 5 panels in 3 rows; the single-point "new" panel is drawn too
 }
 
+TEST(ReportLossPlot, QualityLinesBecomeSeriesOfTheirOwn) {
+  ScratchDir dir;
+  write_log(dir / "log.jsonl", 4,
+            "{\"stage\":2,\"global_step\":40,\"quality\":{\"swd_x_hat\":9.5,\"swd_phi\":7}}\n"
+            "{\"stage\":2,\"global_step\":41,\"quality\":[1]}\n");
+  const LossLog log = read_loss_log(dir / "log.jsonl");
+  EXPECT_EQ(log.malformed_lines, 1);
+  EXPECT_EQ(log.lines_used, 5);
+  ASSERT_GE(log.series.size(), 2u);
+  const LossSeries& phi = log.series.back();
+  const LossSeries& x_hat = log.series[log.series.size() - 2];
+  EXPECT_EQ(x_hat.name, "swd_x_hat");
+  EXPECT_EQ(x_hat.values, std::vector<double>{9.5});
+  EXPECT_EQ(phi.name, "swd_phi");
+  EXPECT_EQ(phi.steps, std::vector<double>{40});
+}
+
 TEST(ReportLossPlot, EmptyOrMissingLogIsAnError) {
   ScratchDir dir;
   EXPECT_THROW(plot_losses(dir / "absent.jsonl", dir / "a.png"), Error);

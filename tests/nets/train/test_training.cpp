@@ -92,8 +92,19 @@ TEST_F(TrainingTest, ShortRunLearnsAndWritesItsFiles) {
   Trainer trainer(c, options("run"));
   EXPECT_TRUE(trainer.run());
 
-  const auto lines = log_lines(root_ / "run");
+  std::vector<nlohmann::json> lines, quality;
+  for (auto& line : log_lines(root_ / "run"))
+    (line.contains("quality") ? quality : lines).push_back(std::move(line));
   ASSERT_EQ(lines.size(), 66u);
+  // The sample grids at the ends of stages 2 and 3 come with the SWD of x_hat and phi(x_hat).
+  ASSERT_EQ(quality.size(), 2u);
+  for (size_t i = 0; i < quality.size(); ++i) {
+    EXPECT_EQ(quality[i]["stage"].get<int>(), static_cast<int>(i) + 2);
+    for (const char* figure : {"swd_x_hat", "swd_phi"}) {
+      const double value = quality[i]["quality"][figure].get<double>();
+      EXPECT_TRUE(std::isfinite(value) && value > 0) << figure << " = " << value;
+    }
+  }
   const double first = lines.front()["losses"]["ae"].get<double>();
   const double last = lines[59]["losses"]["ae"].get<double>();
   EXPECT_LT(last, first / 2) << "autoencoder L1 went from " << first << " to " << last;
