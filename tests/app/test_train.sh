@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The edges of `aegan-vk train` on a tiny data folder with the tiny64 preset: options refused
+# with one line on stderr, `aegan-vk: error: ...`, and exit status 1.
+set -uo pipefail
+aegan=$1
+export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# shellcheck source=tests/app/expect.sh
+source "$(dirname "${BASH_SOURCE[0]}")/expect.sh"
+
+# le COUNT N: N as COUNT little-endian bytes.
+le() {
+  local i
+  for ((i = 0; i < $1; i++)); do printf '%b' "\\x$(printf %02x $(($2 >> 8 * i & 255)))"; done
+}
+# write_bmp FILE RRGGBB: an 8x8 image of one colour, as a 24-bit BMP (8-pixel rows need no
+# padding), so that the test needs no image tool.
+write_bmp() {
+  local r=${2:0:2} g=${2:2:2} b=${2:4:2} i
+  {
+    printf BM && le 4 246 && le 4 0 && le 4 54
+    le 4 40 && le 4 8 && le 4 8 && le 2 1 && le 2 24 && le 4 0 && le 4 192
+    le 4 2835 && le 4 2835 && le 4 0 && le 4 0
+    for ((i = 0; i < 64; i++)); do printf '%b' "\\x$b\\x$g\\x$r"; done
+  } >"$1"
+}
+mkdir "$work/images"
+write_bmp "$work/images/red.bmp" d02020
+write_bmp "$work/images/green.bmp" 20d020
+write_bmp "$work/images/blue.bmp" 2020d0
+
+train=("$aegan" train --preset tiny64 --data "$work/images" --sample-count 2)
+
+# --max-steps 0 is a slip, not "no limit"; a negative limit is refused as well.
+for steps in 0 -3; do
+  expect_error "--max-steps must be at least 1, got $steps (leave it out to run the whole schedule)" \
+    "${train[@]}" --out "$work/zero" --max-steps "$steps"
+done
+if [[ -e $work/zero ]]; then
+  echo "FAIL: a refused --max-steps created the run folder"
+  failed=1
+fi
+
+if ((failed)); then exit 1; fi
+echo "test_train.sh: passed"
