@@ -92,6 +92,14 @@ void run_training(const CLI::App& command, TrainFlags& flags, const GlobalOption
     config.background = parse_colour(flags.background);
     trainer = std::make_unique<train::Trainer>(config, options);
   }
+  // Tiny folders are common in tests and first tries, so a batch larger than the data set is
+  // trained with every image rather than refused, but never silently.
+  if (trainer->batch() < trainer->config().batch) {
+    std::cerr << "aegan-vk: note: the data has " << trainer->batch()
+              << (trainer->batch() == 1 ? " image" : " images") << ", fewer than --batch "
+              << trainer->config().batch << "; training with batch " << trainer->batch()
+              << std::endl;
+  }
   const train::TrainState start = trainer->state();
   const bool done = trainer->run();
   const train::TrainState& end = trainer->state();
@@ -119,7 +127,10 @@ void register_train(CLI::App& app, const GlobalOptions& globals) {
                     "continue the run in --out from its checkpoint (its settings are kept unless "
                     "given again: epochs, steps, learning rates, intervals, data)");
   add_model_options(*command, flags->model);
-  command->add_option("--batch", c.batch, "minibatch size")->capture_default_str();
+  command
+      ->add_option("--batch", c.batch,
+                   "minibatch size (a data set of fewer images trains with all of them)")
+      ->capture_default_str();
   add_stage_options(*command, c.autoencoder, 1);
   add_stage_options(*command, c.gan, 2);
   add_stage_options(*command, c.finetune, 3);

@@ -56,6 +56,7 @@ struct Trainer::Impl {
   Tensor fixed_z;
   Tensor fixed_images;
   RunLog log;
+  int64_t batch = 0;
 };
 
 Trainer::Trainer(const TrainConfig& config, const RunOptions& options)
@@ -84,6 +85,7 @@ Trainer::Trainer(const TrainConfig& config, const RunOptions& options,
            {},
            {},
            RunLog(options.out / "log.jsonl")});
+  impl_->batch = std::min<int64_t>(config.batch, impl_->images.size());
   if (from) {
     state_ = from->state;
     impl_->log.truncate_after(state_.global_step);
@@ -121,11 +123,14 @@ std::unique_ptr<Trainer> Trainer::resume(const RunOptions& options,
   return std::unique_ptr<Trainer>(new Trainer(config, options, &checkpoint));
 }
 
+int64_t Trainer::batch() const {
+  return impl_->batch;
+}
+
 int64_t Trainer::stage_steps(int stage) const {
   const StageSchedule& schedule = config_.schedule(stage);
   if (schedule.steps > 0) return schedule.steps;
-  const int64_t batch = std::min<int64_t>(config_.batch, impl_->images.size());
-  return schedule.epochs * (impl_->images.size() / batch);
+  return schedule.epochs * (impl_->images.size() / batch());
 }
 
 bool Trainer::run() {
@@ -137,7 +142,7 @@ bool Trainer::run() {
     const int stage = state_.stage;
     const int64_t total = stage_steps(stage);
     prepare_stage(*model_, stage);
-    const int64_t batch = std::min<int64_t>(config_.batch, impl_->images.size());
+    const int64_t batch = this->batch();
     const int64_t per_epoch = impl_->images.size() / batch;
     impl_->loader = std::make_unique<data::Loader>(
         impl_->images, data::LoaderOptions{batch, config_.seed + static_cast<uint64_t>(stage),
@@ -189,7 +194,7 @@ bool Trainer::run() {
       if (state_.stage_step % config_.log_every == 0 || stage_done) {
         const auto now = std::chrono::steady_clock::now();
         const double seconds = std::chrono::duration<double>(now - interval_start).count();
-        impl_->log.append(state_, losses, config_.schedule(stage).lr,
+        impl_->log.append(state_, losses, config_.schedule(stage).lr, batch,
                           seconds > 0 ? static_cast<double>(interval_images) / seconds : 0.0,
                           Runtime::get().memory().stats().bytes_in_use);
         interval_start = now;

@@ -46,6 +46,9 @@ class Trainer {
   const TrainConfig& config() const { return config_; }
   const TrainState& state() const { return state_; }
   Aegan& model() { return *model_; }
+  // The minibatch size trained with: config().batch, or the image count where the data set has
+  // fewer images than that.
+  int64_t batch() const;
   // Steps of stage `stage` for this data set and batch size.
   int64_t stage_steps(int stage) const;
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The edges of `aegan-vk train` on a tiny data folder with the tiny64 preset: options refused
-# with one line on stderr, `aegan-vk: error: ...`, and exit status 1.
+# with one line on stderr, `aegan-vk: error: ...`, and exit status 1; a batch larger than the
+# data set; a run folder that another `train` is using.
 set -uo pipefail
 aegan=$1
 export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp}
@@ -39,6 +40,17 @@ for steps in 0 -3; do
 done
 if [[ -e $work/zero ]]; then
   echo "FAIL: a refused --max-steps created the run folder"
+  failed=1
+fi
+
+# A batch larger than the data set trains with every image, and says so in one line.
+"${train[@]}" --out "$work/small" --batch 16 --steps1 1 --epochs2 0 >"$work/small.out" \
+  2>"$work/small.err"
+status=$?
+note="aegan-vk: note: the data has 3 images, fewer than --batch 16; training with batch 3"
+if [[ $status != 0 ]] || ! grep -qFx "$note" "$work/small.err"; then
+  echo "FAIL: --batch 16 on 3 images: exit $status, no line '$note' in stderr:"
+  cat "$work/small.err"
   failed=1
 fi
 

@@ -94,6 +94,7 @@ TEST_F(TrainingTest, ShortRunLearnsAndWritesItsFiles) {
 
   const auto lines = log_lines(root_ / "run");
   ASSERT_EQ(lines.size(), 66u);
+  EXPECT_EQ(lines.front()["batch"].get<int64_t>(), 4);
   const double first = lines.front()["losses"]["ae"].get<double>();
   const double last = lines[59]["losses"]["ae"].get<double>();
   EXPECT_LT(last, first / 2) << "autoencoder L1 went from " << first << " to " << last;
@@ -168,6 +169,25 @@ TEST_F(TrainingTest, NonFiniteLossStopsWithTheLastGoodWeights) {
     EXPECT_NE(std::string(e.what()).find("stage 2"), std::string::npos) << e.what();
   }
   EXPECT_NO_THROW(load_model(root_ / "run" / "last-good.safetensors"));
+}
+
+TEST_F(TrainingTest, BatchLargerThanTheDataTrainsWithEveryImage) {
+  fs::remove_all(root_ / "images");
+  fs::create_directories(root_ / "images");
+  write_images(root_ / "images", 3);
+  TrainConfig c = config();
+  c.batch = 16;
+  c.autoencoder = {2, 0, 1e-3};  // two epochs of one batch of all 3 images
+  c.gan = {0, 0, 2e-4};
+  Trainer trainer(c, options("run"));
+  EXPECT_EQ(trainer.batch(), 3);
+  EXPECT_EQ(trainer.config().batch, 16);
+  EXPECT_EQ(trainer.stage_steps(1), 2);
+  ASSERT_TRUE(trainer.run());
+  const auto lines = log_lines(root_ / "run");
+  ASSERT_EQ(lines.size(), 2u);
+  for (const auto& line : lines)
+    EXPECT_EQ(line["batch"].get<int64_t>(), 3) << line.dump();
 }
 
 TEST_F(TrainingTest, ExistingRunIsNotOverwritten) {
