@@ -15,6 +15,7 @@
 #include "nets/report/image_grid.hpp"
 #include "nets/report/loss_plot.hpp"
 #include "nets/report/progress.hpp"
+#include "nets/train/run_lock.hpp"
 #include "nets/train/run_log.hpp"
 
 namespace aegan::train {
@@ -60,12 +61,13 @@ struct Trainer::Impl {
 };
 
 Trainer::Trainer(const TrainConfig& config, const RunOptions& options)
-    : Trainer(config, options, nullptr) {}
+    : Trainer(config, options, nullptr, nullptr) {}
 
 Trainer::Trainer(const TrainConfig& config, const RunOptions& options,
-                 const TrainingCheckpoint* from)
-    : config_(config), options_(options) {
+                 const TrainingCheckpoint* from, std::unique_ptr<RunLock> lock)
+    : lock_(std::move(lock)), config_(config), options_(options) {
   if (config.batch < 1) throw Error("--batch must be at least 1");
+  if (!lock_) lock_ = std::make_unique<RunLock>(options.out);
   const std::filesystem::path checkpoint = options.out / "checkpoint.safetensors";
   if (!from && std::filesystem::exists(checkpoint)) {
     throw Error(options.out.string() +
@@ -114,13 +116,18 @@ Trainer::~Trainer() = default;
 std::unique_ptr<Trainer> Trainer::resume(const RunOptions& options,
                                          const std::function<void(TrainConfig&)>& adjust) {
   const std::filesystem::path path = options.out / "checkpoint.safetensors";
-  if (!std::filesystem::exists(path)) {
-    throw Error("nothing to resume: " + path.string() + " does not exist");
-  }
+  const auto nothing = [&] {
+    return Error("nothing to resume: " + path.string() + " does not exist");
+  };
+  if (!std::filesystem::is_directory(options.out)) throw nothing();
+  // Locked before the checkpoint is read, so that a trainer still running there cannot write a
+  // newer one after it; and a busy folder is named as such even before its first checkpoint.
+  auto lock = std::make_unique<RunLock>(options.out);
+  if (!std::filesystem::exists(path)) throw nothing();
   const TrainingCheckpoint checkpoint = read_checkpoint(path);
   TrainConfig config = checkpoint.config;
   if (adjust) adjust(config);
-  return std::unique_ptr<Trainer>(new Trainer(config, options, &checkpoint));
+  return std::unique_ptr<Trainer>(new Trainer(config, options, &checkpoint, std::move(lock)));
 }
 
 int64_t Trainer::batch() const {

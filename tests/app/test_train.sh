@@ -6,7 +6,8 @@ set -uo pipefail
 aegan=$1
 export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp}
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# A train still in the background when the test fails early is stopped with it.
+trap 'jobs -p | xargs -r kill 2>/dev/null; wait; rm -rf "$work"' EXIT
 # shellcheck source=tests/app/expect.sh
 source "$(dirname "${BASH_SOURCE[0]}")/expect.sh"
 
@@ -51,6 +52,51 @@ note="aegan-vk: note: the data has 3 images, fewer than --batch 16; training wit
 if [[ $status != 0 ]] || ! grep -qFx "$note" "$work/small.err"; then
   echo "FAIL: --batch 16 on 3 images: exit $status, no line '$note' in stderr:"
   cat "$work/small.err"
+  failed=1
+fi
+
+# A busy run folder: a second `train` there, new or --resume, is refused with the first's pid,
+# and the first, stopped with SIGTERM, still saves its checkpoint.
+busy=$work/busy
+"${train[@]}" --out "$busy" --batch 2 --steps1 100000 >"$work/first.out" 2>"$work/first.err" &
+first=$!
+# wait_for_lock PID: until PID names itself in $busy/.lock (it then holds the lock) or exits.
+wait_for_lock() {
+  local i
+  for ((i = 0; i < 1200; i++)); do
+    if [[ $(cat "$busy/.lock" 2>/dev/null) == "$1 "* ]]; then return 0; fi
+    kill -0 "$1" 2>/dev/null || return 1
+    sleep 0.25
+  done
+  return 1
+}
+if ! wait_for_lock "$first"; then
+  echo "FAIL: the first train never locked $busy:"
+  cat "$work/first.err"
+  exit 1
+fi
+in_use="$busy is in use by aegan-vk train (pid $first); wait for it to finish or stop it first"
+expect_error "$in_use" "${train[@]}" --out "$busy" --steps1 1
+expect_error "$in_use" "$aegan" train --out "$busy" --resume
+kill -TERM "$first"
+wait "$first"
+status=$?
+if [[ $status != 0 ]] || ! grep -q "^stopped on request after [0-9]* steps" "$work/first.out" ||
+  [[ ! -f $busy/checkpoint.safetensors ]]; then
+  echo "FAIL: the first train, stopped with SIGTERM: exit $status, stdout:"
+  cat "$work/first.out" "$work/first.err"
+  failed=1
+fi
+
+# A trainer killed outright leaves its lock file behind, naming it, but not the lock itself.
+"$aegan" train --out "$busy" --resume >/dev/null 2>&1 &
+killed=$!
+if wait_for_lock "$killed"; then
+  kill -KILL "$killed"
+  wait "$killed"
+  expect_success "$aegan" train --out "$busy" --resume --max-steps 1
+else
+  echo "FAIL: the resumed train never locked $busy"
   failed=1
 fi
 

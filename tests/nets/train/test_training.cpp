@@ -1,15 +1,18 @@
 #include <gtest/gtest.h>
 #include <stb/stb_image_write.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <random>
 
 #include "engine/error.hpp"
 #include "engine/io/safetensors.hpp"
 #include "nets/model_io.hpp"
+#include "nets/train/run_lock.hpp"
 #include "nets/train/trainer.hpp"
 
 namespace aegan::train {
@@ -118,11 +121,14 @@ TEST_F(TrainingTest, ResumingGivesTheSameWeightsAsNotStopping) {
   Trainer straight(config(), options("straight"));
   ASSERT_TRUE(straight.run());
 
-  RunOptions first = options("stopped");
-  first.max_steps = 4;  // one step into stage 2
-  Trainer part(config(), first);
-  ASSERT_FALSE(part.run());
-  EXPECT_EQ(part.state().stage, 2);
+  {
+    // Gone before the resume, as a stopped process is: it holds the run folder's lock.
+    RunOptions first = options("stopped");
+    first.max_steps = 4;  // one step into stage 2
+    Trainer part(config(), first);
+    ASSERT_FALSE(part.run());
+    EXPECT_EQ(part.state().stage, 2);
+  }
   auto rest = Trainer::resume(options("stopped"));
   ASSERT_TRUE(rest->run());
 
@@ -196,6 +202,43 @@ TEST_F(TrainingTest, ExistingRunIsNotOverwritten) {
   Trainer(c, options("run")).run();
   EXPECT_THROW(Trainer(c, options("run")), Error);
   EXPECT_THROW(Trainer::resume(options("elsewhere")), Error);
+}
+
+TEST_F(TrainingTest, RunFolderIsLockedWhileATrainerHoldsIt) {
+  TrainConfig c = config();
+  c.gan = {0, 0, 2e-4};
+  const std::string in_use = (root_ / "run").string() + " is in use by aegan-vk train (pid " +
+                             std::to_string(getpid()) + ")";
+  auto expect_in_use = [&](const std::function<void()>& second) {
+    try {
+      second();
+      ADD_FAILURE() << "a second trainer on a busy run folder must be refused";
+    } catch (const Error& e) {
+      EXPECT_EQ(std::string(e.what()).rfind(in_use, 0), 0u) << e.what();
+    }
+  };
+  {
+    Trainer first(c, options("run"));
+    expect_in_use([&] { Trainer second(c, options("run")); });
+    expect_in_use([&] { Trainer::resume(options("run")); });
+    ASSERT_TRUE(first.run());
+    expect_in_use([&] { Trainer::resume(options("run")); });
+  }
+  EXPECT_NO_THROW(Trainer::resume(options("run")));
+}
+
+TEST_F(TrainingTest, LockFileOfAnEndedTrainerDoesNotBlock) {
+  // What a killed trainer leaves: the file naming it, but no lock, which ended with the process.
+  fs::create_directories(root_ / "run");
+  std::ofstream(RunLock::file(root_ / "run")) << "999999 elsewhere\n";
+  TrainConfig c = config();
+  c.gan = {0, 0, 2e-4};
+  {
+    Trainer trainer(c, options("run"));
+    EXPECT_TRUE(trainer.run());
+  }
+  // A trainer that ends empties the file, so it never names a process that is gone.
+  EXPECT_EQ(fs::file_size(RunLock::file(root_ / "run")), 0u);
 }
 
 }  // namespace
