@@ -20,12 +20,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A fresh folder per test, removed afterwards.
+// A fresh folder per test, removed afterwards; the pid keeps runs of the suite from other
+// checkouts at the same time out of each other's folders.
 class TrainingTest : public ::testing::Test {
  protected:
   void SetUp() override {
     root_ = fs::temp_directory_path() /
-            ("aegan-train-" +
+            ("aegan-train-" + std::to_string(getpid()) + "-" +
              std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(root_);
     fs::create_directories(root_ / "images");
