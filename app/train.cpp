@@ -66,10 +66,17 @@ void run_training(const CLI::App& command, TrainFlags& flags, const GlobalOption
     throw Error(
         "--log-every, --sample-every, --checkpoint-every and --sample-count must be at least 1");
   }
+  // A limit of 0 steps is refused rather than taken as "no limit" or "stop at once": it is almost
+  // always a slip, and a checkpoint of untrained weights is of no use on its own.
+  const bool step_limit = command.count("--max-steps") > 0;
+  if (step_limit && flags.max_steps < 1) {
+    throw Error("--max-steps must be at least 1, got " + std::to_string(flags.max_steps) +
+                " (leave it out to run the whole schedule)");
+  }
   start_runtime(globals);
   train::RunOptions options;
   options.out = flags.out;
-  if (flags.max_steps > 0) options.max_steps = flags.max_steps;
+  if (step_limit) options.max_steps = flags.max_steps;
   options.stop = &stop_requested;
   options.progress = &std::cerr;
   options.progress_is_terminal = isatty(STDERR_FILENO) != 0;
@@ -85,6 +92,14 @@ void run_training(const CLI::App& command, TrainFlags& flags, const GlobalOption
     config.preset = flags.model.resolve();
     config.background = parse_colour(flags.background);
     trainer = std::make_unique<train::Trainer>(config, options);
+  }
+  // Tiny folders are common in tests and first tries, so a batch larger than the data set is
+  // trained with every image rather than refused, but never silently.
+  if (trainer->batch() < trainer->config().batch) {
+    std::cerr << "aegan-vk: note: the data has " << trainer->batch()
+              << (trainer->batch() == 1 ? " image" : " images") << ", fewer than --batch "
+              << trainer->config().batch << "; training with batch " << trainer->batch()
+              << std::endl;
   }
   const train::TrainState start = trainer->state();
   const bool done = trainer->run();
@@ -113,7 +128,10 @@ void register_train(CLI::App& app, const GlobalOptions& globals) {
                     "continue the run in --out from its checkpoint (its settings are kept unless "
                     "given again: epochs, steps, learning rates, intervals, data)");
   add_model_options(*command, flags->model);
-  command->add_option("--batch", c.batch, "minibatch size")->capture_default_str();
+  command
+      ->add_option("--batch", c.batch,
+                   "minibatch size (a data set of fewer images trains with all of them)")
+      ->capture_default_str();
   add_stage_options(*command, c.autoencoder, 1);
   add_stage_options(*command, c.gan, 2);
   add_stage_options(*command, c.finetune, 3);
@@ -142,7 +160,8 @@ void register_train(CLI::App& app, const GlobalOptions& globals) {
   command->add_option("--checkpoint-every", c.checkpoint_every, "steps between checkpoints")
       ->capture_default_str();
   command->add_option("--max-steps", flags->max_steps,
-                      "stop after this many steps in this invocation (with a checkpoint)");
+                      "stop after this many steps (at least 1) in this invocation, with a "
+                      "checkpoint; without it the whole schedule runs");
   command->callback([command, flags, &globals] { run_training(*command, *flags, globals); });
 }
 

@@ -23,13 +23,14 @@ RunLog::RunLog(std::filesystem::path path) : path_(std::move(path)) {
     lines_ += line.empty() ? 0 : 1;
 }
 
-void RunLog::append(const TrainState& state, const LossValues& losses, double lr,
+void RunLog::append(const TrainState& state, const LossValues& losses, double lr, int64_t batch,
                     double images_per_s, uint64_t device_bytes) {
   nlohmann::json entry = {{"stage", state.stage},
                           {"step", state.stage_step},
                           {"global_step", state.global_step},
                           {"losses", nlohmann::json::object()},
                           {"lr", lr},
+                          {"batch", batch},
                           {"images_per_s", images_per_s},
                           {"device_bytes", device_bytes},
                           {"time", seconds_since_epoch()}};

@@ -12,13 +12,13 @@
 namespace aegan::train {
 
 // RUN/log.jsonl: one JSON object per line with the stage, steps, every loss, the learning rate,
-// images per second, device bytes in use and the wall-clock time.
+// the batch size, images per second, device bytes in use and the wall-clock time.
 class RunLog {
  public:
   explicit RunLog(std::filesystem::path path);
 
-  void append(const TrainState& state, const LossValues& losses, double lr, double images_per_s,
-              uint64_t device_bytes);
+  void append(const TrainState& state, const LossValues& losses, double lr, int64_t batch,
+              double images_per_s, uint64_t device_bytes);
   // One line of quality figures ({"quality": {name: value}}) at the current step.
   void append_quality(const TrainState& state,
                       const std::vector<std::pair<std::string, double>>& figures);

@@ -18,6 +18,7 @@
 #include "nets/report/image_grid.hpp"
 #include "nets/report/loss_plot.hpp"
 #include "nets/report/progress.hpp"
+#include "nets/train/run_lock.hpp"
 #include "nets/train/run_log.hpp"
 
 namespace aegan::train {
@@ -87,15 +88,17 @@ struct Trainer::Impl {
   RunLog log;
   eval::Images quality_reference;  // real images the logged SWDs compare with, loaded once
   std::optional<std::pair<double, double>> last_quality;  // SWD of x_hat, of phi(x_hat)
+  int64_t batch = 0;
 };
 
 Trainer::Trainer(const TrainConfig& config, const RunOptions& options)
-    : Trainer(config, options, nullptr) {}
+    : Trainer(config, options, nullptr, nullptr) {}
 
 Trainer::Trainer(const TrainConfig& config, const RunOptions& options,
-                 const TrainingCheckpoint* from)
-    : config_(config), options_(options) {
+                 const TrainingCheckpoint* from, std::unique_ptr<RunLock> lock)
+    : lock_(std::move(lock)), config_(config), options_(options) {
   if (config.batch < 1) throw Error("--batch must be at least 1");
+  if (!lock_) lock_ = std::make_unique<RunLock>(options.out);
   const std::filesystem::path checkpoint = options.out / "checkpoint.safetensors";
   if (!from && std::filesystem::exists(checkpoint)) {
     throw Error(options.out.string() +
@@ -117,6 +120,7 @@ Trainer::Trainer(const TrainConfig& config, const RunOptions& options,
            RunLog(options.out / "log.jsonl"),
            {},
            {}});
+  impl_->batch = std::min<int64_t>(config.batch, impl_->images.size());
   if (from) {
     state_ = from->state;
     impl_->log.truncate_after(state_.global_step);
@@ -145,20 +149,28 @@ Trainer::~Trainer() = default;
 std::unique_ptr<Trainer> Trainer::resume(const RunOptions& options,
                                          const std::function<void(TrainConfig&)>& adjust) {
   const std::filesystem::path path = options.out / "checkpoint.safetensors";
-  if (!std::filesystem::exists(path)) {
-    throw Error("nothing to resume: " + path.string() + " does not exist");
-  }
+  const auto nothing = [&] {
+    return Error("nothing to resume: " + path.string() + " does not exist");
+  };
+  if (!std::filesystem::is_directory(options.out)) throw nothing();
+  // Locked before the checkpoint is read, so that a trainer still running there cannot write a
+  // newer one after it; and a busy folder is named as such even before its first checkpoint.
+  auto lock = std::make_unique<RunLock>(options.out);
+  if (!std::filesystem::exists(path)) throw nothing();
   const TrainingCheckpoint checkpoint = read_checkpoint(path);
   TrainConfig config = checkpoint.config;
   if (adjust) adjust(config);
-  return std::unique_ptr<Trainer>(new Trainer(config, options, &checkpoint));
+  return std::unique_ptr<Trainer>(new Trainer(config, options, &checkpoint, std::move(lock)));
+}
+
+int64_t Trainer::batch() const {
+  return impl_->batch;
 }
 
 int64_t Trainer::stage_steps(int stage) const {
   const StageSchedule& schedule = config_.schedule(stage);
   if (schedule.steps > 0) return schedule.steps;
-  const int64_t batch = std::min<int64_t>(config_.batch, impl_->images.size());
-  return schedule.epochs * (impl_->images.size() / batch);
+  return schedule.epochs * (impl_->images.size() / batch());
 }
 
 bool Trainer::run() {
@@ -171,7 +183,7 @@ bool Trainer::run() {
     const int64_t total = stage_steps(stage);
     impl_->last_quality.reset();
     prepare_stage(*model_, stage);
-    const int64_t batch = std::min<int64_t>(config_.batch, impl_->images.size());
+    const int64_t batch = this->batch();
     const int64_t per_epoch = impl_->images.size() / batch;
     impl_->loader = std::make_unique<data::Loader>(
         impl_->images, data::LoaderOptions{batch, config_.seed + static_cast<uint64_t>(stage),
@@ -224,7 +236,7 @@ bool Trainer::run() {
       if (state_.stage_step % config_.log_every == 0 || stage_done) {
         const auto now = std::chrono::steady_clock::now();
         const double seconds = std::chrono::duration<double>(now - interval_start).count();
-        impl_->log.append(state_, losses, config_.schedule(stage).lr,
+        impl_->log.append(state_, losses, config_.schedule(stage).lr, batch,
                           seconds > 0 ? static_cast<double>(interval_images) / seconds : 0.0,
                           Runtime::get().memory().stats().bytes_in_use);
         interval_start = now;

@@ -20,6 +20,8 @@ struct GeneratedImages;
 
 namespace aegan::train {
 
+class RunLock;
+
 struct RunOptions {
   std::filesystem::path out;                // the run folder
   std::optional<int64_t> max_steps;         // stop (with a checkpoint) after this many steps
@@ -31,13 +33,15 @@ struct RunOptions {
 // Algorithm 1 over a run folder:
 //   checkpoint.safetensors  every config.checkpoint_every steps, at stage ends and on stop;
 //   log.jsonl               one line per config.log_every steps;
+//   .lock                   locked for the Trainer's lifetime (RunLock): one trainer per folder;
 //   samples/stage{S}_step{N}.png and losses.png, every config.sample_every steps and at stage ends
 //                           (stages 2 and 3: rows of x_hat above rows of phi(x_hat), and a
 //                           log line with the SWD of each against real images);
 //   last-good.safetensors   the weights before a loss turned non-finite.
 class Trainer {
  public:
-  // A new run; refuses a folder that already holds a checkpoint (resume it instead).
+  // A new run; refuses a folder that already holds a checkpoint (resume it instead). It and
+  // resume() refuse a folder that another Trainer, in this process or another, holds.
   Trainer(const TrainConfig& config, const RunOptions& options);
   // Continues the run in options.out from its checkpoint; `adjust` may lengthen the schedule.
   static std::unique_ptr<Trainer> resume(const RunOptions& options,
@@ -51,15 +55,21 @@ class Trainer {
   const TrainConfig& config() const { return config_; }
   const TrainState& state() const { return state_; }
   Aegan& model() { return *model_; }
+  // The minibatch size trained with: config().batch, or the image count where the data set has
+  // fewer images than that.
+  int64_t batch() const;
   // Steps of stage `stage` for this data set and batch size.
   int64_t stage_steps(int stage) const;
 
  private:
-  Trainer(const TrainConfig& config, const RunOptions& options, const TrainingCheckpoint* from);
+  Trainer(const TrainConfig& config, const RunOptions& options, const TrainingCheckpoint* from,
+          std::unique_ptr<RunLock> lock);
   void write_samples();
   void log_quality(const eval::GeneratedImages& generated);
 
   struct Impl;
+  // First, so that it is taken before anything is written and released after everything else.
+  std::unique_ptr<RunLock> lock_;
   TrainConfig config_;
   RunOptions options_;
   TrainState state_;

@@ -1,15 +1,18 @@
 #include <gtest/gtest.h>
 #include <stb/stb_image_write.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <random>
 
 #include "engine/error.hpp"
 #include "engine/io/safetensors.hpp"
 #include "nets/model_io.hpp"
+#include "nets/train/run_lock.hpp"
 #include "nets/train/trainer.hpp"
 
 namespace aegan::train {
@@ -17,12 +20,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A fresh folder per test, removed afterwards.
+// A fresh folder per test, removed afterwards; the pid keeps runs of the suite from other
+// checkouts at the same time out of each other's folders.
 class TrainingTest : public ::testing::Test {
  protected:
   void SetUp() override {
     root_ = fs::temp_directory_path() /
-            ("aegan-train-" +
+            ("aegan-train-" + std::to_string(getpid()) + "-" +
              std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(root_);
     fs::create_directories(root_ / "images");
@@ -96,6 +100,7 @@ TEST_F(TrainingTest, ShortRunLearnsAndWritesItsFiles) {
   for (auto& line : log_lines(root_ / "run"))
     (line.contains("quality") ? quality : lines).push_back(std::move(line));
   ASSERT_EQ(lines.size(), 66u);
+  EXPECT_EQ(lines.front()["batch"].get<int64_t>(), 4);
   // The sample grids at the ends of stages 2 and 3 come with the SWD of x_hat and phi(x_hat).
   ASSERT_EQ(quality.size(), 2u);
   for (size_t i = 0; i < quality.size(); ++i) {
@@ -128,11 +133,14 @@ TEST_F(TrainingTest, ResumingGivesTheSameWeightsAsNotStopping) {
   Trainer straight(config(), options("straight"));
   ASSERT_TRUE(straight.run());
 
-  RunOptions first = options("stopped");
-  first.max_steps = 4;  // one step into stage 2
-  Trainer part(config(), first);
-  ASSERT_FALSE(part.run());
-  EXPECT_EQ(part.state().stage, 2);
+  {
+    // Gone before the resume, as a stopped process is: it holds the run folder's lock.
+    RunOptions first = options("stopped");
+    first.max_steps = 4;  // one step into stage 2
+    Trainer part(config(), first);
+    ASSERT_FALSE(part.run());
+    EXPECT_EQ(part.state().stage, 2);
+  }
   auto rest = Trainer::resume(options("stopped"));
   ASSERT_TRUE(rest->run());
 
@@ -181,12 +189,68 @@ TEST_F(TrainingTest, NonFiniteLossStopsWithTheLastGoodWeights) {
   EXPECT_NO_THROW(load_model(root_ / "run" / "last-good.safetensors"));
 }
 
+TEST_F(TrainingTest, BatchLargerThanTheDataTrainsWithEveryImage) {
+  fs::remove_all(root_ / "images");
+  fs::create_directories(root_ / "images");
+  write_images(root_ / "images", 3);
+  TrainConfig c = config();
+  c.batch = 16;
+  c.autoencoder = {2, 0, 1e-3};  // two epochs of one batch of all 3 images
+  c.gan = {0, 0, 2e-4};
+  Trainer trainer(c, options("run"));
+  EXPECT_EQ(trainer.batch(), 3);
+  EXPECT_EQ(trainer.config().batch, 16);
+  EXPECT_EQ(trainer.stage_steps(1), 2);
+  ASSERT_TRUE(trainer.run());
+  const auto lines = log_lines(root_ / "run");
+  ASSERT_EQ(lines.size(), 2u);
+  for (const auto& line : lines)
+    EXPECT_EQ(line["batch"].get<int64_t>(), 3) << line.dump();
+}
+
 TEST_F(TrainingTest, ExistingRunIsNotOverwritten) {
   TrainConfig c = config();
   c.gan = {0, 0, 2e-4};
   Trainer(c, options("run")).run();
   EXPECT_THROW(Trainer(c, options("run")), Error);
   EXPECT_THROW(Trainer::resume(options("elsewhere")), Error);
+}
+
+TEST_F(TrainingTest, RunFolderIsLockedWhileATrainerHoldsIt) {
+  TrainConfig c = config();
+  c.gan = {0, 0, 2e-4};
+  const std::string in_use = (root_ / "run").string() + " is in use by aegan-vk train (pid " +
+                             std::to_string(getpid()) + ")";
+  auto expect_in_use = [&](const std::function<void()>& second) {
+    try {
+      second();
+      ADD_FAILURE() << "a second trainer on a busy run folder must be refused";
+    } catch (const Error& e) {
+      EXPECT_EQ(std::string(e.what()).rfind(in_use, 0), 0u) << e.what();
+    }
+  };
+  {
+    Trainer first(c, options("run"));
+    expect_in_use([&] { Trainer second(c, options("run")); });
+    expect_in_use([&] { Trainer::resume(options("run")); });
+    ASSERT_TRUE(first.run());
+    expect_in_use([&] { Trainer::resume(options("run")); });
+  }
+  EXPECT_NO_THROW(Trainer::resume(options("run")));
+}
+
+TEST_F(TrainingTest, LockFileOfAnEndedTrainerDoesNotBlock) {
+  // What a killed trainer leaves: the file naming it, but no lock, which ended with the process.
+  fs::create_directories(root_ / "run");
+  std::ofstream(RunLock::file(root_ / "run")) << "999999 elsewhere\n";
+  TrainConfig c = config();
+  c.gan = {0, 0, 2e-4};
+  {
+    Trainer trainer(c, options("run"));
+    EXPECT_TRUE(trainer.run());
+  }
+  // A trainer that ends empties the file, so it never names a process that is gone.
+  EXPECT_EQ(fs::file_size(RunLock::file(root_ / "run")), 0u);
 }
 
 }  // namespace
