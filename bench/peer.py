@@ -187,8 +187,8 @@ BUILDERS = {
 }
 
 
-def build(preset):
-    nets = nn.ModuleDict({name: builder(**PRESETS[preset]) for name, builder in BUILDERS.items()})
+def initialise(nets):
+    """Conv weights ~ N(0, 0.02), BN weights ~ N(1, 0.02), biases 0 (docs/aegan.md)."""
     for module in nets.modules():
         if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):
             nn.init.normal_(module.weight, 0.0, 0.02)
@@ -197,6 +197,11 @@ def build(preset):
         elif isinstance(module, nn.BatchNorm2d):
             nn.init.normal_(module.weight, 1.0, 0.02)
             nn.init.zeros_(module.bias)
+
+
+def build(preset):
+    nets = nn.ModuleDict({name: builder(**PRESETS[preset]) for name, builder in BUILDERS.items()})
+    initialise(nets)
     return nets
 
 
@@ -427,6 +432,16 @@ def bench_convs(path, args, device):
     return {"batch": spec["batch"], "measurements": measurements}
 
 
+def write_json(report, path):
+    """To the file at `path`, or to stdout where it is None."""
+    text = json.dumps(report, indent=2)
+    if path:
+        with open(path, "w", encoding="utf-8") as out:
+            out.write(text + "\n")
+    else:
+        print(text)
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--preset", choices=[*PRESETS, "all"],
@@ -497,12 +512,7 @@ def main(argv):
         report["presets"] = [{"preset": p, "sizes": sizes(build(p))} for p in presets]
     else:
         report["presets"] = [bench_preset(p, args, device) for p in presets]
-    text = json.dumps(report, indent=2)
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as out:
-            out.write(text + "\n")
-    else:
-        print(text)
+    write_json(report, args.json)
 
 
 if __name__ == "__main__":

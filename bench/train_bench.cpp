@@ -12,13 +12,6 @@
 namespace aegan::bench {
 namespace {
 
-int64_t elements(const nn::NamedTensors& tensors) {
-  int64_t count = 0;
-  for (const auto& [name, tensor] : tensors)
-    count += tensor.numel();
-  return count;
-}
-
 FigureTiming measure(const std::string& figure, int batch, const TrainBudget& budget,
                      const std::function<void()>& iteration) {
   Runtime& runtime = Runtime::get();
@@ -94,22 +87,24 @@ const std::vector<std::string>& train_figures() {
   return figures;
 }
 
-std::vector<NetworkSize> network_sizes(Aegan& model) {
+std::vector<NetworkSize> network_sizes(const nn::Networks& networks) {
   std::vector<NetworkSize> sizes;
-  for (auto [name, net] : model.networks())
-    sizes.push_back({name, elements(net->parameters()), elements(net->buffers())});
+  for (auto [name, net] : networks) {
+    sizes.push_back(
+        {name, nn::element_count(net->parameters()), nn::element_count(net->buffers())});
+  }
   return sizes;
 }
 
 std::vector<NetworkSize> network_sizes(const Preset& preset) {
   Aegan model(preset);
-  return network_sizes(model);
+  return network_sizes(model.networks());
 }
 
 PresetTimings bench_train(const Preset& preset, const TrainBenchOptions& options) {
   Aegan model(preset);
   model.initialise(options.seed);
-  PresetTimings result{preset, network_sizes(model), {}};
+  PresetTimings result{preset, network_sizes(model.networks()), {}};
   Rng rng(options.seed);
   for (int batch : options.batches) {
     for (const std::string& figure : train_figures()) {

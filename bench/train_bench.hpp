@@ -19,7 +19,8 @@ struct NetworkSize {
   int64_t parameters = 0;
   int64_t buffers = 0;
 };
-std::vector<NetworkSize> network_sizes(Aegan& model);
+// Those of every network of a model (Aegan::networks(), dcgan::Dcgan::networks()).
+std::vector<NetworkSize> network_sizes(const nn::Networks& networks);
 
 // How long each figure is measured: `warmup` iterations first (pipelines, first allocations,
 // Adam's moments), then `steps` timed iterations, or with steps = 0 as many as fit in `seconds`

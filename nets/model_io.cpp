@@ -5,7 +5,6 @@
 #include "engine/error.hpp"
 
 namespace aegan {
-namespace {
 
 int metadata_int(const io::Safetensors& file, const char* key) {
   const auto it = file.metadata.find(key);
@@ -21,8 +20,6 @@ int metadata_int(const io::Safetensors& file, const char* key) {
   }
   return value;
 }
-
-}  // namespace
 
 std::map<std::string, std::string> preset_metadata(const Preset& p) {
   return {{"preset", p.name},           {"r", std::to_string(p.r)}, {"es", std::to_string(p.es)},

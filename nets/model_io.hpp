@@ -12,6 +12,8 @@ namespace aegan {
 // names"): "r", "es", "ec", "w", "nz" and the preset's name.
 std::map<std::string, std::string> preset_metadata(const Preset& preset);
 Preset preset_from_metadata(const io::Safetensors& file);
+// The integer under `key` in the file's metadata; missing or not an integer is an aegan::Error.
+int metadata_int(const io::Safetensors& file, const char* key);
 
 // Appends every tensor of `tensors` under its name, downloaded from the device.
 void store_tensors(const nn::NamedTensors& tensors, io::Safetensors& file);

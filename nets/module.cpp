@@ -1,6 +1,15 @@
 #include "nets/module.hpp"
 
+#include "engine/init.hpp"
+
 namespace aegan::nn {
+
+int64_t element_count(const NamedTensors& tensors) {
+  int64_t count = 0;
+  for (const auto& [name, tensor] : tensors)
+    count += tensor.numel();
+  return count;
+}
 
 NamedTensors Module::parameters(const std::string& prefix) const {
   NamedTensors out;
@@ -62,6 +71,26 @@ Tensor Sequential::forward(const Tensor& x) {
   for (const auto& child : children())
     y = child.second->forward(y);
   return y;
+}
+
+NamedTensors state(const Networks& networks) {
+  NamedTensors all;
+  for (const auto& [prefix, net] : networks) {
+    NamedTensors part = net->state(std::string(prefix) + ".");
+    all.insert(all.end(), part.begin(), part.end());
+  }
+  return all;
+}
+
+void initialise(const Networks& networks, uint64_t seed) {
+  Rng rng(seed);
+  for (const auto& [prefix, net] : networks)
+    net->initialise(rng);
+}
+
+void set_training(const Networks& networks, bool training) {
+  for (const auto& [prefix, net] : networks)
+    net->set_training(training);
 }
 
 }  // namespace aegan::nn

@@ -1,4 +1,5 @@
 #pragma once
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
@@ -13,6 +14,8 @@ class Rng;
 namespace aegan::nn {
 
 using NamedTensors = std::vector<std::pair<std::string, Tensor>>;
+// The number of values the tensors hold together.
+int64_t element_count(const NamedTensors& tensors);
 
 // A node of a network's module tree. Parameters (trained) and buffers (BN running statistics)
 // are named by their path in the tree, which gives the checkpoint names of docs/aegan.md
@@ -71,5 +74,13 @@ class Sequential : public Module {
   }
   Tensor forward(const Tensor& x) override;
 };
+
+// A model's networks under their checkpoint prefixes (("g_e", G_E), ...), in the spec's order.
+using Networks = std::vector<std::pair<const char*, Module*>>;
+// Every parameter and buffer of the networks, "<prefix>.<name>".
+NamedTensors state(const Networks& networks);
+// Initialises the networks in order from one generator, so that a seed fixes them all.
+void initialise(const Networks& networks, uint64_t seed);
+void set_training(const Networks& networks, bool training);
 
 }  // namespace aegan::nn

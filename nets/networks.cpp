@@ -1,37 +1,21 @@
 #include "nets/networks.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <string>
 
 #include "engine/error.hpp"
-#include "engine/init.hpp"
+#include "nets/blocks.hpp"
 
 namespace aegan {
 namespace {
 
 using nn::Activation;
+using nn::add_head;
+using nn::add_stage;
+using nn::indexed;
+using nn::log2_of;
+using nn::power_of_two;
 using nn::StageSpec;
-
-bool power_of_two(int value) {
-  return value > 0 && std::has_single_bit(static_cast<unsigned>(value));
-}
-
-int log2_of(int value) {
-  return std::countr_zero(static_cast<unsigned>(value));
-}
-
-std::string name(const char* kind, int index) {
-  return kind + std::to_string(index);
-}
-
-void add_stage(nn::Sequential& net, std::string layer, const StageSpec& spec) {
-  net.add(std::move(layer), std::make_unique<nn::Stage>(spec));
-}
-
-void add_head(nn::Sequential& net, int channels) {
-  net.add("head", std::make_unique<nn::Convolution>(nn::ConvSpec{.cin = channels, .cout = 1}));
-}
 
 std::unique_ptr<nn::Sequential> embedding_generator(const Preset& p) {
   auto net = std::make_unique<nn::Sequential>();
@@ -47,7 +31,7 @@ std::unique_ptr<nn::Sequential> embedding_generator(const Preset& p) {
              .after = Activation::relu,
              .res_block = true});
   for (int j = 1; j < n; ++j, c /= 2) {
-    add_stage(*net, name("up", j),
+    add_stage(*net, indexed("up", j),
               {.transposed = true,
                .cin = c,
                .cout = c / 2,
@@ -55,7 +39,7 @@ std::unique_ptr<nn::Sequential> embedding_generator(const Preset& p) {
                .after = Activation::relu,
                .res_block = true});
   }
-  add_stage(*net, name("up", n),
+  add_stage(*net, indexed("up", n),
             {.transposed = true, .cin = c, .cout = p.ec, .after = Activation::tanh});
   return net;
 }
@@ -66,14 +50,14 @@ std::unique_ptr<nn::Sequential> encoder(const Preset& p) {
   add_stage(*net, "down0",
             {.cin = 3, .cout = p.ec, .after = Activation::leaky_relu, .res_block = true});
   for (int j = 1; j < n - 1; ++j) {
-    add_stage(*net, name("down", j),
+    add_stage(*net, indexed("down", j),
               {.cin = p.ec,
                .cout = p.ec,
                .batch_norm = true,
                .after = Activation::leaky_relu,
                .res_block = true});
   }
-  add_stage(*net, name("down", n - 1), {.cin = p.ec, .cout = p.ec, .after = Activation::tanh});
+  add_stage(*net, indexed("down", n - 1), {.cin = p.ec, .cout = p.ec, .after = Activation::tanh});
   return net;
 }
 
@@ -81,7 +65,7 @@ std::unique_ptr<nn::Sequential> decoder(const Preset& p) {
   auto net = std::make_unique<nn::Sequential>();
   const int n = log2_of(p.r / p.es);
   for (int j = 0; j < n - 1; ++j) {
-    add_stage(*net, name("up", j),
+    add_stage(*net, indexed("up", j),
               {.transposed = true,
                .cin = p.ec,
                .cout = p.ec,
@@ -89,7 +73,7 @@ std::unique_ptr<nn::Sequential> decoder(const Preset& p) {
                .after = Activation::relu,
                .res_block = true});
   }
-  add_stage(*net, name("up", n - 1),
+  add_stage(*net, indexed("up", n - 1),
             {.transposed = true, .cin = p.ec, .cout = 3, .after = Activation::tanh});
   return net;
 }
@@ -100,23 +84,8 @@ std::unique_ptr<nn::Sequential> embedding_discriminator(const Preset& p) {
   int c = p.ec;
   for (int j = 0; j < n; ++j) {
     const int out = (8 * p.w) >> (n - 1 - j);
-    add_stage(*net, name("down", j),
+    add_stage(*net, indexed("down", j),
               {.cin = c, .cout = out, .batch_norm = true, .after = Activation::leaky_relu});
-    c = out;
-  }
-  add_head(*net, c);
-  return net;
-}
-
-std::unique_ptr<nn::Sequential> image_discriminator(const Preset& p) {
-  auto net = std::make_unique<nn::Sequential>();
-  const int n = log2_of(p.r / 4);
-  int c = 3;
-  for (int j = 0; j < n; ++j) {
-    // Width w, doubling over the last three layers up to 8w.
-    const int out = p.w << std::max(0, j - (n - 4));
-    add_stage(*net, name("down", j),
-              {.cin = c, .cout = out, .batch_norm = j > 0, .after = Activation::leaky_relu});
     c = out;
   }
   add_head(*net, c);
@@ -129,7 +98,7 @@ std::unique_ptr<nn::Sequential> denoiser(const Preset& p, std::vector<nn::Stage*
   auto width = [&](int i) { return std::min(p.w << i, 8 * p.w); };
   // Each level ends with the activation docs/aegan.md starts the next one with (see StageSpec).
   for (int i = 0; i < n; ++i) {
-    add_stage(*net, name("enc", i),
+    add_stage(*net, indexed("enc", i),
               {.cin = i == 0 ? 3 : width(i - 1),
                .cout = width(i),
                .bias = true,
@@ -141,7 +110,7 @@ std::unique_ptr<nn::Sequential> denoiser(const Preset& p, std::vector<nn::Stage*
     const bool last = j == n - 1;
     const int out = last ? 3 : width(n - 2 - j);
     nn::Stage& stage = net->add(
-        name("dec", j),
+        indexed("dec", j),
         std::make_unique<nn::Stage>(StageSpec{.transposed = true,
                                               .cin = c,
                                               .cout = out,
@@ -177,33 +146,25 @@ Aegan::Aegan(const Preset& preset) : preset_(preset) {
   h_ = encoder(preset);
   f_ = decoder(preset);
   d_e_ = embedding_discriminator(preset);
-  d_r_ = image_discriminator(preset);
+  d_r_ = nn::image_discriminator(preset.r, preset.w);
   phi_ = denoiser(preset, dropout_stages_);
 }
 
-std::vector<std::pair<const char*, nn::Module*>> Aegan::networks() {
+nn::Networks Aegan::networks() {
   return {{"g_e", g_e_.get()}, {"h", h_.get()},     {"f", f_.get()},
           {"d_e", d_e_.get()}, {"d_r", d_r_.get()}, {"phi", phi_.get()}};
 }
 
 nn::NamedTensors Aegan::state() {
-  nn::NamedTensors all;
-  for (auto [prefix, net] : networks()) {
-    nn::NamedTensors part = net->state(std::string(prefix) + ".");
-    all.insert(all.end(), part.begin(), part.end());
-  }
-  return all;
+  return nn::state(networks());
 }
 
 void Aegan::initialise(uint64_t seed) {
-  Rng rng(seed);
-  for (auto [prefix, net] : networks())
-    net->initialise(rng);
+  nn::initialise(networks(), seed);
 }
 
 void Aegan::set_training(bool training) {
-  for (auto [prefix, net] : networks())
-    net->set_training(training);
+  nn::set_training(networks(), training);
 }
 
 void Aegan::set_dropout_seed(uint64_t seed) {

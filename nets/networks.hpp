@@ -28,7 +28,7 @@ class Aegan {
   nn::Sequential& d_r() { return *d_r_; }
   nn::Sequential& phi() { return *phi_; }
   // ("g_e", G_E), ("h", H), ... in the spec's order.
-  std::vector<std::pair<const char*, nn::Module*>> networks();
+  nn::Networks networks();
 
   // Every parameter and buffer of the six networks under its checkpoint name.
   nn::NamedTensors state();

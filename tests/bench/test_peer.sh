@@ -5,20 +5,7 @@
 set -euo pipefail
 aegan=$1
 peer=$2
-python=
-for candidate in python3 /usr/bin/python3; do
-  if command -v "$candidate" >/dev/null && "$candidate" -c "import torch" 2>/dev/null; then
-    python=$candidate
-    break
-  fi
-done
-if [[ -z $python ]]; then
-  echo "SKIP: PyTorch is not installed (Debian 12: apt-get install python3-torch libopenblas0)"
-  exit 77
-fi
-export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/../support/torch_test.sh"
 
 "$aegan" bench train --sizes-only --preset all --json "$work/engine.json"
 "$python" "$peer" --sizes-only --preset all --json "$work/peer.json"

@@ -1,30 +1,21 @@
 #include <gtest/gtest.h>
 
-#include <cmath>
 #include <map>
 
 #include "engine/autograd.hpp"
 #include "engine/error.hpp"
 #include "nets/conv_layers.hpp"
 #include "nets/networks.hpp"
+#include "tests/nets/network_checks.hpp"
 #include "tests/support/compare.hpp"
 
 namespace aegan {
 namespace {
 
-int64_t parameter_count(const nn::Module& net) {
-  int64_t count = 0;
-  for (const auto& [name, tensor] : net.parameters())
-    count += tensor.numel();
-  return count;
-}
+using test::parameter_count;
 
 std::map<std::string, Shape> shapes(Aegan& model) {
-  std::map<std::string, Shape> out;
-  for (const auto& [name, tensor] : model.state()) {
-    EXPECT_TRUE(out.emplace(name, tensor.shape()).second) << "duplicate name " << name;
-  }
-  return out;
+  return test::shapes(model.state());
 }
 
 TEST(Networks, Paper512ParameterCountsMatchTheSpec) {
@@ -91,42 +82,13 @@ TEST(Networks, Tiny64ForwardShapes) {
 
 TEST(Networks, SameSeedSameWeightsOtherSeedOthers) {
   Aegan a(preset_by_name("tiny64")), b(preset_by_name("tiny64")), c(preset_by_name("tiny64"));
-  a.initialise(7);
-  b.initialise(7);
-  c.initialise(8);
-  const auto sa = a.state(), sb = b.state(), sc = c.state();
-  bool any_difference = false;
-  for (size_t i = 0; i < sa.size(); ++i) {
-    EXPECT_EQ(sa[i].second.to_host(), sb[i].second.to_host()) << sa[i].first;
-    any_difference = any_difference || sa[i].second.to_host() != sc[i].second.to_host();
-  }
-  EXPECT_TRUE(any_difference);
+  test::expect_seed_fixes_the_weights(a, b, c);
 }
 
 TEST(Networks, InitialisationFollowsTheSpec) {
   Aegan model(preset_by_name("tiny64"));
   model.initialise(3);
-  for (const auto& [name, tensor] : model.state()) {
-    const auto values = tensor.to_host();
-    double sum = 0, squares = 0;
-    for (float v : values) {
-      sum += v;
-      squares += static_cast<double>(v) * v;
-    }
-    const double mean = sum / static_cast<double>(values.size());
-    const double sd =
-        std::sqrt(std::max(0.0, squares / static_cast<double>(values.size()) - mean * mean));
-    const bool bn = name.find(".bn") != std::string::npos;
-    if (name.ends_with("running_var")) {
-      EXPECT_EQ(mean, 1.0) << name;
-    } else if (name.ends_with("bias") || name.ends_with("running_mean")) {
-      EXPECT_EQ(sd, 0.0) << name;
-      EXPECT_EQ(mean, 0.0) << name;
-    } else if (values.size() > 1000) {
-      EXPECT_NEAR(mean, bn ? 1.0 : 0.0, 0.005) << name;
-      EXPECT_NEAR(sd, 0.02, 0.002) << name;
-    }
-  }
+  test::expect_initialisation_of_the_spec(model.state());
 }
 
 // phi as docs/aegan.md writes it, from the model's own parameters: each level starts with its

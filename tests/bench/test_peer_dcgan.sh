@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# bench/peer_dcgan.py against the engine: for every DCGAN preset both build G and D with the
+# element counts of docs/baselines.md ("Parameter counts"). Skipped (77) where PyTorch is missing.
+set -euo pipefail
+tool=$1
+peer=$2
+source "$(dirname "$0")/../support/torch_test.sh"
+
+"$tool" sizes >"$work/engine.json"
+"$python" "$peer" --json "$work/peer.json"
+"$python" - "$work/engine.json" "$work/peer.json" <<'EOF_PY'
+import json
+import sys
+
+# docs/baselines.md: (G parameters, G BN buffers, D parameters, D BN buffers).
+SPEC = {
+    "dcgan64": (3576704, 1920, 2765568, 1792),
+    "dcgan512": (3773696, 2304, 2962560, 2176),
+    "dcgan-tiny64": (378080, 480, 175296, 448),
+}
+engine = {p["preset"]: p["sizes"] for p in json.load(open(sys.argv[1]))["presets"]}
+peer = {p["preset"]: p["sizes"] for p in json.load(open(sys.argv[2]))["presets"]}
+assert sorted(engine) == sorted(peer) == sorted(SPEC), (engine.keys(), peer.keys())
+for preset, spec in SPEC.items():
+    print(preset)
+    for ours, theirs in zip(engine[preset], peer[preset], strict=True):
+        print(f"  {ours['network']} engine {ours['parameters']:8} + {ours['buffers']:5} buffers"
+              f", PyTorch {theirs['parameters']:8} + {theirs['buffers']:5}")
+        assert ours == theirs, (preset, ours, theirs)
+    counts = tuple(n[key] for n in engine[preset] for key in ("parameters", "buffers"))
+    assert [n["network"] for n in engine[preset]] == ["g", "d"], engine[preset]
+    assert counts == spec, (preset, counts, spec)
+print("PASS")
+EOF_PY
