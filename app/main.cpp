@@ -32,8 +32,11 @@ int run(int argc, char** argv) {
   aegan::app::GlobalFlags flags;
   aegan::app::GlobalOptions globals;
   aegan::app::add_global_options(app, flags);
-  // Runs after parsing and before the sub-command's callback, which reads `globals`.
-  app.parse_complete_callback([&] { globals = aegan::app::resolve_global_options(flags); });
+  // Runs after parsing and before the sub-command's callback, which reads `globals`. The
+  // environment is read here, once, so that a malformed variable fails every command.
+  app.parse_complete_callback([&] {
+    globals = aegan::app::resolve_global_options(flags, aegan::settings_from_environment());
+  });
 
   aegan::app::register_devices(app, globals);
   aegan::app::register_train(app, globals);

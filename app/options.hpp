@@ -1,9 +1,7 @@
 #pragma once
-#include <cstdint>
-#include <optional>
 #include <string>
-#include <string_view>
 
+#include "engine/settings.hpp"
 #include "engine/vk/context.hpp"
 
 namespace CLI {
@@ -12,13 +10,9 @@ class App;
 
 namespace aegan::app {
 
-// Settings every sub-command that touches the GPU honours; resolved once, after parsing, from the
-// command line with the environment as fallback.
-struct GlobalOptions {
-  std::optional<uint32_t> device;
-  bool validation = false;
-  bool fp16 = true;  // the float16-weight conv kernels may run (engine/ops/conv_kernels.hpp)
-};
+// Settings every sub-command that touches the GPU honours: the environment's (engine/settings.hpp)
+// with the global flags applied over them, resolved once, after parsing.
+using GlobalOptions = Settings;
 
 // The raw text of the global flags, kept apart from GlobalOptions so that a bad value can be
 // reported together with where it came from (flag or environment variable).
@@ -30,12 +24,8 @@ struct GlobalFlags {
 
 void add_global_options(CLI::App& app, GlobalFlags& flags);
 
-// Applies AEGAN_VK_DEVICE / AEGAN_VK_VALIDATION / AEGAN_VK_FP16 where the flag was not given;
-// throws aegan::Error on a malformed value.
-GlobalOptions resolve_global_options(const GlobalFlags& flags);
-
-// `source` names the flag or variable in the error message.
-uint32_t parse_device_index(std::string_view text, std::string_view source);
+// The flags over `environment`; throws aegan::Error on a malformed --device.
+GlobalOptions resolve_global_options(const GlobalFlags& flags, const Settings& environment);
 
 vk::ContextOptions context_options(const GlobalOptions& options);
 

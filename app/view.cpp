@@ -34,8 +34,7 @@ void run_view(const ViewFlags& flags, const GlobalOptions& globals) {
   }
   if (flags.samples < 0 || flags.samples > 64) throw Error("--samples must be in 0..64");
   viewer::ViewerOptions options;
-  options.device = globals.device;
-  options.validation = globals.validation;
+  options.settings = globals;
   options.checkpoint = flags.checkpoint;
   if (flags.checkpoint.empty()) options.preset = flags.model.resolve();
   options.init_seed = flags.init_seed;

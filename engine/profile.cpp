@@ -2,10 +2,11 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
 #include <map>
 #include <string>
 #include <vector>
+
+#include "engine/runtime.hpp"
 
 namespace aegan {
 namespace {
@@ -38,10 +39,7 @@ class Table {
 }  // namespace
 
 KernelProfile* KernelProfile::active() {
-  static const bool on = [] {
-    const char* value = std::getenv("AEGAN_VK_PROFILE");
-    return value && std::string(value) == "1";
-  }();
+  static const bool on = Runtime::get().settings().profile;
   static KernelProfile profile;
   return on ? &profile : nullptr;
 }

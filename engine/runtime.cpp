@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <bit>
-#include <cstdlib>
-#include <string>
 
 namespace aegan {
 namespace {
@@ -16,27 +14,16 @@ std::unique_ptr<Runtime>& instance() {
 }  // namespace
 
 RuntimeOptions runtime_options_from_environment() {
-  RuntimeOptions options;
-  if (const char* device = std::getenv("AEGAN_VK_DEVICE"); device && *device) {
-    const std::string text = device;
-    if (text.find_first_not_of("0123456789") != std::string::npos || text.size() > 6) {
-      throw Error("AEGAN_VK_DEVICE must be a device index (see `aegan-vk devices`), got '" + text +
-                  "'");
-    }
-    options.device = static_cast<uint32_t>(std::stoul(text));
-  }
-  if (const char* validation = std::getenv("AEGAN_VK_VALIDATION")) {
-    options.validation = std::string(validation) == "1";
-  }
-  return options;
+  return RuntimeOptions{settings_from_environment()};
 }
 
 Runtime::Runtime(const RuntimeOptions& options)
-    : context_(vk::ContextOptions{options.device, options.validation, options.presentation}),
+    : settings_(options.settings),
+      context_(vk::ContextOptions{settings_.device, settings_.validation, options.presentation}),
       device_memory_(context_, vk::MemoryKind::device),
       upload_memory_(context_, vk::MemoryKind::upload),
       readback_memory_(context_, vk::MemoryKind::readback),
-      pipelines_(context_),
+      pipelines_(context_, settings_.cache_dir),
       stream_(context_, pipelines_, upload_memory_, readback_memory_),
       workgroup_size_(std::bit_floor(std::min({256u, context_.info().max_workgroup_invocations,
                                                context_.info().max_workgroup_size[0]}))) {

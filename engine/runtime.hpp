@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/error.hpp"
+#include "engine/settings.hpp"
 #include "engine/vk/context.hpp"
 #include "engine/vk/memory.hpp"
 #include "engine/vk/pipelines.hpp"
@@ -14,12 +15,13 @@
 namespace aegan {
 
 struct RuntimeOptions {
-  std::optional<uint32_t> device;  // index from `aegan-vk devices`; empty picks the best
-  bool validation = false;
+  // The device, validation and the rest of engine's settings: those of the environment, with a
+  // program's own options applied over them.
+  Settings settings;
   std::optional<vk::PresentationOptions> presentation;  // set by the viewer only
 };
 
-// AEGAN_VK_DEVICE and AEGAN_VK_VALIDATION=1, for programs without their own options.
+// The environment's settings (engine/settings.hpp), for programs without their own options.
 RuntimeOptions runtime_options_from_environment();
 
 // The engine's one device and everything on it: tensors, ops and optimisers reach it through
@@ -31,6 +33,8 @@ class Runtime {
   static bool alive();
   static void shutdown();
 
+  // What the engine's parts read their settings from (kernel choices, caches, profiling).
+  const Settings& settings() const { return settings_; }
   vk::Context& context() { return context_; }
   const vk::DeviceInfo& device() const { return context_.info(); }
   vk::MemoryPool& memory() { return device_memory_; }
@@ -48,6 +52,7 @@ class Runtime {
  private:
   explicit Runtime(const RuntimeOptions& options);
 
+  Settings settings_;
   vk::Context context_;
   vk::MemoryPool device_memory_;
   vk::MemoryPool upload_memory_;

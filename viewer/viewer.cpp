@@ -264,9 +264,8 @@ class Session {
 
 uint64_t run_viewer(const ViewerOptions& options) {
   RuntimeOptions runtime;
-  runtime.device = options.device;
-  runtime.validation = options.validation;
-  runtime.presentation = Window::window_presentation();
+  runtime.settings = options.settings;
+  runtime.presentation = Window::window_presentation(options.settings.separate_present);
   struct Terminate {
     ~Terminate() {
       Runtime::shutdown();

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "engine/settings.hpp"
 #include "nets/preset.hpp"
 #include "viewer/core/player.hpp"
 #include "viewer/panels.hpp"
@@ -10,8 +11,7 @@
 namespace aegan::viewer {
 
 struct ViewerOptions {
-  std::optional<uint32_t> device;
-  bool validation = false;
+  Settings settings;                 // the runtime's: device, validation, kernels, separate_present
   std::filesystem::path checkpoint;  // empty: fresh weights of `preset`
   Preset preset;
   uint64_t init_seed = 1;  // of the fresh weights

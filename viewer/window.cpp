@@ -3,7 +3,6 @@
 #define GLFW_INCLUDE_VULKAN
 #include <GLFW/glfw3.h>
 
-#include <cstdlib>
 #include <string>
 
 #include "engine/error.hpp"
@@ -23,7 +22,7 @@ void on_glfw_error(int, const char* description) {
 
 }  // namespace
 
-vk::PresentationOptions Window::window_presentation() {
+vk::PresentationOptions Window::window_presentation(bool separate_present) {
   glfwSetErrorCallback(on_glfw_error);
   if (!glfwInit()) {
     throw Error("cannot open a window (" + last_glfw_error() +
@@ -39,8 +38,7 @@ vk::PresentationOptions Window::window_presentation() {
     return glfwGetPhysicalDevicePresentationSupport(instance, physical, family) == GLFW_TRUE;
   };
   // Testing: the path of devices whose drawing queue cannot present, on any device.
-  const char* separate = std::getenv("AEGAN_VK_SEPARATE_PRESENT");
-  options.separate_present_queue = separate && std::string(separate) == "1";
+  options.separate_present_queue = separate_present;
   return options;
 }
 

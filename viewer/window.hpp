@@ -14,8 +14,9 @@ namespace aegan::viewer {
 class Window {
  public:
   // Initialises GLFW; an aegan::Error when there is no display to open a window on.
-  // AEGAN_VK_SEPARATE_PRESENT=1 asks for presentation from a queue of its own (for tests).
-  static vk::PresentationOptions window_presentation();
+  // `separate_present` asks for presentation from a queue of its own (a test switch:
+  // Settings::separate_present).
+  static vk::PresentationOptions window_presentation(bool separate_present);
 
   Window(int width, int height, const char* title, VkInstance instance);
   ~Window();

@@ -982,7 +982,7 @@ bool gemm_data_suits(const vk::DeviceInfo&, const DataProblem& problem) {
 }
 
 bool& half_weights_allowed() {
-  static bool allowed = true;
+  static bool allowed = Runtime::get().settings().fp16;
   return allowed;
 }
 
@@ -993,10 +993,7 @@ bool half_supports(const vk::DeviceInfo& device, const DataProblem& problem) {
 }
 
 std::string& forced() {
-  static std::string name = [] {
-    const char* value = std::getenv("AEGAN_VK_CONV_VARIANT");
-    return std::string(value ? value : "");
-  }();
+  static std::string name = Runtime::get().settings().conv_variant;
   return name;
 }
 

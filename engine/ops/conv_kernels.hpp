@@ -99,8 +99,9 @@ Tensor fold_batch_norm(const BatchNormEval& batch_norm, const Tensor& conv_bias)
 // The _half data kernels (gemm_half, gemm_split_half, rows_half, tiled_half) store the packed
 // weights as float16, rounded to nearest even: half the bytes per load, every product and sum
 // still in float32. They need 16-bit storage buffers (storageBuffer16BitAccess) and are allowed
-// unless switched off here (`--no-fp16`, AEGAN_VK_FP16=0: drivers that advertise 16-bit storage
-// and mishandle it exist). No built-in rule picks them yet: the autotuner or a forced name does.
+// unless switched off here; the switch starts as Settings::fp16 (`--no-fp16`, AEGAN_VK_FP16=0:
+// drivers that advertise 16-bit storage and mishandle it exist). No built-in rule picks them yet:
+// the autotuner or a forced name does.
 void allow_half_weights(bool allowed);
 // Whether the _half kernels can run on `device` under the current switch.
 bool half_weights(const vk::DeviceInfo& device);
@@ -109,7 +110,7 @@ bool half_weights(const vk::DeviceInfo& device);
 // only (DataProblem::gradient). The switch above rules them out too.
 
 // Forces the kernel of this name in every table that has one ("" = automatic). Starts as
-// $AEGAN_VK_CONV_VARIANT; tests force each name of variant_names() in turn.
+// Settings::conv_variant (AEGAN_VK_CONV_VARIANT); tests force each name of variant_names() in turn.
 void force_variant(const std::string& name);
 std::vector<std::string> variant_names();
 

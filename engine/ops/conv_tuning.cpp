@@ -1,6 +1,5 @@
 #include "engine/ops/conv_tuning.hpp"
 
-#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -65,12 +64,11 @@ Tuning::Tuning(std::filesystem::path file) : file_(std::move(file)) {
 Tuning& Tuning::active() {
   static Tuning tuning = [] {
     const vk::DeviceInfo& info = Runtime::get().device();
-    Tuning t(vk::cache_directory() /
+    Tuning t(Runtime::get().settings().cache_dir /
              ("conv-tuning-" + std::to_string(info.vendor_id) + "-" +
               std::to_string(info.device_id) + "-" + info.pipeline_cache_uuid + "-" +
               std::to_string(info.driver_version) + ".json"));
-    const char* tune = std::getenv("AEGAN_VK_CONV_TUNE");
-    t.set_measuring(tune && std::string(tune) == "1");
+    t.set_measuring(Runtime::get().settings().conv_tune);
     return t;
   }();
   return tuning;

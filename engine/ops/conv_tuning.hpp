@@ -24,7 +24,7 @@ class Tuning {
   // on stderr for an unreadable one, and so does one whose choices were made among another set
   // of kernels (an older build's: a kernel added since would never be chosen), with a note.
   explicit Tuning(std::filesystem::path file);
-  // The device's tuning, from cache_directory(), created on first use.
+  // The device's tuning, in Settings::cache_dir, created on first use.
   static Tuning& active();
 
   std::optional<std::string> choice(const std::string& key) const;

@@ -1,6 +1,5 @@
 #include "engine/ops/derived_cache.hpp"
 
-#include <cstdlib>
 #include <iterator>
 #include <string>
 
@@ -63,11 +62,7 @@ void DerivedCache::clear() {
 }
 
 DerivedCache& DerivedCache::packed_weights() {
-  static DerivedCache cache([] {
-    const char* text = std::getenv("AEGAN_VK_PACK_CACHE_MIB");
-    const uint64_t mib = text && *text ? std::strtoull(text, nullptr, 10) : 256;
-    return mib << 20;
-  }());
+  static DerivedCache cache(Runtime::get().settings().pack_cache_mib << 20);
   if (!cache.registered_) {
     Runtime::get().on_shutdown([] { cache.clear(); });
     cache.registered_ = true;

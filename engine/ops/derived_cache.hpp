@@ -31,8 +31,9 @@ class DerivedCache {
   static std::string storage_ids(std::initializer_list<const Tensor*> sources);
   static std::string versions(std::initializer_list<const Tensor*> sources);
 
-  // The packed-weight cache of the convolution kernels: AEGAN_VK_PACK_CACHE_MIB (default 256,
-  // enough for paper512's inference networks; 0 turns it off). Emptied at Runtime::shutdown().
+  // The packed-weight cache of the convolution kernels: Settings::pack_cache_mib MiB (default
+  // 256, enough for paper512's inference networks; 0 turns it off). Emptied at
+  // Runtime::shutdown().
   static DerivedCache& packed_weights();
 
  private:

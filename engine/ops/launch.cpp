@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cstdlib>
 #include <string>
 
 namespace aegan::ops {
@@ -20,13 +19,10 @@ vk::Groups grid_1d(uint64_t invocations, uint32_t workgroup_size) {
 
 namespace {
 
-// AEGAN_VK_TEXEL_READS=0 starts with texel reads off (scripts/test.sh runs the engine tests once
-// so, to cover the pointer variants on lavapipe).
+// Starts as Settings::texel_reads (a test switch: scripts/test.sh runs the engine tests once with
+// it off, to cover the pointer variants on lavapipe).
 std::atomic<bool>& texel_reads_allowed() {
-  static std::atomic<bool> allowed{[] {
-    const char* value = std::getenv("AEGAN_VK_TEXEL_READS");
-    return !(value && std::string(value) == "0");
-  }()};
+  static std::atomic<bool> allowed{Runtime::get().settings().texel_reads};
   return allowed;
 }
 

@@ -98,8 +98,8 @@ bool texel_views_supported(const vk::DeviceInfo& device);
 bool texel_reads_pay_off(const vk::DeviceInfo& device);
 // Where they pay off and are allowed (allow_texel_reads()), kernels with a texel twin use it.
 bool texel_reads_wanted();
-// On unless AEGAN_VK_TEXEL_READS=0; off makes every kernel read through pointers. Returns the
-// setting before.
+// Starts as Settings::texel_reads (AEGAN_VK_TEXEL_READS); off makes every kernel read through
+// pointers. Returns the setting before.
 bool allow_texel_reads(bool allowed);
 
 // An input of a kernel with a texel twin, read through its block's R32F view or, with `vec4`,

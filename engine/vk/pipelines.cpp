@@ -1,6 +1,5 @@
 #include "engine/vk/pipelines.hpp"
 
-#include <cstdlib>
 #include <fstream>
 #include <iterator>
 
@@ -8,18 +7,8 @@
 
 namespace aegan::vk {
 
-std::filesystem::path cache_directory() {
-  if (const char* dir = std::getenv("AEGAN_VK_CACHE_DIR"); dir && *dir) return dir;
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) {
-    return std::filesystem::path(xdg) / "aegan-vk";
-  }
-  if (const char* home = std::getenv("HOME"); home && *home) {
-    return std::filesystem::path(home) / ".cache" / "aegan-vk";
-  }
-  return std::filesystem::temp_directory_path() / "aegan-vk";
-}
-
-Pipelines::Pipelines(const Context& context) : context_(context) {
+Pipelines::Pipelines(const Context& context, const std::filesystem::path& cache_dir)
+    : context_(context) {
   VkPushConstantRange range{VK_SHADER_STAGE_COMPUTE_BIT, 0, kPushConstantBytes};
   VkPipelineLayoutCreateInfo layout_info{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
   layout_info.pushConstantRangeCount = 1;
@@ -42,9 +31,9 @@ Pipelines::Pipelines(const Context& context) : context_(context) {
   }
 
   const DeviceInfo& info = context.info();
-  cache_path_ = cache_directory() /
-                ("pipelines-" + std::to_string(info.vendor_id) + "-" +
-                 std::to_string(info.device_id) + "-" + info.pipeline_cache_uuid + ".bin");
+  cache_path_ =
+      cache_dir / ("pipelines-" + std::to_string(info.vendor_id) + "-" +
+                   std::to_string(info.device_id) + "-" + info.pipeline_cache_uuid + ".bin");
   std::vector<char> data;
   if (std::ifstream in{cache_path_, std::ios::binary}) {
     data.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());

@@ -28,7 +28,8 @@ constexpr uint32_t kTexelBindings = 4;
 // loaded from and saved to disk so that a second start skips shader compilation.
 class Pipelines {
  public:
-  explicit Pipelines(const Context& context);
+  // The cache file goes in `cache_dir` (Settings::cache_dir).
+  Pipelines(const Context& context, const std::filesystem::path& cache_dir);
   ~Pipelines();
   Pipelines(const Pipelines&) = delete;
   Pipelines& operator=(const Pipelines&) = delete;
@@ -54,9 +55,5 @@ class Pipelines {
   std::map<const ShaderCode*, VkShaderModule> modules_;
   std::mutex mutex_;
 };
-
-// Where aegan-vk keeps caches: $AEGAN_VK_CACHE_DIR, else $XDG_CACHE_HOME/aegan-vk, else
-// ~/.cache/aegan-vk.
-std::filesystem::path cache_directory();
 
 }  // namespace aegan::vk

@@ -1,7 +1,6 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
-#include <cstdlib>
 #include <string>
 
 #include "engine/runtime.hpp"
@@ -31,17 +30,19 @@ int main(int argc, char** argv) {
   testing::InitGoogleTest(&argc, argv);
   // Test discovery at build time only lists names; it must not print anything else.
   if (testing::GTEST_FLAG(list_tests)) return RUN_ALL_TESTS();
-  // Validation is on unless AEGAN_VK_VALIDATION=0: tests are where its reports matter most.
-  aegan::RuntimeOptions options = aegan::runtime_options_from_environment();
-  const char* validation = std::getenv("AEGAN_VK_VALIDATION");
-  options.validation = !(validation && std::string(validation) == "0");
+  aegan::RuntimeOptions options;
   try {
+    // Validation is on unless AEGAN_VK_VALIDATION=0: tests are where its reports matter most.
+    aegan::Settings defaults;
+    defaults.validation = true;
+    options.settings = aegan::settings_from_environment(defaults);
     aegan::Runtime& runtime = aegan::Runtime::init(options);
-    std::printf("device: %s (subgroup size %u), validation layer %s\n",
-                runtime.device().name.c_str(), runtime.device().subgroup_size,
-                runtime.context().validation_enabled()
-                    ? "on"
-                    : (options.validation ? "not installed: running without it" : "off"));
+    std::printf(
+        "device: %s (subgroup size %u), validation layer %s\n", runtime.device().name.c_str(),
+        runtime.device().subgroup_size,
+        runtime.context().validation_enabled()
+            ? "on"
+            : (runtime.settings().validation ? "not installed: running without it" : "off"));
   } catch (const std::exception& error) {
     std::fprintf(stderr, "cannot start the Vulkan runtime: %s\n", error.what());
     return 1;

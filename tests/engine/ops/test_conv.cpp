@@ -6,148 +6,15 @@
 #include <string>
 #include <vector>
 
-#include "engine/autograd.hpp"
-#include "engine/ops.hpp"
-#include "engine/ops/conv_kernels.hpp"
-#include "engine/runtime.hpp"
-#include "nets/conv_layers.hpp"
-#include "tests/engine/ops/conv_variants.hpp"
-#include "tests/support/compare.hpp"
+#include "tests/engine/ops/conv_check.hpp"
 
 namespace aegan {
 namespace {
 
-using reference::random_tensor;
-
-Tensor leaf(const reference::Tensor& t) {
-  Tensor device = test::to_device(t);
-  device.set_requires_grad(true);
-  return device;
-}
-
-// Backpropagates L = sum(y * r), so each input's gradient is the op's backward at grad_y = r.
-void backward_from(const Tensor& y, const reference::Tensor& r) {
-  ops::sum(ops::mul(y, test::to_device(r))).backward();
-}
-
-struct ConvCase {
-  int64_t n, cin, h, w, cout;
-  int k, stride, pad;
-  bool bias;
-  bool transposed;
-  bool reflect;        // conv2d only
-  int output_padding;  // conv_transpose2d only
-};
-
-std::string describe(const ConvCase& c) {
-  return std::string(c.transposed ? "conv_transpose2d" : "conv2d") + " x [" + std::to_string(c.n) +
-         "," + std::to_string(c.cin) + "," + std::to_string(c.h) + "," + std::to_string(c.w) +
-         "] cout " + std::to_string(c.cout) + " k " + std::to_string(c.k) + " stride " +
-         std::to_string(c.stride) + " pad " + std::to_string(c.pad) +
-         (c.reflect ? " reflect" : "") + (c.bias ? " bias" : "") + " output_padding " +
-         std::to_string(c.output_padding);
-}
-
-// Inputs of one case and what the CPU reference makes of them; R is the gradient of the output
-// (the tests backpropagate L = sum(y * R)). y_half and grad_x_half are the output and input
-// gradient with the weights rounded to float16, as the _half kernels compute them (the weight
-// gradient does not depend on the weights); y_coop the output with the input rounded too.
-struct Expected {
-  reference::Tensor x, weight, bias, r, y;
-  reference::ConvGrads grads;
-  reference::Tensor y_half, grad_x_half, y_coop;
-};
-
-Expected expect(const ConvCase& c, uint64_t seed) {
-  Expected e;
-  e.x = random_tensor({c.n, c.cin, c.h, c.w}, seed);
-  e.weight = random_tensor(c.transposed ? std::vector<int64_t>{c.cin, c.cout, c.k, c.k}
-                                        : std::vector<int64_t>{c.cout, c.cin, c.k, c.k},
-                           seed + 1);
-  if (c.bias) e.bias = random_tensor({c.cout}, seed + 2);
-  const auto mode = c.reflect ? reference::Padding::reflect : reference::Padding::zeros;
-  auto forward = [&](const reference::Tensor& weight, const reference::Tensor& x) {
-    return c.transposed
-               ? reference::conv_transpose2d(x, weight, e.bias, c.stride, c.pad, c.output_padding)
-               : reference::conv2d(x, weight, e.bias, c.stride, c.pad, mode);
-  };
-  auto backward = [&](const reference::Tensor& weight) {
-    return c.transposed
-               ? reference::conv_transpose2d_backward(e.x, weight, c.bias, e.r, c.stride, c.pad,
-                                                      c.output_padding)
-               : reference::conv2d_backward(e.x, weight, c.bias, e.r, c.stride, c.pad, mode);
-  };
-  e.y = forward(e.weight, e.x);
-  e.r = random_tensor(e.y.shape, seed + 3);
-  e.grads = backward(e.weight);
-  const reference::Tensor rounded = reference::round_to_float16(e.weight);
-  e.y_half = forward(rounded, e.x);
-  e.grad_x_half = backward(rounded).x;
-  e.y_coop = forward(rounded, reference::round_to_float16(e.x));
-  return e;
-}
-
-// A variant's results are those of its rounding, or float32 ones: on shapes it does not support,
-// a forced kernel gives way to a float32 one (gemm_split_half where nothing splits), and coop
-// kernels never compute input gradients.
-void check(const ConvCase& c, const Expected& e, test::Rounding rounding) {
-  SCOPED_TRACE(describe(c));
-  Tensor x = leaf(e.x), weight = leaf(e.weight), bias = c.bias ? leaf(e.bias) : Tensor();
-  Tensor y =
-      c.transposed
-          ? ops::conv_transpose2d(x, weight, bias, {c.stride, c.pad, c.output_padding})
-          : ops::conv2d(x, weight, bias,
-                        {c.stride, c.pad, c.reflect ? ops::Padding::reflect : ops::Padding::zeros});
-  using test::Rounding;
-  EXPECT_TRUE(rounding == Rounding::none      ? test::close(y, e.y)
-              : rounding == Rounding::weights ? test::close_to_either(y, e.y_half, e.y)
-                                              : test::close_to_either(y, e.y_coop, e.y))
-      << "output";
-  backward_from(y, e.r);
-  EXPECT_TRUE(rounding == Rounding::weights
-                  ? test::close_to_either(x.grad(), e.grad_x_half, e.grads.x)
-                  : test::close(x.grad(), e.grads.x))
-      << "input gradient";
-  EXPECT_TRUE(test::close(weight.grad(), e.grads.weight)) << "weight gradient";
-  if (c.bias) {
-    EXPECT_TRUE(test::close(bias.grad(), e.grads.bias)) << "bias gradient";
-  }
-}
-
-// Each test runs once per kernel variant of the table (forced even where the automatic choice
-// would not take it), so every kernel is checked on every device the tests run on.
-class ConvVariant : public testing::TestWithParam<std::string> {
- protected:
-  void SetUp() override {
-    const std::string reason = test::unavailable(GetParam(), Runtime::get().device());
-    if (!reason.empty()) GTEST_SKIP() << reason;
-    ops::conv::force_variant(GetParam());
-  }
-  void TearDown() override { ops::conv::force_variant(""); }
-  test::Rounding rounding() const { return test::rounding_of(GetParam()); }
-  bool rounds_weights() const { return rounding() != test::Rounding::none; }
-};
-
-std::string variant_name(const testing::TestParamInfo<std::string>& variant) {
-  return variant.param;
-}
+using namespace test;
 
 INSTANTIATE_TEST_SUITE_P(Kernels, ConvVariant, testing::ValuesIn(ops::conv::variant_names()),
                          variant_name);
-
-// The references of a list of cases, computed once for all variants (they take longer than the
-// GPU on a CPU device).
-struct Checked {
-  ConvCase c;
-  Expected e;
-};
-
-std::vector<Checked> with_references(const std::vector<ConvCase>& cases, uint64_t seed) {
-  std::vector<Checked> checked;
-  for (const auto& c : cases)
-    checked.push_back({c, expect(c, seed += 10)});
-  return checked;
-}
 
 TEST_P(ConvVariant, Conv2dSmallShapes) {
   // n cin h w cout k stride pad bias transposed reflect output_padding
@@ -195,22 +62,6 @@ TEST_P(ConvVariant, ConvTranspose2dSmallShapes) {
           {1, 5, 3, 4, 33, 4, 2, 1, true, true, false, 0},
       },
       200);
-  for (const auto& [c, e] : cases)
-    check(c, e, rounding());
-}
-
-// Every Conv and ConvT of the six networks of the tiny64 preset: batch 2, or 1 where the input
-// is 32x32 or larger (those dominate the time on a CPU device).
-TEST_P(ConvVariant, Tiny64LayerShapes) {
-  static const auto cases = [] {
-    std::vector<ConvCase> list;
-    for (const ConvLayer& layer : conv_layers(preset_by_name("tiny64"))) {
-      list.push_back({layer.in_size >= 32 ? 1 : 2, layer.cin, layer.in_size, layer.in_size,
-                      layer.cout, layer.k, layer.stride, layer.pad, layer.bias, layer.transposed,
-                      layer.reflect, 0});
-    }
-    return with_references(list, 300);
-  }();
   for (const auto& [c, e] : cases)
     check(c, e, rounding());
 }
@@ -292,7 +143,7 @@ TEST_P(ConvVariant, OnlyRequestedGradientsAreComputed) {
   Tensor x_d = test::to_device(x), weight_d = leaf(weight);
   Tensor y = ops::conv2d(x_d, weight_d, Tensor(), {2, 1, ops::Padding::zeros});
   const auto r = random_tensor(y.shape(), 403);
-  backward_from(y, r);
+  backward_with(y, r);
   EXPECT_FALSE(x_d.grad().defined());
   EXPECT_TRUE(
       test::close(weight_d.grad(), reference::conv2d_backward(x, weight, false, r, 2, 1).weight));
@@ -305,7 +156,7 @@ TEST_P(ConvVariant, ResultsAreBitwiseReproducible) {
   for (int run = 0; run < 2; ++run) {
     Tensor x_d = leaf(x), weight_d = leaf(weight);
     Tensor y = ops::conv2d(x_d, weight_d, Tensor(), {1, 1, ops::Padding::reflect});
-    backward_from(y, r);
+    backward_with(y, r);
     auto values = y.to_host();
     for (const Tensor& grad : {x_d.grad(), weight_d.grad()}) {
       const auto g = grad.to_host();
@@ -356,7 +207,7 @@ TEST(ReflectionPad2d, ForwardAndGradient) {
     Tensor y = ops::reflection_pad2d(x_d, c.pad);
     EXPECT_TRUE(test::close(y, reference::reflection_pad2d(x, c.pad)));
     const auto r = random_tensor(y.shape(), seed + 1);
-    backward_from(y, r);
+    backward_with(y, r);
     EXPECT_TRUE(test::close(x_d.grad(), reference::reflection_pad2d_backward(r, c.shape, c.pad)));
   }
 }

@@ -1,6 +1,5 @@
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <filesystem>
 
 #include "engine/runtime.hpp"
@@ -13,10 +12,9 @@ TEST(Pipelines, CacheIsWrittenToDiskAndReadBack) {
   const auto dir = std::filesystem::temp_directory_path() /
                    ("aegan-pipeline-cache-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
-  ::setenv("AEGAN_VK_CACHE_DIR", dir.c_str(), 1);
   std::filesystem::path path;
   {
-    Pipelines pipelines(Runtime::get().context());
+    Pipelines pipelines(Runtime::get().context(), dir);
     path = pipelines.cache_path();
     EXPECT_EQ(path.parent_path(), dir);
     const uint32_t spec[] = {64};
@@ -32,12 +30,11 @@ TEST(Pipelines, CacheIsWrittenToDiskAndReadBack) {
   EXPECT_GT(std::filesystem::file_size(path), 0u);
   {
     // A second start reads the file; a corrupt file is ignored rather than fatal.
-    Pipelines again(Runtime::get().context());
+    Pipelines again(Runtime::get().context(), dir);
     EXPECT_EQ(again.cache_path(), path);
   }
   std::filesystem::resize_file(path, 7);
-  { Pipelines corrupt(Runtime::get().context()); }
-  ::unsetenv("AEGAN_VK_CACHE_DIR");
+  { Pipelines corrupt(Runtime::get().context(), dir); }
   std::filesystem::remove_all(dir);
 }
 
