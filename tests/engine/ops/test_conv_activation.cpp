@@ -154,7 +154,9 @@ TEST(ConvActivation, TrainingMatchesReferenceForwardAndBackward) {
                                    c.reflect ? ref::Padding::reflect : ref::Padding::zeros);
     EXPECT_TRUE(close(x.grad(), grads.x)) << "input gradient";
     EXPECT_TRUE(close(weight.grad(), grads.weight)) << "weight gradient";
-    if (c.bias) EXPECT_TRUE(close(bias.grad(), grads.bias)) << "bias gradient";
+    if (c.bias) {
+      EXPECT_TRUE(close(bias.grad(), grads.bias)) << "bias gradient";
+    }
   }
 }
 
