@@ -5,18 +5,22 @@
 #include <optional>
 
 #include "app/commands.hpp"
+#include "app/model_options.hpp"
 #include "engine/error.hpp"
 #include "nets/data/image_set.hpp"
 #include "nets/eval/evaluate.hpp"
 #include "nets/eval/sources.hpp"
 #include "nets/model_io.hpp"
 #include "nets/report/progress.hpp"
+#include "nets/train/checkpoint.hpp"
 
 namespace aegan::app {
 namespace {
 
 struct EvalFlags {
   std::string checkpoint, data, against, json;
+  std::string background;  // empty: as the checkpoint was trained, else black
+  std::optional<bool> center_crop;
   int64_t count = 0;  // 0: min(1000, images in --data)
   uint64_t seed = 1;
   int64_t batch = 16;
@@ -38,14 +42,27 @@ eval::ProgressFn stderr_progress(const std::string& part) {
   };
 }
 
+// The data is compared as the model saw it in training: a training checkpoint names the
+// background under transparent pixels and the crop; a bare model file leaves the defaults.
+data::ImageOptions trained_image_options(const std::filesystem::path& checkpoint) {
+  data::ImageOptions options;
+  if (const auto config = train::training_config(checkpoint)) {
+    options.background = config->background;
+    options.center_crop = config->center_crop;
+  }
+  return options;
+}
+
 void run_eval(const EvalFlags& flags, const GlobalOptions& globals) {
   if (flags.count < 0 || flags.pairs < 1 || flags.patches < 1) {
     throw Error("--count must be >= 0, --pairs and --patches >= 1");
   }
   start_runtime(globals);
   std::unique_ptr<Aegan> model = load_model(flags.checkpoint);
-  data::ImageOptions image_options;
+  data::ImageOptions image_options = trained_image_options(flags.checkpoint);
   image_options.resolution = model->preset().r;
+  if (!flags.background.empty()) image_options.background = parse_colour(flags.background);
+  if (flags.center_crop) image_options.center_crop = *flags.center_crop;
   const data::ImageSet data_set = data::ImageSet::open(flags.data, image_options);
   const int64_t count = flags.count > 0 ? flags.count : std::min<int64_t>(1000, data_set.size());
 
@@ -112,6 +129,12 @@ void register_eval(CLI::App& app, const GlobalOptions& globals) {
   command->add_option("--patches", flags->patches, "SWD patches per image and level")
       ->capture_default_str();
   command->add_option("--json", flags->json, "also write every figure as JSON to FILE");
+  command->add_option("--background", flags->background,
+                      "RRGGBB colour under transparent pixels of the folders (default: the "
+                      "checkpoint's training setting, else 000000)");
+  command->add_flag("--center-crop,!--no-center-crop", flags->center_crop,
+                    "crop the folders' images to a centred square first (default: the "
+                    "checkpoint's training setting, else no)");
   command->callback([flags, &globals] { run_eval(*flags, globals); });
 }
 

@@ -46,13 +46,12 @@ void save_checkpoint(const std::filesystem::path& path, Aegan& model, const Opti
   io::write_safetensors(path, file);
 }
 
-TrainingCheckpoint read_checkpoint(const std::filesystem::path& path) {
-  TrainingCheckpoint checkpoint{io::read_safetensors(path), {}, {}};
+namespace {
+
+// The training metadata of a file already read, which must hold it.
+TrainingCheckpoint parse_checkpoint(const std::filesystem::path& path, io::Safetensors file) {
+  TrainingCheckpoint checkpoint{std::move(file), {}, {}};
   const auto it = checkpoint.file.metadata.find(kTrainingKey);
-  if (it == checkpoint.file.metadata.end()) {
-    throw Error(path.string() + ": not a training checkpoint (no '" + kTrainingKey +
-                "' metadata); a model file can be sampled but not resumed");
-  }
   try {
     const nlohmann::json training = nlohmann::json::parse(it->second);
     checkpoint.config = training.at("config").get<TrainConfig>();
@@ -66,6 +65,23 @@ TrainingCheckpoint read_checkpoint(const std::filesystem::path& path) {
                 std::to_string(checkpoint.state.stage) + ")");
   }
   return checkpoint;
+}
+
+}  // namespace
+
+std::optional<TrainConfig> training_config(const std::filesystem::path& path) {
+  io::Safetensors file = io::read_safetensors(path);
+  if (!file.metadata.contains(kTrainingKey)) return std::nullopt;
+  return parse_checkpoint(path, std::move(file)).config;
+}
+
+TrainingCheckpoint read_checkpoint(const std::filesystem::path& path) {
+  io::Safetensors file = io::read_safetensors(path);
+  if (!file.metadata.contains(kTrainingKey)) {
+    throw Error(path.string() + ": not a training checkpoint (no '" + kTrainingKey +
+                "' metadata); a model file can be sampled but not resumed");
+  }
+  return parse_checkpoint(path, std::move(file));
 }
 
 void restore_checkpoint(const TrainingCheckpoint& checkpoint, Aegan& model,

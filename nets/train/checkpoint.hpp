@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 
 #include "engine/io/safetensors.hpp"
 #include "nets/networks.hpp"
@@ -29,6 +30,10 @@ struct TrainingCheckpoint {
   TrainConfig config;
   TrainState state;
 };
+
+// The configuration a run's checkpoint was trained with; nullopt for a bare model file (no
+// training metadata). Errors as read_checkpoint's.
+std::optional<TrainConfig> training_config(const std::filesystem::path& path);
 
 // Reads and validates the file; an error names the file and what is wrong.
 TrainingCheckpoint read_checkpoint(const std::filesystem::path& path);

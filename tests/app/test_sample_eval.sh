@@ -12,7 +12,8 @@ fail() {
   exit 1
 }
 
-# Eight 64x64 PNGs of coloured stripes, written with the standard library alone.
+# Eight 64x64 RGBA PNGs of coloured stripes with a transparent left third, written with the
+# standard library alone.
 python3 - "$work/data" <<'PY'
 import os, struct, sys, zlib
 folder = sys.argv[1]
@@ -20,15 +21,17 @@ os.makedirs(folder)
 def chunk(kind, data):
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 for i in range(8):
-    rows = b"".join(b"\0" + bytes(((x * (i + 1) + y * 3) % 256, (y * 4) % 256, (i * 31) % 256)
-                                  [c] for x in range(64) for c in range(3)) for y in range(64))
-    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 64, 64, 8, 2, 0, 0, 0))
+    rows = b"".join(b"\0" + bytes(((x * (i + 1) + y * 3) % 256, (y * 4) % 256, (i * 31) % 256,
+                                   0 if x < 21 else 255)[c] for x in range(64) for c in range(4))
+                    for y in range(64))
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 64, 64, 8, 6, 0, 0, 0))
            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
     with open(os.path.join(folder, f"stripes{i}.png"), "wb") as f:
         f.write(png)
 PY
 
-"$aegan" train --data "$work/data" --out "$work/run" --preset tiny64 --batch 4 --steps1 2 \
+"$aegan" train --data "$work/data" --out "$work/run" --preset tiny64 --background ffffff \
+  --batch 4 --steps1 2 \
   --steps2 2 --sample-count 4 --sample-every 100 >"$work/train.log" 2>&1 ||
   { cat "$work/train.log"; fail "train exited with an error"; }
 python3 - "$work/run/log.jsonl" <<'PY' || fail "log.jsonl lacks the SWDs of x_hat and phi(x_hat)"
@@ -47,8 +50,21 @@ for grid in grid.png grid_x_hat.png; do
 done
 cmp -s "$work/sample/grid.png" "$work/sample/grid_x_hat.png" && fail "x_hat grid equals phi's"
 
-"$aegan" eval --checkpoint "$work/run/checkpoint.safetensors" --data "$work/data" --count 4 \
-  --pairs 4 --json "$work/eval.json" >"$work/eval.txt" 2>/dev/null || fail "eval exited with an error"
+evaluate() {  # evaluate NAME [OPTIONS...]: eval.txt and eval.json as NAME.txt and NAME.json
+  local name=$1
+  shift
+  "$aegan" eval --checkpoint "$work/run/checkpoint.safetensors" --data "$work/data" --count 4 \
+    --pairs 4 --json "$work/$name.json" "$@" >"$work/$name.txt" 2>/dev/null ||
+    fail "eval $* exited with an error"
+}
+evaluate eval
+# The data is composited on the background the run trained with unless told otherwise.
+evaluate white --background ffffff
+evaluate black --background 000000
+cmp -s <(grep SWD "$work/eval.txt") <(grep SWD "$work/white.txt") ||
+  fail "eval did not use the checkpoint's background"
+cmp -s <(grep SWD "$work/eval.txt") <(grep SWD "$work/black.txt") &&
+  fail "eval's --background changed nothing"
 grep -q "SWD x1e3 average of x_hat" "$work/eval.txt" || fail "eval's table has no SWD of x_hat"
 python3 - "$work/eval.json" <<'PY' || fail "eval's JSON lacks swd_x_hat"
 import json, sys
