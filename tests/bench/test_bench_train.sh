@@ -52,6 +52,9 @@ for f in figures:
     # Every figure reads its results back at least once.
     assert f["host_waits_per_iteration"] >= 1, f
     assert f["slot_waits_per_iteration"] >= 0, f
+# A training step reads its losses back with one wait for the device, however many it has.
+waits = {f["figure"]: f["host_waits_per_iteration"] for f in figures}
+assert waits["autoencoder"] == 1 and waits["gan"] == 1, waits
 # A training step also holds gradients and Adam's moments; inference holds neither.
 peak = {f["figure"]: f["peak_bytes"] for f in figures}
 assert peak["gan"] > peak["inference"], peak
