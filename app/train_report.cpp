@@ -37,7 +37,9 @@ nlohmann::ordered_json timings_json(const bench::PresetTimings& timings) {
                                {"ms", f.seconds * 1e3},
                                {"min_ms", f.min_seconds * 1e3},
                                {"images_per_second", f.images_per_second()},
-                               {"peak_bytes", f.peak_bytes}});
+                               {"peak_bytes", f.peak_bytes},
+                               {"host_waits_per_iteration", f.host_waits},
+                               {"slot_waits_per_iteration", f.slot_waits}});
   }
   return json;
 }
@@ -56,13 +58,13 @@ void print_sizes(std::ostream& out, const std::string& preset,
 void print_timings(std::ostream& out, const bench::PresetTimings& timings) {
   out << "\n";
   print_sizes(out, timings.preset.name, timings.sizes);
-  std::vector<std::vector<std::string>> rows{
-      {"figure", "batch", "warmup", "reps", "ms/iter", "min ms", "images/s", "peak MiB"}};
+  std::vector<std::vector<std::string>> rows{{"figure", "batch", "warmup", "reps", "ms/iter",
+                                              "min ms", "images/s", "peak MiB", "host waits"}};
   for (const auto& f : timings.figures) {
     rows.push_back({f.figure, std::to_string(f.batch), std::to_string(f.warmup),
                     std::to_string(f.repetitions), format_number(f.seconds * 1e3, 1),
                     format_number(f.min_seconds * 1e3, 1), format_number(f.images_per_second(), 3),
-                    mib(f.peak_bytes)});
+                    mib(f.peak_bytes), format_number(f.host_waits, 1)});
   }
   print_table(out, rows, 1);
 }

@@ -20,7 +20,9 @@ FigureTiming measure(const std::string& figure, int batch, const TrainBudget& bu
     runtime.stream().finish();
   }
   runtime.memory().reset_peak();
-  FigureTiming timing{figure, batch, budget.warmup, 0, 0, 0, 0};
+  const vk::Stream& stream = runtime.stream();
+  const uint64_t host_waits = stream.host_waits(), slot_waits = stream.slot_waits();
+  FigureTiming timing{figure, batch, budget.warmup};
   double total = 0;
   while (budget.steps > 0 ? timing.repetitions < budget.steps
                           : timing.repetitions == 0 || total < budget.seconds) {
@@ -34,6 +36,8 @@ FigureTiming measure(const std::string& figure, int batch, const TrainBudget& bu
     ++timing.repetitions;
   }
   timing.seconds = total / timing.repetitions;
+  timing.host_waits = static_cast<double>(stream.host_waits() - host_waits) / timing.repetitions;
+  timing.slot_waits = static_cast<double>(stream.slot_waits() - slot_waits) / timing.repetitions;
   timing.peak_bytes = runtime.memory().stats().peak_bytes_in_use;
   return timing;
 }

@@ -41,6 +41,11 @@ struct FigureTiming {
   // Most device memory held by tensors during the timed iterations (model, optimiser state and
   // activations alike), from the runtime's memory pool.
   uint64_t peak_bytes = 0;
+  // Mean over the timed iterations of the host's waits for the device (vk::Stream::host_waits():
+  // the reads of results a step needs) and of its waits for a command buffer to come back
+  // (vk::Stream::slot_waits(): the host recording that far ahead of the device).
+  double host_waits = 0;
+  double slot_waits = 0;
 
   double images_per_second() const { return batch / seconds; }
 };

@@ -43,6 +43,10 @@ Tensor l1_loss(const Tensor& prediction, const Tensor& target);  // mean |predic
 // mean over elements of BCE(sigmoid(logit), target), computed stably from logits.
 Tensor bce_with_logits(const Tensor& logits, const Tensor& targets);
 Tensor bce_with_logits(const Tensor& logits, float target);
+// Sets `flag` (one element, holding a 32-bit word; start it from Tensor::zeros({1})) to a nonzero
+// word when any element of `values` is NaN or infinite, and leaves it as it is otherwise: a
+// training step's losses checked on the device, for optim::Adam::step(skip). Not differentiated.
+void flag_non_finite(const Tensor& values, const Tensor& flag);
 
 // --- shape (engine/ops/shape.cpp) ---
 Tensor concat(const std::vector<Tensor>& parts, int dim);

@@ -105,8 +105,20 @@ std::vector<float> Tensor::to_host() const {
 }
 
 float Tensor::item() const {
-  if (numel() != 1) throw Error("item() of a tensor of shape " + to_string(shape()));
-  return to_host()[0];
+  return items(std::span<const Tensor>(this, 1))[0];
+}
+
+std::vector<float> Tensor::items(std::span<const Tensor> tensors) {
+  std::vector<float> values(tensors.size());
+  std::vector<vk::Readback> ranges;
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    const Tensor& tensor = tensors[i];
+    if (tensor.numel() != 1)
+      throw Error("item() of a tensor of shape " + to_string(tensor.shape()));
+    ranges.push_back({&tensor.allocation(), 0, &values[i], 4});
+  }
+  Runtime::get().stream().download(ranges);
+  return values;
 }
 
 const vk::Allocation& Tensor::allocation() const {

@@ -61,6 +61,8 @@ class Tensor {
 
   std::vector<float> to_host() const;  // waits for the device
   float item() const;                  // the value of a one-element tensor
+  // The values of one-element tensors, read back with one wait for the device.
+  static std::vector<float> items(std::span<const Tensor> tensors);
 
   // Device address of the first element and the access records of this tensor's bytes;
   // writes() gives the contents a new version.

@@ -2,6 +2,7 @@
 // aegan-variants: step step_many
 // aegan-texel-variants: step
 #extension GL_GOOGLE_include_directive : require
+#extension GL_EXT_buffer_reference_uvec2 : require
 #include "common.glsl"
 
 // One Adam step for one parameter, fused: moments and parameter are updated in place. The host
@@ -12,6 +13,15 @@
 // through the pointers.
 // The update of one element from its gradient and old values; the moments are returned in m, v.
 float updated(float param, float g, inout float m, inout float v, float step_size, float sqrt_bc2);
+
+// A gated step reads a flag word (set by finite.comp when a loss of the training step is not
+// finite) and then leaves everything as it is; a step without one passes a null address.
+layout(buffer_reference, scalar, buffer_reference_align = 4) readonly buffer Flag {
+  uint v[];
+};
+bool skipped(Flag flag) {
+  return uvec2(flag) != uvec2(0) && flag.v[0] != 0u;
+}
 
 #if defined(VARIANT_STEP_MANY)
 // Many small parameters in one dispatch (lavapipe spends 30 to 40 us on any dispatch, however
@@ -33,6 +43,7 @@ layout(buffer_reference, scalar, buffer_reference_align = 8) readonly buffer Ent
 
 layout(push_constant, scalar) uniform Push {
   Entries entries;
+  Flag skip;
   uint count;
   float beta1;
   float one_minus_beta1;
@@ -43,7 +54,7 @@ layout(push_constant, scalar) uniform Push {
 
 void main() {
   uint entry = gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x;
-  if (entry >= p.count) return;
+  if (entry >= p.count || skipped(p.skip)) return;
   Entry e = p.entries.v[entry];
   for (uint i = gl_LocalInvocationID.x; i < e.n; i += gl_WorkGroupSize.x) {
     float m = e.exp_avg.v[i], v = e.exp_avg_sq.v[i];
@@ -63,6 +74,7 @@ layout(push_constant, scalar) uniform Push {
   ConstFloats param_in;  // the same memory as param, exp_avg and exp_avg_sq: texels0, 2, 3
   ConstFloats exp_avg_in;
   ConstFloats exp_avg_sq_in;
+  Flag skip;
   uint n;
   float beta1;
   float one_minus_beta1;
@@ -78,6 +90,7 @@ layout(push_constant, scalar) uniform Push {
 layout(constant_id = 1) const bool QUADS = false;
 
 void main() {
+  if (skipped(p.skip)) return;
   uint i = flat_index();
   if (QUADS) {
     if (i >= p.n / 4) return;

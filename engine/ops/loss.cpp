@@ -42,6 +42,12 @@ Tensor run(const vk::ShaderCode& kernel, const Tensor& a, const Tensor& b, const
   return y;
 }
 
+struct FlagPush {
+  VkDeviceAddress values;
+  VkDeviceAddress flag;
+  uint32_t n;
+};
+
 Tensor mean_of(const Tensor& values, float inverse) {
   return broadcast_scalar(sum_all(values), {1}, inverse);
 }
@@ -82,6 +88,19 @@ Tensor bce_with_logits(const Tensor& logits, const Tensor& targets) {
 
 Tensor bce_with_logits(const Tensor& logits, float target) {
   return bce_with_logits(logits, Tensor::full(logits.shape(), target));
+}
+
+void flag_non_finite(const Tensor& values, const Tensor& flag) {
+  if (flag.numel() != 1) {
+    throw Error("flag_non_finite: the flag must have one element, not shape " +
+                to_string(flag.shape()));
+  }
+  if (values.numel() > UINT32_MAX) {
+    throw Error("flag_non_finite: unsupported size " + to_string(values.shape()));
+  }
+  const auto n = static_cast<uint32_t>(values.numel());
+  launch_1d(shaders::finite, n, FlagPush{values.address(), flag.address(), n},
+            {values.reads(), flag.writes()});
 }
 
 }  // namespace aegan::ops

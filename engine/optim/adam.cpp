@@ -20,6 +20,7 @@ struct AdamPush {
   VkDeviceAddress param_in;  // texel twin: the offsets of param, exp_avg, exp_avg_sq in views
   VkDeviceAddress exp_avg_in;
   VkDeviceAddress exp_avg_sq_in;
+  VkDeviceAddress skip;  // 0: never skipped
   uint32_t n;
   float beta1;
   float one_minus_beta1;
@@ -45,6 +46,7 @@ static_assert(sizeof(AdamEntry) == 48);
 
 struct AdamManyPush {
   VkDeviceAddress entries;
+  VkDeviceAddress skip;
   uint32_t count;
   float beta1;
   float one_minus_beta1;
@@ -85,11 +87,12 @@ void check_options(const AdamOptions& options) {
 // Updates the parameters of `entries` in one dispatch; `accesses` lists every tensor they read or
 // write.
 void step_shared(const std::vector<AdamEntry>& entries, std::vector<vk::Access> accesses,
-                 const AdamOptions& options) {
+                 VkDeviceAddress skip, const AdamOptions& options) {
   const std::vector<float> words = ops::table_words(entries);
   const Tensor table = Tensor::from_host({static_cast<int64_t>(words.size())}, words);
   accesses.push_back(table.reads());
   const AdamManyPush push{table.address(),
+                          skip,
                           static_cast<uint32_t>(entries.size()),
                           static_cast<float>(options.beta1),
                           static_cast<float>(1.0 - options.beta1),
@@ -147,9 +150,12 @@ void Adam::set_steps(std::vector<int64_t> steps) {
   steps_ = std::move(steps);
 }
 
-void Adam::step() {
+void Adam::step(const Tensor& skip) {
   if (exp_avg_.size() != parameters_.size() || exp_avg_sq_.size() != parameters_.size()) {
     throw Error("Adam: optimiser state does not match the parameter list");
+  }
+  if (skip.defined() && skip.numel() != 1) {
+    throw Error("Adam: the skip flag must have one element, not shape " + to_string(skip.shape()));
   }
   for (size_t i = 0; i < parameters_.size(); ++i) {
     const Tensor& parameter = parameters_[i];
@@ -161,8 +167,10 @@ void Adam::step() {
     check_same_shape(exp_avg_[i], parameter, "first moment");
     check_same_shape(exp_avg_sq_[i], parameter, "second moment");
   }
+  const VkDeviceAddress skip_address = skip.defined() ? skip.address() : 0;
   std::vector<AdamEntry> small;
   std::vector<vk::Access> small_accesses;
+  if (skip.defined()) small_accesses.push_back(skip.reads());
   for (size_t i = 0; i < parameters_.size(); ++i) {
     const Tensor& parameter = parameters_[i];
     const Tensor grad = parameter.grad();
@@ -187,6 +195,7 @@ void Adam::step() {
                   parameter.address(),
                   exp_avg_[i].address(),
                   exp_avg_sq_[i].address(),
+                  skip_address,
                   n,
                   static_cast<float>(options_.beta1),
                   static_cast<float>(1.0 - options_.beta1),
@@ -203,9 +212,10 @@ void Adam::step() {
          {&AdamPush::grad, {&grad, quads}},
          {&AdamPush::exp_avg_in, {&exp_avg_[i], quads}},
          {&AdamPush::exp_avg_sq_in, {&exp_avg_sq_[i], quads}}},
-        {parameter.writes(), grad.reads(), exp_avg_[i].writes(), exp_avg_sq_[i].writes()});
+        {parameter.writes(), grad.reads(), exp_avg_[i].writes(), exp_avg_sq_[i].writes(),
+         skip.defined() ? skip.reads() : vk::Access{}});  // an empty range orders nothing
   }
-  if (!small.empty()) step_shared(small, std::move(small_accesses), options_);
+  if (!small.empty()) step_shared(small, std::move(small_accesses), skip_address, options_);
 }
 
 void Adam::zero_grad() {

@@ -26,7 +26,12 @@ class Adam {
   Adam(std::vector<Tensor> parameters, const AdamOptions& options);
 
   // Updates every parameter that has a gradient, in place; records the work on the stream.
-  void step();
+  // With `skip` (a one-element flag that ops::flag_non_finite sets), the device leaves every
+  // parameter and both moments as they are where the flag is set when the update runs, and the
+  // host need not wait to learn it. The step counts advance at once all the same, since the bias
+  // corrections they give are computed here: a caller that finds the flag set puts them back with
+  // set_steps(), so that the next step and a checkpoint continue as if this one never ran.
+  void step(const Tensor& skip = Tensor());
   // Forgets the gradients of all parameters; the next backward() starts from zero.
   void zero_grad();
 

@@ -44,7 +44,7 @@ Stream::~Stream() {
 VkCommandBuffer Stream::recording() {
   Slot& slot = slots_[current_];
   if (!recording_) {
-    wait(slot);
+    if (wait(slot)) ++slot_waits_;
     VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
     begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
     VK_CHECK(vkResetCommandBuffer(slot.commands, 0));
@@ -177,20 +177,36 @@ void Stream::upload(const Allocation& dst, VkDeviceSize offset, const void* data
 }
 
 void Stream::download(const Allocation& src, VkDeviceSize offset, void* data, VkDeviceSize bytes) {
-  if (bytes == 0) return;
-  Allocation staging = readback_.allocate(bytes);
-  order({Access::read_of(src, offset, bytes)});
-  VkCommandBuffer commands = recording();
-  VkBufferCopy region{src.offset + offset, staging.offset, bytes};
-  vkCmdCopyBuffer(commands, src.buffer, staging.buffer, 1, &region);
+  const Readback range{&src, offset, data, bytes};
+  download(std::span<const Readback>(&range, 1));
+}
+
+void Stream::download(std::span<const Readback> ranges) {
+  VkDeviceSize total = 0;
+  for (const Readback& range : ranges)
+    total += range.bytes;
+  if (total == 0) return;
+  Allocation staging = readback_.allocate(total);
+  VkDeviceSize at = 0;
+  for (const Readback& range : ranges) {
+    if (range.bytes == 0) continue;
+    order({Access::read_of(*range.src, range.offset, range.bytes)});
+    VkBufferCopy region{range.src->offset + range.offset, staging.offset + at, range.bytes};
+    vkCmdCopyBuffer(recording(), range.src->buffer, staging.buffer, 1, &region);
+    at += range.bytes;
+  }
   VkMemoryBarrier to_host{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
   to_host.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
   to_host.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
-  vkCmdPipelineBarrier(commands, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1,
-                       &to_host, 0, nullptr, 0, nullptr);
+  vkCmdPipelineBarrier(recording(), VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0,
+                       1, &to_host, 0, nullptr, 0, nullptr);
   finish();
   // Readback memory is host-coherent (see MemoryPool), so no invalidate is needed.
-  std::memcpy(data, staging.mapped, bytes);
+  at = 0;
+  for (const Readback& range : ranges) {
+    std::memcpy(range.data, static_cast<const char*>(staging.mapped) + at, range.bytes);
+    at += range.bytes;
+  }
   readback_.free(staging);
 }
 
@@ -211,17 +227,20 @@ void Stream::flush() {
 
 void Stream::finish() {
   flush();
+  bool waited = false;
   for (Slot& slot : slots_)
-    wait(slot);
+    waited = wait(slot) || waited;
+  if (waited) ++host_waits_;
   // Everything submitted has completed: no earlier access can conflict with a later one.
   since_barrier_.clear();
 }
 
-void Stream::wait(Slot& slot) {
-  if (!slot.pending) return;
+bool Stream::wait(Slot& slot) {
+  if (!slot.pending) return false;
   VK_CHECK(vkWaitForFences(context_.device(), 1, &slot.fence, VK_TRUE, UINT64_MAX));
   slot.pending = false;
   release_staging(slot);
+  return true;
 }
 
 void Stream::release_staging(Slot& slot) {

@@ -36,6 +36,14 @@ struct TexelRead {
   Allocation allocation;
 };
 
+// One range of a download: `bytes` of `src` from `offset` into host memory at `data`.
+struct Readback {
+  const Allocation* src = nullptr;
+  VkDeviceSize offset = 0;
+  void* data = nullptr;
+  VkDeviceSize bytes = 0;
+};
+
 struct Groups {
   uint32_t x = 1, y = 1, z = 1;
 };
@@ -66,6 +74,8 @@ class Stream {
   void upload(const Allocation& dst, VkDeviceSize offset, const void* data, VkDeviceSize bytes);
   // Copies device memory to the host; waits for all work recorded so far.
   void download(const Allocation& src, VkDeviceSize offset, void* data, VkDeviceSize bytes);
+  // The same for several ranges, with one wait for all of them.
+  void download(std::span<const Readback> ranges);
 
   // Records commands of another user of the device (the viewer's timestamp queries) in order with
   // the engine's own, after the barrier a command touching `accesses` would get. The commands must
@@ -79,6 +89,11 @@ class Stream {
   uint64_t submissions() const { return submissions_; }
   uint64_t dispatches() const { return dispatches_; }
   uint64_t barriers() const { return barriers_; }
+  // Times the host waited for the device to finish all work submitted (finish() and downloads
+  // with work outstanding), and times recording waited for a command buffer still in flight to
+  // come back (the device is kSlots batches behind). Both only ever grow.
+  uint64_t host_waits() const { return host_waits_; }
+  uint64_t slot_waits() const { return slot_waits_; }
 
  private:
   struct Slot {
@@ -99,7 +114,8 @@ class Stream {
   void order(std::initializer_list<Access> accesses) {
     order(std::span<const Access>(accesses.begin(), accesses.size()));
   }
-  void wait(Slot& slot);
+  // Whether the host had to wait: false when the slot had nothing in flight.
+  bool wait(Slot& slot);
   void release_staging(Slot& slot);
   // Counts a recorded command and submits when the batch is full.
   void count_command();
@@ -119,6 +135,8 @@ class Stream {
   uint64_t submissions_ = 0;
   uint64_t dispatches_ = 0;
   uint64_t barriers_ = 0;
+  uint64_t host_waits_ = 0;
+  uint64_t slot_waits_ = 0;
 };
 
 }  // namespace aegan::vk

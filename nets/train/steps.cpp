@@ -1,6 +1,9 @@
 #include "nets/train/steps.hpp"
 
+#include <bit>
 #include <cmath>
+#include <cstdint>
+#include <vector>
 
 #include "engine/autograd.hpp"
 #include "engine/ops.hpp"
@@ -48,20 +51,64 @@ optim::Adam& adam(Optimizers& optimizers, const std::string& name) {
   throw Error("internal: no optimiser '" + name + "' in this stage");
 }
 
-// Reads the loss back and refuses to let a non-finite value reach the optimiser.
-float checked(const Tensor& loss, const char* name, LossValues& values) {
-  const float value = loss.item();
-  if (!std::isfinite(value)) throw NonFiniteLoss(name);
-  values.emplace_back(name, value);
-  return value;
-}
+// The losses of one step and the optimisers they drive, read back with one wait for the device at
+// the end. Each loss's finiteness goes into a flag on the device that every optimiser recorded
+// after it reads, so that no update follows a non-finite loss although the host has not seen it.
+class StepLosses {
+ public:
+  StepLosses() : flag_(Tensor::zeros({1})) {}
 
-void minimise(const Tensor& loss, const char* name, optim::Adam& optimizer, LossValues& values) {
-  checked(loss, name, values);
-  optimizer.zero_grad();
-  loss.backward();
-  optimizer.step();
-}
+  void check(const Tensor& loss, const char* name) {
+    ops::flag_non_finite(loss, flag_);
+    losses_.push_back(loss.detach());  // the value only: the graph goes with backward()
+    names_.push_back(name);
+  }
+
+  void minimise(const Tensor& loss, const char* name, optim::Adam& optimizer) {
+    check(loss, name);
+    optimizer.zero_grad();
+    loss.backward();
+    gated_.push_back({&optimizer, optimizer.steps(), losses_.size()});
+    optimizer.step(flag_);
+  }
+
+  // Every loss by name. Throws NonFiniteLoss naming the first one that is not finite, once the
+  // optimisers that the device skipped (those after it) have their step counts back.
+  LossValues values() {
+    std::vector<Tensor> tensors = losses_;
+    tensors.push_back(flag_);
+    const std::vector<float> host = Tensor::items(tensors);
+    size_t bad = 0;
+    while (bad < losses_.size() && std::isfinite(host[bad]))
+      ++bad;
+    const bool flagged = std::bit_cast<uint32_t>(host.back()) != 0;
+    if (flagged != (bad < losses_.size())) {
+      throw Error("internal error: the device's finiteness flag disagrees with the losses");
+    }
+    if (flagged) {
+      // Latest first, so that an optimiser stepped twice ends with the counts before the first.
+      for (auto gated = gated_.rbegin(); gated != gated_.rend(); ++gated) {
+        if (gated->losses_before > bad) gated->optimizer->set_steps(gated->steps_before);
+      }
+      throw NonFiniteLoss(names_[bad]);
+    }
+    LossValues values;
+    for (size_t i = 0; i < losses_.size(); ++i)
+      values.emplace_back(names_[i], host[i]);
+    return values;
+  }
+
+ private:
+  struct Gated {
+    optim::Adam* optimizer;
+    std::vector<int64_t> steps_before;
+    size_t losses_before;  // the losses checked before it, whose flag it read
+  };
+  Tensor flag_;
+  std::vector<Tensor> losses_;
+  std::vector<const char*> names_;
+  std::vector<Gated> gated_;
+};
 
 Tensor real_fake_loss(nn::Module& discriminator, const Tensor& real, const Tensor& fake) {
   return ops::add(ops::bce_with_logits(discriminator.forward(real), 1.0f),
@@ -71,11 +118,11 @@ Tensor real_fake_loss(nn::Module& discriminator, const Tensor& real, const Tenso
 // BCE(D_R(phi(x_hat)), 1) + lambda * mean |phi(x_hat) - x_hat|, x_hat a constant target. The
 // caller keeps D_R frozen until the loss has been back-propagated.
 Tensor denoiser_loss(Aegan& model, const Tensor& denoised, const Tensor& x_hat, double lambda,
-                     LossValues& values) {
+                     StepLosses& losses) {
   const Tensor adversarial = ops::bce_with_logits(model.d_r().forward(denoised), 1.0f);
   const Tensor l1 = ops::l1_loss(denoised, x_hat.detach());
-  checked(adversarial, "phi_adv", values);
-  checked(l1, "phi_l1", values);
+  losses.check(adversarial, "phi_adv");
+  losses.check(l1, "phi_l1");
   return ops::add(adversarial, ops::scale(l1, static_cast<float>(lambda)));
 }
 
@@ -122,21 +169,20 @@ void prepare_stage(Aegan& model, int stage) {
 
 LossValues autoencoder_step(Aegan& model, Optimizers& optimizers, const Tensor& x,
                             PhiWarmStart phi_warm_start) {
-  LossValues values;
+  StepLosses losses;
   const Tensor reconstruction = model.f().forward(model.h().forward(x));
-  minimise(ops::l1_loss(reconstruction, x), "ae", adam(optimizers, "ae"), values);
-  if (phi_warm_start == PhiWarmStart::none) return values;
+  losses.minimise(ops::l1_loss(reconstruction, x), "ae", adam(optimizers, "ae"));
+  if (phi_warm_start == PhiWarmStart::none) return losses.values();
   // phi learns to give back real images, from themselves or from the autoencoder's version of
   // them, so that stage 2 starts it near the images it is to make.
   const Tensor input = phi_warm_start == PhiWarmStart::identity ? x : reconstruction.detach();
-  minimise(ops::l1_loss(model.phi().forward(input), x), "phi_warm", adam(optimizers, "phi"),
-           values);
-  return values;
+  losses.minimise(ops::l1_loss(model.phi().forward(input), x), "phi_warm", adam(optimizers, "phi"));
+  return losses.values();
 }
 
 LossValues gan_step(Aegan& model, Optimizers& optimizers, const Tensor& x, const Tensor& z,
                     double lambda) {
-  LossValues values;
+  StepLosses losses;
   Tensor real_embedding;
   {
     NoGradGuard no_grad;
@@ -144,12 +190,12 @@ LossValues gan_step(Aegan& model, Optimizers& optimizers, const Tensor& x, const
   }
   // One G_E pass serves both players: D_E sees it detached, G_E's loss keeps its graph.
   const Tensor fake_embedding = model.g_e().forward(z);
-  minimise(real_fake_loss(model.d_e(), real_embedding, fake_embedding.detach()), "d_e",
-           adam(optimizers, "d_e"), values);
+  losses.minimise(real_fake_loss(model.d_e(), real_embedding, fake_embedding.detach()), "d_e",
+                  adam(optimizers, "d_e"));
   {
     Frozen frozen(model.d_e());
-    minimise(ops::bce_with_logits(model.d_e().forward(fake_embedding), 1.0f), "g_e",
-             adam(optimizers, "g_e"), values);
+    losses.minimise(ops::bce_with_logits(model.d_e().forward(fake_embedding), 1.0f), "g_e",
+                    adam(optimizers, "g_e"));
   }
 
   Tensor x_hat;
@@ -158,38 +204,38 @@ LossValues gan_step(Aegan& model, Optimizers& optimizers, const Tensor& x, const
     x_hat = model.f().forward(fake_embedding.detach());
   }
   const Tensor denoised = model.phi().forward(x_hat);
-  minimise(real_fake_loss(model.d_r(), x, denoised.detach()), "d_r", adam(optimizers, "d_r"),
-           values);
+  losses.minimise(real_fake_loss(model.d_r(), x, denoised.detach()), "d_r",
+                  adam(optimizers, "d_r"));
   Frozen frozen(model.d_r());
-  minimise(denoiser_loss(model, denoised, x_hat, lambda, values), "phi", adam(optimizers, "phi"),
-           values);
-  return values;
+  losses.minimise(denoiser_loss(model, denoised, x_hat, lambda, losses), "phi",
+                  adam(optimizers, "phi"));
+  return losses.values();
 }
 
 LossValues finetune_step(Aegan& model, Optimizers& optimizers, const Tensor& x, const Tensor& z,
                          double lambda) {
-  LossValues values;
+  StepLosses losses;
   const Tensor real_embedding = model.h().forward(x);
   const Tensor reconstruction = model.f().forward(real_embedding);
   const Tensor fake_embedding = model.g_e().forward(z);
   const Tensor x_hat = model.f().forward(fake_embedding);
   const Tensor denoised = model.phi().forward(x_hat);
 
-  minimise(real_fake_loss(model.d_e(), real_embedding.detach(), fake_embedding.detach()), "d_e",
-           adam(optimizers, "d_e"), values);
-  minimise(real_fake_loss(model.d_r(), x, denoised.detach()), "d_r", adam(optimizers, "d_r"),
-           values);
+  losses.minimise(real_fake_loss(model.d_e(), real_embedding.detach(), fake_embedding.detach()),
+                  "d_e", adam(optimizers, "d_e"));
+  losses.minimise(real_fake_loss(model.d_r(), x, denoised.detach()), "d_r",
+                  adam(optimizers, "d_r"));
 
   Frozen frozen_d_e(model.d_e()), frozen_d_r(model.d_r());
   const Tensor autoencoder = ops::l1_loss(reconstruction, x);
-  checked(autoencoder, "ae", values);
+  losses.check(autoencoder, "ae");
   const Tensor embedding_adversarial =
       ops::bce_with_logits(model.d_e().forward(fake_embedding), 1.0f);
-  checked(embedding_adversarial, "g_e", values);
+  losses.check(embedding_adversarial, "g_e");
   const Tensor total = ops::add(ops::add(autoencoder, embedding_adversarial),
-                                denoiser_loss(model, denoised, x_hat, lambda, values));
-  minimise(total, "total", adam(optimizers, "generators"), values);
-  return values;
+                                denoiser_loss(model, denoised, x_hat, lambda, losses));
+  losses.minimise(total, "total", adam(optimizers, "generators"));
+  return losses.values();
 }
 
 }  // namespace aegan::train

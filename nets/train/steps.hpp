@@ -13,8 +13,13 @@ namespace aegan::train {
 
 using LossValues = std::vector<std::pair<std::string, float>>;
 
-// A loss came out NaN or infinite; raised before the optimiser that would have used it steps, so
-// the weights are still the last finite ones.
+// A loss came out NaN or infinite. The device checks each loss as it is computed, and every
+// optimiser of the step after it leaves its parameters and moments as they were; the step raises
+// this once it has read the losses back, with the step counts of those optimisers put back. So
+// the parameters and optimiser state are those from before the bad loss: unchanged by the step
+// when it is the first loss, and with the updates of the finite losses before it otherwise (D_E's
+// and G_E's when D_R's loss is bad: later losses depend on those updates, so they cannot wait for
+// the check). The batch norm running statistics do include every forward pass of the step.
 class NonFiniteLoss : public Error {
  public:
   explicit NonFiniteLoss(const std::string& loss);
@@ -42,8 +47,9 @@ Optimizers make_optimizers(Aegan& model, int stage, const TrainConfig& config);
 void prepare_stage(Aegan& model, int stage);
 
 // One minibatch of each stage, as docs/aegan.md ("Losses", "Training schedule") gives it. x is a
-// batch of images [N, 3, r, r], z a batch of latents [N, nz, 1, 1]. Returns every loss, read back
-// from the device (the one host synchronisation of a step besides the loader's upload).
+// batch of images [N, 3, r, r], z a batch of latents [N, nz, 1, 1]. Returns every loss in the
+// order computed, read back at the end of the step with the step's one wait for the device (the
+// trainer's upload of x and z waits for nothing).
 LossValues autoencoder_step(Aegan& model, Optimizers& optimizers, const Tensor& x,
                             PhiWarmStart phi_warm_start = PhiWarmStart::none);
 LossValues gan_step(Aegan& model, Optimizers& optimizers, const Tensor& x, const Tensor& z,

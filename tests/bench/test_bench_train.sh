@@ -22,7 +22,7 @@ if grep -q "^\[vulkan validation\]" "$work/err.txt"; then
   echo "FAIL: validation messages during the run"
   exit 1
 fi
-for pattern in "^tiny64 parameters: g_e [0-9]*, h " "^figure  *batch  *warmup  *reps  *ms/iter" \
+for pattern in "^tiny64 parameters: g_e [0-9]*, h " "^figure  *batch  *warmup  *reps  *ms/iter.* host waits$" \
   "^autoencoder  *2  *1  *1 " "^gan  *2  *1  *1 " "^inference  *2  *1  *1 "; do
   grep -q "$pattern" "$work/out.txt" || {
     echo "FAIL: no line matching '$pattern' in the output"
@@ -49,6 +49,12 @@ for f in figures:
     # At least the model's parameters are held during every figure.
     weights = 4 * sum(s["parameters"] for s in preset["sizes"])
     assert f["peak_bytes"] >= weights, f
+    # Every figure reads its results back at least once.
+    assert f["host_waits_per_iteration"] >= 1, f
+    assert f["slot_waits_per_iteration"] >= 0, f
+# A training step reads its losses back with one wait for the device, however many it has.
+waits = {f["figure"]: f["host_waits_per_iteration"] for f in figures}
+assert waits["autoencoder"] == 1 and waits["gan"] == 1, waits
 # A training step also holds gradients and Adam's moments; inference holds neither.
 peak = {f["figure"]: f["peak_bytes"] for f in figures}
 assert peak["gan"] > peak["inference"], peak

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
+#include <limits>
 
 #include "tests/engine/ops/device_grad.hpp"
 
@@ -116,6 +118,41 @@ TEST(Loss, LossesRejectMismatchedShapes) {
   Tensor a = Tensor::zeros({2, 3}), b = Tensor::zeros({3, 2});
   EXPECT_THROW(ops::l1_loss(a, b), Error);
   EXPECT_THROW(ops::bce_with_logits(a, b), Error);
+}
+
+// The flag a training step gates its optimisers with, against std::isfinite: set by any NaN or
+// infinity wherever it stands, not by the largest finite float, denormals or -0; once set it stays
+// set.
+TEST(Loss, FlagNonFiniteMatchesIsFinite) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const float inf = std::numeric_limits<float>::infinity();
+  const float finite[] = {std::numeric_limits<float>::max(), -std::numeric_limits<float>::max(),
+                          std::numeric_limits<float>::denorm_min(), -0.0f, 0.0f};
+  for (const Shape& shape : kShapes) {
+    SCOPED_TRACE(to_string(shape));
+    const auto base = test::random(shape, 700);
+    std::vector<float> values(base.data.begin(), base.data.end());
+    for (size_t i = 0; i < values.size(); i += 7)
+      values[i] = finite[(i / 7) % 5];
+    const size_t n = values.size();
+    for (float special : {0.0f, nan, -nan, inf, -inf}) {
+      for (size_t at : {size_t{0}, n / 2, n - 1}) {
+        std::vector<float> changed = values;
+        if (special != 0.0f) changed[at] = special;  // 0: the values as they are
+        bool want = false;
+        for (float value : changed)
+          want = want || !std::isfinite(value);
+        const Tensor flag = Tensor::zeros({1});
+        ops::flag_non_finite(Tensor::from_host(shape, changed), flag);
+        EXPECT_EQ(std::bit_cast<uint32_t>(flag.item()) != 0, want) << special << " at " << at;
+      }
+    }
+    const Tensor set = Tensor::zeros({1});
+    ops::flag_non_finite(Tensor::full({1}, inf), set);
+    ops::flag_non_finite(Tensor::from_host(shape, values), set);
+    EXPECT_NE(std::bit_cast<uint32_t>(set.item()), 0u);
+  }
+  EXPECT_THROW(ops::flag_non_finite(Tensor::zeros({3}), Tensor::zeros({2})), Error);
 }
 
 }  // namespace

@@ -79,6 +79,21 @@ TEST(Stream, SmallDispatchesAreBatchedIntoFewSubmissions) {
     ASSERT_EQ(value, float(kDispatches));
 }
 
+// Several results come back with one wait: a finish() with nothing outstanding waits for
+// nothing and is not counted.
+TEST(Stream, ItemsOfSeveralTensorsAreReadWithOneWait) {
+  const Tensor one = Tensor::full({1}, 1.0f);
+  std::vector<Tensor> values{ops::add(one, one), Tensor::full({1}, -3.5f), ops::scale(one, 0.25f)};
+  const uint64_t waits = stream().host_waits();
+  EXPECT_EQ(Tensor::items(values), (std::vector<float>{2.0f, -3.5f, 0.25f}));
+  EXPECT_EQ(stream().host_waits() - waits, 1u);
+  stream().finish();
+  EXPECT_EQ(stream().host_waits() - waits, 1u);
+  EXPECT_EQ(values[0].item(), 2.0f);
+  EXPECT_EQ(stream().host_waits() - waits, 2u);
+  EXPECT_THROW(Tensor::items(std::vector<Tensor>{Tensor::zeros({2})}), Error);
+}
+
 // x_t = x_{t-1} - x_{t-2}, bounded small integers, so exact. Each op reads the two latest
 // results (read after write) and its output lands in memory freed by x_{t-3}, which a pending
 // op may still read (write after read); the chain spans several submissions.

@@ -3,16 +3,26 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <limits>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "engine/error.hpp"
+#include "engine/init.hpp"
 #include "engine/io/safetensors.hpp"
+#include "engine/runtime.hpp"
 #include "nets/model_io.hpp"
 #include "nets/train/run_lock.hpp"
+#include "nets/train/steps.hpp"
 #include "nets/train/trainer.hpp"
 
 namespace aegan::train {
@@ -187,6 +197,133 @@ TEST_F(TrainingTest, NonFiniteLossStopsWithTheLastGoodWeights) {
     EXPECT_NE(std::string(e.what()).find("stage 2"), std::string::npos) << e.what();
   }
   EXPECT_NO_THROW(load_model(root_ / "run" / "last-good.safetensors"));
+}
+
+// A step of stage 2 on fresh tiny64 weights, its inputs and optimisers made alike for each model.
+struct GanStep {
+  Aegan model{TrainConfig().preset};
+  TrainConfig config;
+  Optimizers optimizers;
+  Tensor x, z;
+
+  GanStep() {
+    model.initialise(1);
+    prepare_stage(model, 2);
+    optimizers = make_optimizers(model, 2, config);
+    Rng rng(2);
+    x = uniform({2, 3, model.preset().r, model.preset().r}, -1.0f, 1.0f, rng);
+    z = uniform({2, model.preset().nz, 1, 1}, -1.0f, 1.0f, rng);
+  }
+  LossValues run(uint64_t seed) {
+    model.set_dropout_seed(seed);
+    return gan_step(model, optimizers, x, z, config.lambda);
+  }
+  // Every parameter by checkpoint name ("d_r.down0.conv.weight") and the state of its optimiser
+  // ("d_r/exp_avg/d_r.down0.conv.weight", ".../step/..."), bit for bit, NaN included.
+  std::map<std::string, std::vector<uint32_t>> state() {
+    auto bits = [](const Tensor& t) {
+      const auto values = t.to_host();
+      std::vector<uint32_t> out(values.size());
+      std::memcpy(out.data(), values.data(), values.size() * sizeof(float));
+      return out;
+    };
+    std::map<std::string, std::vector<uint32_t>> state;
+    for (auto [name, net] : model.networks()) {
+      for (const auto& [parameter, tensor] : net->parameters(std::string(name) + "."))
+        state[parameter] = bits(tensor);
+    }
+    for (const Optimizer& o : optimizers) {
+      for (size_t i = 0; i < o.parameter_names.size(); ++i) {
+        const std::string& parameter = o.parameter_names[i];
+        state[o.name + "/exp_avg/" + parameter] = bits(o.adam->exp_avg()[i]);
+        state[o.name + "/exp_avg_sq/" + parameter] = bits(o.adam->exp_avg_sq()[i]);
+        state[o.name + "/step/" + parameter] = {static_cast<uint32_t>(o.adam->steps()[i])};
+      }
+    }
+    return state;
+  }
+  // Runs a step that must stop at the non-finite loss `bad`; returns the host waits it took.
+  uint64_t run_non_finite(uint64_t seed, const std::string& bad) {
+    const uint64_t waits = Runtime::get().stream().host_waits();
+    try {
+      run(seed);
+      ADD_FAILURE() << "the step must stop at the non-finite loss " << bad;
+    } catch (const NonFiniteLoss& e) {
+      EXPECT_EQ(e.loss(), bad);
+    }
+    return Runtime::get().stream().host_waits() - waits;
+  }
+};
+
+using State = std::map<std::string, std::vector<uint32_t>>;
+
+// The names whose values differ between a and b, among those of the given networks (the first
+// part of a name, before its first '.' or '/').
+std::vector<std::string> differences(const State& a, const State& b,
+                                     const std::set<std::string>& networks) {
+  std::vector<std::string> names;
+  for (const auto& [name, values] : a) {
+    if (!networks.contains(name.substr(0, name.find_first_of("./")))) continue;
+    if (!b.contains(name) || b.at(name) != values) names.push_back(name);
+  }
+  return names;
+}
+
+const std::set<std::string> kNetworks{"g_e", "h", "f", "d_e", "d_r", "phi"};
+
+TEST(TrainingStep, WaitsForTheDeviceOncePerStep) {
+  Aegan model(TrainConfig().preset);
+  model.initialise(1);
+  TrainConfig config;
+  config.phi_warm_start = PhiWarmStart::identity;  // two losses and optimisers in stage 1
+  Rng rng(2);
+  const Tensor x = uniform({2, 3, model.preset().r, model.preset().r}, -1.0f, 1.0f, rng);
+  const Tensor z = uniform({2, model.preset().nz, 1, 1}, -1.0f, 1.0f, rng);
+  for (int stage = 1; stage <= 3; ++stage) {
+    SCOPED_TRACE(stage);
+    prepare_stage(model, stage);
+    Optimizers optimizers = make_optimizers(model, stage, config);
+    const uint64_t waits = Runtime::get().stream().host_waits();
+    const LossValues losses = stage == 1
+                                  ? autoencoder_step(model, optimizers, x, config.phi_warm_start)
+                              : stage == 2 ? gan_step(model, optimizers, x, z, config.lambda)
+                                           : finetune_step(model, optimizers, x, z, config.lambda);
+    EXPECT_EQ(Runtime::get().stream().host_waits() - waits, 1u);
+    EXPECT_EQ(losses.size(), stage == 1 ? 2u : stage == 2 ? 6u : 7u);
+    for (const auto& [name, value] : losses)
+      EXPECT_TRUE(std::isfinite(value)) << name;
+  }
+}
+
+// NaN weights in the frozen H make D_E's loss, the step's first, NaN, while every later loss
+// stays finite: no optimiser of the step may update, so every network's parameters and every
+// optimiser's moments and step counts are those from before the step.
+TEST(TrainingStep, NonFiniteFirstLossLeavesEveryNetworkAsBefore) {
+  GanStep step;
+  step.run(1);  // moments and step counts that a skipped step could disturb
+  for (auto& [name, tensor] : step.model.h().parameters())
+    tensor.fill(std::numeric_limits<float>::quiet_NaN());
+  const State before = step.state();
+  EXPECT_EQ(step.run_non_finite(2, "d_e"), 1u);
+  EXPECT_EQ(differences(before, step.state(), kNetworks), std::vector<std::string>{});
+}
+
+// NaN weights in D_R make its loss, the third, NaN: D_E and G_E have stepped on their finite
+// losses exactly as in the same step without the NaN, while D_R and phi, whose updates come after
+// the bad loss, stay as they were.
+TEST(TrainingStep, NonFiniteLossMidStepKeepsTheUpdatesBeforeIt) {
+  GanStep poisoned, clean;
+  poisoned.run(1);
+  clean.run(1);
+  for (auto& [name, tensor] : poisoned.model.d_r().parameters())
+    tensor.fill(std::numeric_limits<float>::quiet_NaN());
+  const State before = poisoned.state();
+  EXPECT_EQ(poisoned.run_non_finite(2, "d_r"), 1u);
+  clean.run(2);
+  const State after = poisoned.state();
+  EXPECT_EQ(differences(before, after, {"d_r", "phi", "h", "f"}), std::vector<std::string>{});
+  EXPECT_EQ(differences(clean.state(), after, {"d_e", "g_e"}), std::vector<std::string>{});
+  EXPECT_NE(differences(before, after, {"d_e", "g_e"}), std::vector<std::string>{});
 }
 
 TEST_F(TrainingTest, BatchLargerThanTheDataTrainsWithEveryImage) {
