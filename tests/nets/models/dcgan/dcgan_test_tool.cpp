@@ -20,6 +20,7 @@
 #include "engine/autograd.hpp"
 #include "engine/error.hpp"
 #include "engine/io/safetensors.hpp"
+#include "engine/runtime.hpp"
 #include "nets/model_io.hpp"
 #include "nets/models/dcgan/dcgan.hpp"
 
@@ -88,6 +89,11 @@ int check(const std::string& path, const char* probe_path, double tolerance) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // The runtime goes before the exit handlers run: left to its static destructor, its last
+  // submission reaches a driver and validation layer that are being unloaded (a crash there).
+  struct RuntimeShutdown {
+    ~RuntimeShutdown() { aegan::Runtime::shutdown(); }
+  } shutdown;
   try {
     const std::string command = argc > 1 ? argv[1] : "";
     if (command == "sizes" && argc == 2) return sizes();
