@@ -345,6 +345,43 @@ TEST_F(TrainingTest, BatchLargerThanTheDataTrainsWithEveryImage) {
     EXPECT_EQ(line["batch"].get<int64_t>(), 3) << line.dump();
 }
 
+// --phi-warm-start trains phi in stage 1 alongside the autoencoder, which it leaves alone.
+TEST_F(TrainingTest, PhiWarmStartTrainsPhiInStageOneOnly) {
+  std::map<PhiWarmStart, io::Safetensors> results;
+  for (const auto& [mode, name] :
+       {std::pair{PhiWarmStart::none, "none"}, std::pair{PhiWarmStart::identity, "identity"},
+        std::pair{PhiWarmStart::restore, "restore"}}) {
+    TrainConfig c = config();
+    c.gan = {0, 0, 2e-4};  // stage 1 alone
+    c.phi_warm_start = mode;
+    Trainer trainer(c, options(name));
+    ASSERT_TRUE(trainer.run());
+    const auto lines = log_lines(root_ / name);
+    EXPECT_EQ(lines.back()["losses"].contains("phi_warm"), mode != PhiWarmStart::none) << name;
+    results[mode] = io::read_safetensors(root_ / name / "checkpoint.safetensors");
+  }
+  Aegan fresh(config().preset);
+  fresh.initialise(config().seed);
+  int phi_tensors = 0;
+  for (const auto& [tensor_name, tensor] : fresh.state()) {
+    const std::vector<float> initial = tensor.to_host();
+    const auto& none = results[PhiWarmStart::none].at(tensor_name).data;
+    const auto& identity = results[PhiWarmStart::identity].at(tensor_name).data;
+    const auto& restore = results[PhiWarmStart::restore].at(tensor_name).data;
+    if (tensor_name.rfind("phi.", 0) == 0 && tensor_name.find("conv.weight") != std::string::npos) {
+      ++phi_tensors;
+      EXPECT_EQ(none, initial) << tensor_name << " moved without a warm start";
+      EXPECT_NE(identity, initial) << tensor_name;
+      EXPECT_NE(restore, initial) << tensor_name;
+      EXPECT_NE(identity, restore) << tensor_name;
+    } else if (tensor_name.rfind("h.", 0) == 0 || tensor_name.rfind("f.", 0) == 0) {
+      EXPECT_EQ(identity, none) << tensor_name << ": the warm start changed the autoencoder";
+      EXPECT_EQ(restore, none) << tensor_name;
+    }
+  }
+  EXPECT_GT(phi_tensors, 0);
+}
+
 TEST_F(TrainingTest, ExistingRunIsNotOverwritten) {
   TrainConfig c = config();
   c.gan = {0, 0, 2e-4};
