@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string>
 
-#include "nets/preset.hpp"
+#include "nets/models/aegan/preset.hpp"
 
 namespace CLI {
 class App;

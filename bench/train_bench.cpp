@@ -6,8 +6,8 @@
 #include "engine/error.hpp"
 #include "engine/init.hpp"
 #include "engine/runtime.hpp"
+#include "nets/models/aegan/steps.hpp"
 #include "nets/sampler.hpp"
-#include "nets/train/steps.hpp"
 
 namespace aegan::bench {
 namespace {

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "nets/networks.hpp"
+#include "nets/models/aegan/networks.hpp"
 
 namespace aegan::bench {
 

@@ -3,8 +3,8 @@
 #include <string>
 
 #include "engine/io/safetensors.hpp"
+#include "nets/models/aegan/networks.hpp"
 #include "nets/module.hpp"
-#include "nets/networks.hpp"
 
 namespace aegan {
 

@@ -1,7 +1,7 @@
 #pragma once
 #include <cstdint>
 
-#include "nets/networks.hpp"
+#include "nets/models/aegan/networks.hpp"
 
 namespace aegan {
 

@@ -8,7 +8,7 @@
 #include "nets/eval/images.hpp"
 #include "nets/eval/ms_ssim.hpp"
 #include "nets/eval/swd.hpp"
-#include "nets/networks.hpp"
+#include "nets/models/aegan/networks.hpp"
 
 namespace aegan::eval {
 

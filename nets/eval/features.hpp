@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "nets/eval/images.hpp"
-#include "nets/networks.hpp"
+#include "nets/models/aegan/networks.hpp"
 
 namespace aegan::eval {
 

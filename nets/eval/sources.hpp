@@ -3,7 +3,7 @@
 
 #include "nets/data/image_set.hpp"
 #include "nets/eval/images.hpp"
-#include "nets/networks.hpp"
+#include "nets/models/aegan/networks.hpp"
 
 namespace aegan::eval {
 

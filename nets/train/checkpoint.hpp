@@ -3,9 +3,9 @@
 #include <filesystem>
 
 #include "engine/io/safetensors.hpp"
-#include "nets/networks.hpp"
+#include "nets/models/aegan/networks.hpp"
+#include "nets/models/aegan/steps.hpp"
 #include "nets/train/config.hpp"
-#include "nets/train/steps.hpp"
 
 namespace aegan::train {
 

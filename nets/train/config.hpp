@@ -6,7 +6,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "nets/preset.hpp"
+#include "nets/models/aegan/preset.hpp"
 
 namespace aegan::train {
 

@@ -7,7 +7,7 @@
 #include <memory>
 #include <optional>
 
-#include "nets/networks.hpp"
+#include "nets/models/aegan/networks.hpp"
 #include "nets/train/checkpoint.hpp"
 #include "nets/train/config.hpp"
 

@@ -1,4 +1,4 @@
-#include "nets/train/steps.hpp"
+#include "nets/models/aegan/steps.hpp"
 
 #include <cmath>
 

@@ -6,7 +6,7 @@
 
 #include "engine/error.hpp"
 #include "engine/optim/adam.hpp"
-#include "nets/networks.hpp"
+#include "nets/models/aegan/networks.hpp"
 #include "nets/train/config.hpp"
 
 namespace aegan::train {
