@@ -6,7 +6,7 @@
 #include "engine/error.hpp"
 #include "engine/init.hpp"
 #include "engine/runtime.hpp"
-#include "nets/models/aegan/steps.hpp"
+#include "nets/models/aegan/model.hpp"
 #include "nets/sampler.hpp"
 
 namespace aegan::bench {
@@ -45,39 +45,39 @@ void forget_gradients(train::Optimizers& optimizers) {
     optimizer.adam->zero_grad();
 }
 
+// The training stage a figure times: AEGAN's stage 1 and stage 2.
+int figure_stage(const std::string& figure) {
+  if (figure == "autoencoder") return 1;
+  if (figure == "gan") return 2;
+  throw Error("unknown figure '" + figure + "' (known: autoencoder, gan, inference)");
+}
+
 // The inputs stay the same over the iterations: the trainer's upload of a batch and its z draw
 // are not part of what is measured.
-FigureTiming run_figure(Aegan& model, const std::string& figure, int batch,
+FigureTiming run_figure(Model& model, const std::string& figure, int batch,
                         const TrainBenchOptions& options, Rng& rng) {
-  const Preset& p = model.preset();
-  const train::TrainConfig config;
-  if (figure == "autoencoder") {
-    const Tensor x = uniform({batch, 3, p.r, p.r}, -1.0f, 1.0f, rng);
-    train::prepare_stage(model, 1);
-    train::Optimizers optimizers = train::make_optimizers(model, 1, config);
-    FigureTiming timing = measure(figure, batch, options.budget,
-                                  [&] { train::autoencoder_step(model, optimizers, x); });
-    forget_gradients(optimizers);
-    return timing;
-  }
-  if (figure == "gan") {
-    const Tensor x = uniform({batch, 3, p.r, p.r}, -1.0f, 1.0f, rng);
-    const Tensor z = uniform({batch, p.nz, 1, 1}, -1.0f, 1.0f, rng);
-    train::prepare_stage(model, 2);
-    train::Optimizers optimizers = train::make_optimizers(model, 2, config);
-    uint64_t step = 0;
-    FigureTiming timing = measure(figure, batch, options.budget, [&] {
-      model.set_dropout_seed(options.seed + ++step);
-      train::gan_step(model, optimizers, x, z, config.lambda);
-    });
-    forget_gradients(optimizers);
-    return timing;
-  }
+  const int r = model.image_size(), nz = model.latent_size();
   if (figure == "inference") {
-    const Tensor z = uniform({batch, p.nz}, -1.0f, 1.0f, rng);
+    const Tensor z = uniform({batch, nz}, -1.0f, 1.0f, rng);
     return measure(figure, batch, options.budget, [&] { generate(model, z, batch); });
   }
-  throw Error("unknown figure '" + figure + "' (known: autoencoder, gan, inference)");
+  const int stage = figure_stage(figure);
+  const std::vector<TrainingStage> stages = model.stages();
+  train::TrainConfig config;
+  for (const TrainingStage& each : stages)
+    config.stages.push_back(each.schedule);
+  const Tensor x = uniform({batch, 3, r, r}, -1.0f, 1.0f, rng);
+  Tensor z;
+  if (stages[static_cast<size_t>(stage - 1)].generates)
+    z = uniform({batch, nz, 1, 1}, -1.0f, 1.0f, rng);
+  model.prepare_stage(stage);
+  train::Optimizers optimizers = model.make_optimizers(stage, config);
+  uint64_t step = 0;
+  FigureTiming timing = measure(figure, batch, options.budget, [&] {
+    model.step(stage, optimizers, {x, z, options.seed + ++step, config});
+  });
+  forget_gradients(optimizers);
+  return timing;
 }
 
 }  // namespace
@@ -102,7 +102,7 @@ std::vector<NetworkSize> network_sizes(const Preset& preset) {
 }
 
 PresetTimings bench_train(const Preset& preset, const TrainBenchOptions& options) {
-  Aegan model(preset);
+  AeganModel model(preset_sizes(preset), Prior::uniform);
   model.initialise(options.seed);
   PresetTimings result{preset, network_sizes(model.networks()), {}};
   Rng rng(options.seed);

@@ -9,8 +9,9 @@
 namespace aegan::bench {
 
 // What `aegan-vk bench train` times, each one iteration as the trainer or the sampler runs it:
-// "autoencoder" (train::autoencoder_step), "gan" (train::gan_step: D_E, G_E, D_R, phi) and
-// "inference" (phi(F(G_E(z))) in eval mode, without gradients).
+// "autoencoder" (AEGAN's stage 1 step), "gan" (its stage 2 step: D_E, G_E, D_R, phi) and
+// "inference" (phi(F(G_E(z))) in eval mode, without gradients), each driven through the Model
+// interface as the trainer and the sampler drive it.
 const std::vector<std::string>& train_figures();
 
 // Element counts of one network: trained parameters, and buffers (BN running statistics).

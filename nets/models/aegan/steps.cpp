@@ -1,72 +1,10 @@
 #include "nets/models/aegan/steps.hpp"
 
-#include <cmath>
-
 #include "engine/autograd.hpp"
 #include "engine/ops.hpp"
 
 namespace aegan::train {
 namespace {
-
-// Keeps a discriminator's weights out of the graph while the generator's loss runs through it.
-class Frozen {
- public:
-  explicit Frozen(nn::Module& module) : module_(module) { module_.set_trainable(false); }
-  ~Frozen() { module_.set_trainable(true); }
-  Frozen(const Frozen&) = delete;
-  Frozen& operator=(const Frozen&) = delete;
-
- private:
-  nn::Module& module_;
-};
-
-Optimizer make_optimizer(const std::string& name,
-                         const std::vector<std::pair<const char*, nn::Module*>>& networks,
-                         double lr, const TrainConfig& config) {
-  Optimizer optimizer{name, {}, nullptr};
-  std::vector<Tensor> parameters;
-  for (auto [prefix, net] : networks) {
-    for (auto& [parameter, tensor] : net->parameters(std::string(prefix) + ".")) {
-      optimizer.parameter_names.push_back(parameter);
-      parameters.push_back(tensor);
-    }
-  }
-  optimizer.adam = std::make_unique<optim::Adam>(
-      std::move(parameters), optim::AdamOptions{lr, config.beta1, config.beta2, config.eps});
-  return optimizer;
-}
-
-optim::Adam* find_adam(Optimizers& optimizers, const std::string& name) {
-  for (Optimizer& optimizer : optimizers) {
-    if (optimizer.name == name) return optimizer.adam.get();
-  }
-  return nullptr;
-}
-
-optim::Adam& adam(Optimizers& optimizers, const std::string& name) {
-  if (optim::Adam* found = find_adam(optimizers, name)) return *found;
-  throw Error("internal: no optimiser '" + name + "' in this stage");
-}
-
-// Reads the loss back and refuses to let a non-finite value reach the optimiser.
-float checked(const Tensor& loss, const char* name, LossValues& values) {
-  const float value = loss.item();
-  if (!std::isfinite(value)) throw NonFiniteLoss(name);
-  values.emplace_back(name, value);
-  return value;
-}
-
-void minimise(const Tensor& loss, const char* name, optim::Adam& optimizer, LossValues& values) {
-  checked(loss, name, values);
-  optimizer.zero_grad();
-  loss.backward();
-  optimizer.step();
-}
-
-Tensor real_fake_loss(nn::Module& discriminator, const Tensor& real, const Tensor& fake) {
-  return ops::add(ops::bce_with_logits(discriminator.forward(real), 1.0f),
-                  ops::bce_with_logits(discriminator.forward(fake), 0.0f));
-}
 
 // BCE(D_R(phi(x_hat)), 1) + lambda * mean |phi(x_hat) - x_hat|, x_hat a constant target. The
 // caller keeps D_R frozen until the loss has been back-propagated.
@@ -80,9 +18,6 @@ Tensor denoiser_loss(Aegan& model, const Tensor& denoised, const Tensor& x_hat, 
 }
 
 }  // namespace
-
-NonFiniteLoss::NonFiniteLoss(const std::string& loss)
-    : Error("loss '" + loss + "' is not finite"), loss_(loss) {}
 
 Optimizers make_optimizers(Aegan& model, int stage, const TrainConfig& config) {
   const double lr = config.schedule(stage).lr;

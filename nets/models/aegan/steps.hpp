@@ -1,36 +1,10 @@
 #pragma once
-#include <memory>
-#include <string>
-#include <utility>
-#include <vector>
-
-#include "engine/error.hpp"
-#include "engine/optim/adam.hpp"
 #include "nets/models/aegan/networks.hpp"
 #include "nets/train/config.hpp"
+#include "nets/train/gan.hpp"
 
+// AEGAN's training stages (docs/aegan.md, Algorithm 1).
 namespace aegan::train {
-
-using LossValues = std::vector<std::pair<std::string, float>>;
-
-// A loss came out NaN or infinite; raised before the optimiser that would have used it steps, so
-// the weights are still the last finite ones.
-class NonFiniteLoss : public Error {
- public:
-  explicit NonFiniteLoss(const std::string& loss);
-  const std::string& loss() const { return loss_; }
-
- private:
-  std::string loss_;
-};
-
-// One Adam of Algorithm 1 with the checkpoint names of the parameters it updates.
-struct Optimizer {
-  std::string name;
-  std::vector<std::string> parameter_names;
-  std::unique_ptr<optim::Adam> adam;
-};
-using Optimizers = std::vector<Optimizer>;
 
 // Stage 1: "ae" over H and F. Stage 2: "d_e", "g_e", "d_r", "phi". Stage 3: "d_e", "d_r" and
 // "generators" over H, F, G_E and phi. Each stage starts with fresh moments. Call it after

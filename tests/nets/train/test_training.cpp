@@ -11,7 +11,7 @@
 
 #include "engine/error.hpp"
 #include "engine/io/safetensors.hpp"
-#include "nets/model_io.hpp"
+#include "nets/models/registry.hpp"
 #include "nets/train/run_lock.hpp"
 #include "nets/train/trainer.hpp"
 
@@ -61,8 +61,7 @@ class TrainingTest : public ::testing::Test {
     TrainConfig c;
     c.data = root_ / "images";
     c.batch = 4;
-    c.autoencoder = {0, 3, 1e-3};
-    c.gan = {0, 3, 2e-4};
+    c.stages = {{0, 3, 1e-3}, {0, 3, 2e-4}};
     c.log_every = 1;
     c.sample_every = 100;
     c.checkpoint_every = 100;
@@ -90,9 +89,7 @@ class TrainingTest : public ::testing::Test {
 
 TEST_F(TrainingTest, ShortRunLearnsAndWritesItsFiles) {
   TrainConfig c = config();
-  c.autoencoder = {0, 60, 2e-3};
-  c.gan = {0, 4, 2e-4};
-  c.finetune = {0, 2, 1e-7};
+  c.stages = {{0, 60, 2e-3}, {0, 4, 2e-4}, {0, 2, 1e-7}};
   Trainer trainer(c, options("run"));
   EXPECT_TRUE(trainer.run());
 
@@ -101,11 +98,12 @@ TEST_F(TrainingTest, ShortRunLearnsAndWritesItsFiles) {
     (line.contains("quality") ? quality : lines).push_back(std::move(line));
   ASSERT_EQ(lines.size(), 66u);
   EXPECT_EQ(lines.front()["batch"].get<int64_t>(), 4);
-  // The sample grids at the ends of stages 2 and 3 come with the SWD of x_hat and phi(x_hat).
+  // The sample grids at the ends of stages 2 and 3 come with the SWD of x_hat and phi(x_hat),
+  // the model's "image".
   ASSERT_EQ(quality.size(), 2u);
   for (size_t i = 0; i < quality.size(); ++i) {
     EXPECT_EQ(quality[i]["stage"].get<int>(), static_cast<int>(i) + 2);
-    for (const char* figure : {"swd_x_hat", "swd_phi"}) {
+    for (const char* figure : {"swd_x_hat", "swd_image"}) {
       const double value = quality[i]["quality"][figure].get<double>();
       EXPECT_TRUE(std::isfinite(value) && value > 0) << figure << " = " << value;
     }
@@ -125,7 +123,8 @@ TEST_F(TrainingTest, ShortRunLearnsAndWritesItsFiles) {
     EXPECT_TRUE(fs::exists(root_ / "run" / file)) << file;
   }
   const auto model = load_model(root_ / "run" / "checkpoint.safetensors");
-  EXPECT_EQ(model->preset().r, 64);
+  EXPECT_EQ(model->name(), "aegan");
+  EXPECT_EQ(model->image_size(), 64);
   EXPECT_EQ(read_checkpoint(root_ / "run" / "checkpoint.safetensors").state.stage, 4);
 }
 
@@ -159,8 +158,7 @@ TEST_F(TrainingTest, ResumingGivesTheSameWeightsAsNotStopping) {
 
 TEST_F(TrainingTest, TruncatedCheckpointGivesAClearError) {
   TrainConfig c = config();
-  c.gan.steps = 0;
-  c.gan.epochs = 0;
+  c.stages[1] = {0, 0, 2e-4};
   Trainer trainer(c, options("run"));
   ASSERT_TRUE(trainer.run());
   const fs::path path = root_ / "run" / "checkpoint.safetensors";
@@ -195,8 +193,7 @@ TEST_F(TrainingTest, BatchLargerThanTheDataTrainsWithEveryImage) {
   write_images(root_ / "images", 3);
   TrainConfig c = config();
   c.batch = 16;
-  c.autoencoder = {2, 0, 1e-3};  // two epochs of one batch of all 3 images
-  c.gan = {0, 0, 2e-4};
+  c.stages = {{2, 0, 1e-3}, {0, 0, 2e-4}};  // two epochs of one batch of all 3 images
   Trainer trainer(c, options("run"));
   EXPECT_EQ(trainer.batch(), 3);
   EXPECT_EQ(trainer.config().batch, 16);
@@ -210,7 +207,7 @@ TEST_F(TrainingTest, BatchLargerThanTheDataTrainsWithEveryImage) {
 
 TEST_F(TrainingTest, ExistingRunIsNotOverwritten) {
   TrainConfig c = config();
-  c.gan = {0, 0, 2e-4};
+  c.stages[1] = {0, 0, 2e-4};
   Trainer(c, options("run")).run();
   EXPECT_THROW(Trainer(c, options("run")), Error);
   EXPECT_THROW(Trainer::resume(options("elsewhere")), Error);
@@ -218,7 +215,7 @@ TEST_F(TrainingTest, ExistingRunIsNotOverwritten) {
 
 TEST_F(TrainingTest, RunFolderIsLockedWhileATrainerHoldsIt) {
   TrainConfig c = config();
-  c.gan = {0, 0, 2e-4};
+  c.stages[1] = {0, 0, 2e-4};
   const std::string in_use = (root_ / "run").string() + " is in use by aegan-vk train (pid " +
                              std::to_string(getpid()) + ")";
   auto expect_in_use = [&](const std::function<void()>& second) {
@@ -244,7 +241,7 @@ TEST_F(TrainingTest, LockFileOfAnEndedTrainerDoesNotBlock) {
   fs::create_directories(root_ / "run");
   std::ofstream(RunLock::file(root_ / "run")) << "999999 elsewhere\n";
   TrainConfig c = config();
-  c.gan = {0, 0, 2e-4};
+  c.stages[1] = {0, 0, 2e-4};
   {
     Trainer trainer(c, options("run"));
     EXPECT_TRUE(trainer.run());
