@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # DCGAN through the command line: `train --model dcgan` on a tiny folder, stopped and resumed,
 # then sample, walk and eval from its checkpoint with no flag that names the model; options that
-# do not fit the model are refused with one line on stderr.
+# do not fit the model, and `view` of its checkpoint, are refused with one line on stderr.
 set -uo pipefail
 aegan=$1
 export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp}
@@ -62,6 +62,14 @@ PY
 else
   echo "FAIL: eval exited with an error"
   failed=1
+fi
+
+# The viewer shows AEGAN only; its window needs a display, so this part needs Xvfb (and a build
+# with the viewer).
+if command -v xvfb-run >/dev/null &&
+  ! "$aegan" view --frames 1 2>&1 | grep -q "built without the viewer"; then
+  expect_error "$checkpoint holds a dcgan model, not AEGAN" \
+    xvfb-run -a -s "-screen 0 640x480x24" "$aegan" view --checkpoint "$checkpoint" --frames 1
 fi
 
 [[ $failed == 0 ]] && echo PASS
