@@ -6,7 +6,7 @@
 #include "engine/error.hpp"
 #include "engine/init.hpp"
 #include "engine/runtime.hpp"
-#include "nets/models/aegan/model.hpp"
+#include "nets/models/registry.hpp"
 #include "nets/sampler.hpp"
 
 namespace aegan::bench {
@@ -45,31 +45,27 @@ void forget_gradients(train::Optimizers& optimizers) {
     optimizer.adam->zero_grad();
 }
 
-// The training stage a figure times: AEGAN's stage 1 and stage 2.
-int figure_stage(const std::string& figure) {
-  if (figure == "autoencoder") return 1;
-  if (figure == "gan") return 2;
-  throw Error("unknown figure '" + figure + "' (known: autoencoder, gan, inference)");
-}
-
 // The inputs stay the same over the iterations: the trainer's upload of a batch and its z draw
 // are not part of what is measured.
 FigureTiming run_figure(Model& model, const std::string& figure, int batch,
                         const TrainBenchOptions& options, Rng& rng) {
   const int r = model.image_size(), nz = model.latent_size();
   if (figure == "inference") {
-    const Tensor z = uniform({batch, nz}, -1.0f, 1.0f, rng);
+    const Tensor z = draw_latents({batch, nz}, model.prior(), rng);
     return measure(figure, batch, options.budget, [&] { generate(model, z, batch); });
   }
-  const int stage = figure_stage(figure);
   const std::vector<TrainingStage> stages = model.stages();
   train::TrainConfig config;
-  for (const TrainingStage& each : stages)
+  int stage = 0;
+  for (const TrainingStage& each : stages) {
     config.stages.push_back(each.schedule);
+    if (each.name == figure) stage = static_cast<int>(config.stages.size());
+  }
   const Tensor x = uniform({batch, 3, r, r}, -1.0f, 1.0f, rng);
   Tensor z;
-  if (stages[static_cast<size_t>(stage - 1)].generates)
-    z = uniform({batch, nz, 1, 1}, -1.0f, 1.0f, rng);
+  if (stages[static_cast<size_t>(stage - 1)].generates) {
+    z = draw_latents({batch, nz, 1, 1}, model.prior(), rng);
+  }
   model.prepare_stage(stage);
   train::Optimizers optimizers = model.make_optimizers(stage, config);
   uint64_t step = 0;
@@ -82,8 +78,12 @@ FigureTiming run_figure(Model& model, const std::string& figure, int batch,
 
 }  // namespace
 
-const std::vector<std::string>& train_figures() {
-  static const std::vector<std::string> figures{"autoencoder", "gan", "inference"};
+std::vector<std::string> train_figures(const std::string& model) {
+  std::vector<std::string> figures;
+  for (const TrainingStage& stage : model_kind(model).stages) {
+    if (stage.schedule.epochs > 0) figures.push_back(stage.name);
+  }
+  figures.push_back("inference");
   return figures;
 }
 
@@ -96,24 +96,32 @@ std::vector<NetworkSize> network_sizes(const nn::Networks& networks) {
   return sizes;
 }
 
-std::vector<NetworkSize> network_sizes(const Preset& preset) {
-  Aegan model(preset);
-  return network_sizes(model.networks());
+std::vector<NetworkSize> network_sizes(const std::string& model, const ModelSizes& sizes) {
+  return network_sizes(create_model(model, sizes)->networks());
 }
 
-PresetTimings bench_train(const Preset& preset, const TrainBenchOptions& options) {
-  AeganModel model(preset_sizes(preset), Prior::uniform);
-  model.initialise(options.seed);
-  PresetTimings result{preset, network_sizes(model.networks()), {}};
+PresetTimings bench_train(const std::string& model_name, const ModelSizes& sizes,
+                          const TrainBenchOptions& options) {
+  const std::vector<std::string> known = train_figures(model_name);
+  for (const std::string& figure : options.figures) {
+    if (std::find(known.begin(), known.end(), figure) != known.end()) continue;
+    std::string names;
+    for (const std::string& name : known)
+      names += (names.empty() ? "" : ", ") + name;
+    throw Error("unknown figure '" + figure + "' of " + model_name + " (known: " + names + ")");
+  }
+  const std::unique_ptr<Model> model = create_model(model_name, sizes);
+  model->initialise(options.seed);
+  PresetTimings result{model_name, sizes, network_sizes(model->networks()), {}};
   Rng rng(options.seed);
   for (int batch : options.batches) {
-    for (const std::string& figure : train_figures()) {
-      if (std::find(options.figures.begin(), options.figures.end(), figure) ==
-          options.figures.end()) {
+    for (const std::string& figure : known) {
+      if (!options.figures.empty() && std::find(options.figures.begin(), options.figures.end(),
+                                                figure) == options.figures.end()) {
         continue;
       }
       if (options.progress) options.progress(figure, batch);
-      result.figures.push_back(run_figure(model, figure, batch, options, rng));
+      result.figures.push_back(run_figure(*model, figure, batch, options, rng));
     }
   }
   return result;

@@ -14,6 +14,7 @@ namespace aegan {
 
 // One stage of a model's training schedule.
 struct TrainingStage {
+  std::string name;               // "autoencoder", "gan": also what `bench train` calls its figure
   std::string title;              // for progress lines and errors: "stage 2 (GANs)"
   train::StageSchedule schedule;  // default epochs and learning rate
   bool generates = true;  // draws z; its sample grids show generated images, else reconstructions

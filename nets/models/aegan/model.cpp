@@ -10,9 +10,9 @@ namespace {
 const std::vector<TrainingStage>& training_stages() {
   // Stage 3 is optional: 0 epochs skips it.
   static const std::vector<TrainingStage> stages = {
-      {"stage 1 (autoencoder)", {100, 0, 1e-5}, false},
-      {"stage 2 (GANs)", {200, 0, 2e-4}, true},
-      {"stage 3 (fine-tuning)", {0, 0, 1e-7}, true}};
+      {"autoencoder", "stage 1 (autoencoder)", {100, 0, 1e-5}, false},
+      {"gan", "stage 2 (GANs)", {200, 0, 2e-4}, true},
+      {"finetune", "stage 3 (fine-tuning)", {0, 0, 1e-7}, true}};
   return stages;
 }
 

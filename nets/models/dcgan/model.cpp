@@ -9,7 +9,8 @@ namespace {
 // docs/baselines.md, "Training schedule": Adam at 2e-4 for both players; 200 epochs as in the
 // AEGAN comparison (the PyTorch example's 25 is an --epochs1 away).
 const std::vector<TrainingStage>& training_stages() {
-  static const std::vector<TrainingStage> stages = {{"DCGAN (D and G)", {200, 0, 2e-4}, true}};
+  static const std::vector<TrainingStage> stages = {
+      {"gan", "DCGAN (D and G)", {200, 0, 2e-4}, true}};
   return stages;
 }
 
