@@ -20,6 +20,7 @@ struct ModelKind {
   std::function<ModelSizes(const std::string& preset)> preset;  // an unknown name throws
   std::function<std::unique_ptr<Model>(const ModelSizes& sizes, Prior prior)> create;
   Prior default_prior;
+  int default_batch;
   std::vector<TrainingStage> stages;  // what Model::stages() gives, without building one
 };
 

@@ -26,13 +26,13 @@ struct StageSchedule {
 enum class PhiWarmStart { none, identity, restore };
 
 // Every option of `aegan-vk train`. What is left empty here the Trainer takes from the model
-// (nets/models/registry.hpp): its default preset, its prior and each stage's schedule.
+// (nets/models/registry.hpp): its default preset, prior, batch size and each stage's schedule.
 struct TrainConfig {
   std::string model = "aegan";
   ModelSizes preset;  // no values: those of the preset named, else of the model's default one
   std::optional<Prior> prior;  // none: the model's own
   std::filesystem::path data;
-  int batch = 16;
+  int batch = 0;                      // 0: the model's default
   std::vector<StageSchedule> stages;  // stage s at [s - 1]; missing stages: the model's defaults
   double beta1 = 0.5, beta2 = 0.999, eps = 1e-8;
   // AEGAN's (docs/aegan.md, "Training schedule"); other models ignore them.

@@ -74,6 +74,7 @@ TrainConfig resolved(TrainConfig config) {
     sizes.values.emplace_back(size, config.preset.at(size));
   config.preset = sizes;
   if (!config.prior) config.prior = kind.default_prior;
+  if (config.batch == 0) config.batch = kind.default_batch;
   const std::vector<TrainingStage>& stages = kind.stages;
   if (config.stages.size() > stages.size()) {
     throw Error(config.model + " trains in " + std::to_string(stages.size()) +
@@ -113,7 +114,7 @@ Trainer::Trainer(const TrainConfig& config, const RunOptions& options)
 Trainer::Trainer(const TrainConfig& config, const RunOptions& options,
                  const TrainingCheckpoint* from, std::unique_ptr<RunLock> lock)
     : lock_(std::move(lock)), config_(resolved(config)), options_(options) {
-  if (config.batch < 1) throw Error("--batch must be at least 1");
+  if (config_.batch < 1) throw Error("--batch must be at least 1");
   if (!lock_) lock_ = std::make_unique<RunLock>(options.out);
   const std::filesystem::path checkpoint = options.out / "checkpoint.safetensors";
   if (!from && std::filesystem::exists(checkpoint)) {
@@ -138,7 +139,7 @@ Trainer::Trainer(const TrainConfig& config, const RunOptions& options,
            RunLog(options.out / "log.jsonl"),
            {},
            {}});
-  impl_->batch = std::min<int64_t>(config.batch, impl_->images.size());
+  impl_->batch = std::min<int64_t>(config_.batch, impl_->images.size());
   if (from) {
     state_ = from->state;
     impl_->log.truncate_after(state_.global_step);

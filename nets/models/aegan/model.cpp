@@ -104,6 +104,7 @@ ModelKind aegan_kind() {
             return std::make_unique<AeganModel>(sizes, prior);
           },
           Prior::uniform,
+          16,
           training_stages()};
 }
 

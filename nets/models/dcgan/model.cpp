@@ -66,6 +66,7 @@ ModelKind dcgan_kind() {
             return std::make_unique<DcganModel>(sizes, prior);
           },
           Prior::normal,
+          64,  // docs/baselines.md: the PyTorch example's batch
           training_stages()};
 }
 

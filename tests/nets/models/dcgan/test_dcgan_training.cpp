@@ -83,6 +83,21 @@ TEST(DcganTraining, ShortRunHasFiniteLossesAndWritesItsFiles) {
   EXPECT_EQ(model->prior(), Prior::normal);
 }
 
+TEST(DcganTraining, DefaultsComeFromTheModel) {
+  const test::TempDir dir;
+  write_stripes(dir.path() / "data");
+  TrainConfig config;
+  config.model = "dcgan";
+  config.data = dir.path() / "data";
+  const Trainer trainer(config, run_in(dir.path() / "run"));
+  EXPECT_EQ(trainer.config().batch, 64);  // docs/baselines.md, "Training schedule"
+  EXPECT_EQ(trainer.batch(), 8);          // all the images there are
+  EXPECT_EQ(trainer.config().stages.at(0).epochs, 200);
+  EXPECT_EQ(trainer.config().stages.at(0).lr, 2e-4);
+  EXPECT_EQ(trainer.config().beta1, 0.5);
+  EXPECT_EQ(trainer.config().preset.at("w"), 16);
+}
+
 TEST(DcganTraining, ResumingGivesTheSameWeightsAsNotStopping) {
   const test::TempDir dir;
   write_stripes(dir.path() / "data");
