@@ -7,7 +7,7 @@
 
 #include "bench/conv_bench.hpp"
 #include "engine/vk/context.hpp"
-#include "nets/preset.hpp"
+#include "nets/models/aegan/preset.hpp"
 
 namespace aegan::app {
 

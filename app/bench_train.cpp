@@ -13,14 +13,16 @@
 #include "engine/error.hpp"
 #include "engine/ops/conv_tuning.hpp"
 #include "engine/runtime.hpp"
+#include "nets/models/registry.hpp"
 
 namespace aegan::app {
 namespace {
 
 struct TrainBenchOptions {
+  std::string model = "aegan";
   std::string preset = "all";
-  std::vector<int> batches;  // empty: per preset and device, see batches_for()
-  std::vector<std::string> figures = bench::train_figures();
+  std::vector<int> batches;          // empty: per preset and device, see batches_for()
+  std::vector<std::string> figures;  // empty: every figure of the model
   bench::TrainBudget budget;
   bool quick = false;
   bool sizes_only = false;
@@ -30,22 +32,24 @@ struct TrainBenchOptions {
   PeerCommand peer_command{"", AEGAN_VK_PEER_SCRIPT, "auto"};
 };
 
-// paper512 at batch 16 takes hours per figure on lavapipe, so CPU devices time batch 1 only.
-std::vector<int> batches_for(const Preset& preset, const TrainBenchOptions& options) {
+// 512-pixel models at batch 16 take hours per figure on lavapipe, so CPU devices time batch 1
+// only.
+std::vector<int> batches_for(const ModelSizes& preset, const TrainBenchOptions& options) {
   if (!options.batches.empty()) return options.batches;
   if (options.quick) return {2};
-  if (preset.name == "paper512" && Runtime::get().device().type == VK_PHYSICAL_DEVICE_TYPE_CPU) {
-    std::cerr << "bench: note: paper512 runs at batch 1 only on a CPU device; give --batch 16 to "
-                 "time batch 16 too (hours on lavapipe)"
+  if (preset.at("r") >= 512 && Runtime::get().device().type == VK_PHYSICAL_DEVICE_TYPE_CPU) {
+    std::cerr << "bench: note: " << preset.preset
+              << " runs at batch 1 only on a CPU device; give --batch 16 to time batch 16 too "
+                 "(hours on lavapipe)"
               << std::endl;
     return {1};
   }
   return {16, 1};
 }
 
-std::vector<std::string> peer_arguments(const Preset& preset, const std::vector<int>& batches,
+std::vector<std::string> peer_arguments(const ModelSizes& preset, const std::vector<int>& batches,
                                         const TrainBenchOptions& options) {
-  std::vector<std::string> arguments{"--preset",  preset.name,
+  std::vector<std::string> arguments{"--preset",  preset.preset,
                                      "--warmup",  std::to_string(options.budget.warmup),
                                      "--steps",   std::to_string(options.budget.steps),
                                      "--seconds", std::to_string(options.budget.seconds)};
@@ -63,31 +67,41 @@ std::string today() {
   return buffer;
 }
 
-std::vector<Preset> presets_of(const std::string& name) {
-  if (name == "all") return {preset_by_name("tiny64"), preset_by_name("paper512")};
-  return {preset_by_name(name)};
+// The model's presets called `name`, or all of them.
+std::vector<ModelSizes> presets_of(const std::string& model, const std::string& name) {
+  const ModelKind& kind = model_kind(model);
+  std::vector<ModelSizes> out;
+  for (const std::string& preset : kind.presets) {
+    if (name == "all" || name == preset) out.push_back(kind.preset(preset));
+  }
+  if (out.empty()) out.push_back(kind.preset(name));  // refuses the unknown name
+  return out;
 }
 
-void report_sizes(const std::vector<Preset>& presets, nlohmann::ordered_json& ours_json) {
-  for (const Preset& preset : presets) {
-    const auto sizes = bench::network_sizes(preset);
-    print_sizes(std::cout, preset.name, sizes);
-    ours_json.push_back({{"preset", preset.name}, {"sizes", sizes_json(sizes)}});
+void report_sizes(const std::string& model, const std::vector<ModelSizes>& presets,
+                  nlohmann::ordered_json& ours_json) {
+  for (const ModelSizes& preset : presets) {
+    const auto sizes = bench::network_sizes(model, preset);
+    print_sizes(std::cout, preset.preset, sizes);
+    ours_json.push_back({{"preset", preset.preset}, {"sizes", sizes_json(sizes)}});
   }
 }
 
 // Runs the peer on one preset with the engine's batches and budget, and checks that it built the
 // same networks. The peer goes first, so a model that differs fails before the long engine run.
-nlohmann::ordered_json peer_timings(const Preset& preset, const std::vector<int>& batches,
+nlohmann::ordered_json peer_timings(const ModelSizes& preset, const std::vector<int>& batches,
                                     const TrainBenchOptions& options) {
   nlohmann::ordered_json theirs =
       run_peer(options.peer_command, peer_arguments(preset, batches, options)).at("presets").at(0);
-  check_same_model(preset.name, bench::network_sizes(preset), theirs.at("sizes"));
+  check_same_model(preset.preset, bench::network_sizes(options.model, preset), theirs.at("sizes"));
   return theirs;
 }
 
 void run_train_bench(const GlobalOptions& globals, TrainBenchOptions options) {
-  const std::vector<Preset> presets = presets_of(options.preset);
+  const std::vector<ModelSizes> presets = presets_of(options.model, options.preset);
+  if (options.peer && options.model != "aegan") {
+    throw Error("--peer times AEGAN only (bench/peer.py), not " + options.model);
+  }
   // Opened before the long run so that a bad path fails at once.
   std::ofstream json_file;
   if (!options.json.empty()) {
@@ -107,7 +121,7 @@ void run_train_bench(const GlobalOptions& globals, TrainBenchOptions options) {
   nlohmann::ordered_json json{{"date", today()}, {"device", device_json(device)}};
   auto& ours_json = json["aegan_vk"] = nlohmann::ordered_json::array();
   if (options.sizes_only) {
-    report_sizes(presets, ours_json);
+    report_sizes(options.model, presets, ours_json);
   } else {
     nlohmann::ordered_json peer_json;
     std::vector<Comparison> comparison;
@@ -121,15 +135,16 @@ void run_train_bench(const GlobalOptions& globals, TrainBenchOptions options) {
     bench::TrainBenchOptions bench_options;
     bench_options.figures = options.figures;
     bench_options.budget = options.budget;
-    for (const Preset& preset : presets) {
+    for (const ModelSizes& preset : presets) {
       bench_options.batches = batches_for(preset, options);
       bench_options.progress = [&](const std::string& figure, int batch) {
-        std::cerr << "bench: " << preset.name << " batch " << batch << ": " << figure << std::endl;
+        std::cerr << "bench: " << preset.preset << " batch " << batch << ": " << figure
+                  << std::endl;
       };
       if (options.peer) {
         peer_json["presets"].push_back(peer_timings(preset, bench_options.batches, options));
       }
-      const bench::PresetTimings ours = bench::bench_train(preset, bench_options);
+      const bench::PresetTimings ours = bench::bench_train(options.model, preset, bench_options);
       print_timings(std::cout, ours);
       std::cout.flush();
       ours_json.push_back(timings_json(ours));
@@ -169,18 +184,23 @@ void register_bench_train(CLI::App& bench, const GlobalOptions& globals) {
   auto options = std::make_shared<TrainBenchOptions>();
   auto* command = bench.add_subcommand(
       "train",
-      "Images per second and peak device memory of a training step 1 (autoencoder), a step 2 "
-      "(D_E, G_E, D_R, phi) and inference (phi(F(G_E(z)))) on fresh weights; with --peer, side "
-      "by side with the same model in PyTorch (bench/peer.py).");
-  auto* preset = command->add_option("--preset", options->preset, "tiny64, paper512 or all")
-                     ->check(CLI::IsMember({"tiny64", "paper512", "all"}))
+      "Images per second and peak device memory of one step of each training stage (AEGAN: "
+      "autoencoder, and gan = D_E, G_E, D_R, phi; DCGAN: gan = D, G) and of inference on fresh "
+      "weights; with --peer, side by side with the same AEGAN in PyTorch (bench/peer.py).");
+  command->add_option("--model", options->model, "the model: aegan or dcgan")
+      ->capture_default_str();
+  auto* preset = command
+                     ->add_option("--preset", options->preset,
+                                  "a preset of the model or all (AEGAN: tiny64, paper512; DCGAN: "
+                                  "dcgan64, dcgan512, dcgan-tiny64)")
                      ->capture_default_str();
   command
       ->add_option("--batch", options->batches,
                    "batch size, repeatable (default: 16 and 1; paper512 on a CPU device: 1)")
       ->check(CLI::Range(1, 4096));
-  command->add_option("--figure", options->figures, "time only this figure (repeatable)")
-      ->check(CLI::IsMember(bench::train_figures()));
+  command->add_option("--figure", options->figures,
+                      "time only this figure (repeatable): a training stage's name (AEGAN: "
+                      "autoencoder, gan; DCGAN: gan) or inference");
   command->add_option("--warmup", options->budget.warmup, "untimed iterations before each figure")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
@@ -194,8 +214,8 @@ void register_bench_train(CLI::App& bench, const GlobalOptions& globals) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   command->add_flag("--quick", options->quick,
-                    "a smoke test for CI: tiny64 (unless --preset), batch 2, 1 warm-up and 1 "
-                    "timed iteration");
+                    "a smoke test for CI: the model's default preset (unless --preset), batch 2, "
+                    "1 warm-up and 1 timed iteration");
   command->add_flag("--sizes-only", options->sizes_only,
                     "print every network's parameter count and exit without timing");
   command->add_option("--json", options->json, "also write the results as JSON to FILE")
@@ -210,7 +230,7 @@ void register_bench_train(CLI::App& bench, const GlobalOptions& globals) {
   command->callback([&globals, options, preset, steps] {
     TrainBenchOptions run = *options;
     if (run.quick) {
-      if (preset->count() == 0) run.preset = "tiny64";
+      if (preset->count() == 0) run.preset = model_kind(run.model).default_preset;
       run.budget.warmup = 1;
       if (steps->count() == 0) run.budget.steps = 1;
     }

@@ -10,7 +10,7 @@
 #include "nets/data/image_set.hpp"
 #include "nets/eval/evaluate.hpp"
 #include "nets/eval/sources.hpp"
-#include "nets/model_io.hpp"
+#include "nets/models/registry.hpp"
 #include "nets/report/progress.hpp"
 #include "nets/train/checkpoint.hpp"
 
@@ -58,9 +58,9 @@ void run_eval(const EvalFlags& flags, const GlobalOptions& globals) {
     throw Error("--count must be >= 0, --pairs and --patches >= 1");
   }
   start_runtime(globals);
-  std::unique_ptr<Aegan> model = load_model(flags.checkpoint);
+  std::unique_ptr<Model> model = load_model(flags.checkpoint);
   data::ImageOptions image_options = trained_image_options(flags.checkpoint);
-  image_options.resolution = model->preset().r;
+  image_options.resolution = model->image_size();
   if (!flags.background.empty()) image_options.background = parse_colour(flags.background);
   if (flags.center_crop) image_options.center_crop = *flags.center_crop;
   const data::ImageSet data_set = data::ImageSet::open(flags.data, image_options);
@@ -74,9 +74,10 @@ void run_eval(const EvalFlags& flags, const GlobalOptions& globals) {
   if (flags.against.empty()) {
     eval::GeneratedImages generated =
         eval::generate_images(*model, count, flags.seed, flags.batch, stderr_progress("generate"));
-    other = std::move(generated.image);
-    x_hat = std::move(generated.x_hat);
-    other_set = {"generated", "phi(F(G_E(z))), z seed " + std::to_string(flags.seed)};
+    if (const eval::Images* intermediate = generated.find("x_hat")) x_hat = *intermediate;
+    other_set = {"generated",
+                 generated.parts.back().label + ", z seed " + std::to_string(flags.seed)};
+    other = std::move(generated.parts.back().images);
   } else {
     const data::ImageSet against = data::ImageSet::open(flags.against, image_options);
     other = eval::load_images(against, count, flags.seed, stderr_progress("load against"));
@@ -114,7 +115,8 @@ void register_eval(CLI::App& app, const GlobalOptions& globals) {
           eval::kFdHDescription + ", and MS-SSIM diversity of each set (lower = more diverse).");
   auto flags = std::make_shared<EvalFlags>();
   command
-      ->add_option("--checkpoint", flags->checkpoint, "checkpoint or model file (its H gives FD-H)")
+      ->add_option("--checkpoint", flags->checkpoint,
+                   "checkpoint or model file of any model (AEGAN's H gives FD-H)")
       ->required();
   command->add_option("--data", flags->data, "folder of real images")->required();
   command->add_option("--against", flags->against,

@@ -4,24 +4,41 @@
 #include <charconv>
 
 #include "engine/error.hpp"
+#include "nets/models/registry.hpp"
 
 namespace aegan::app {
 
-Preset ModelFlags::resolve() const {
-  Preset p = preset_by_name(preset);
-  const bool custom = r || es || ec || w || nz;
-  if (r) p.r = r;
-  if (es) p.es = es;
-  if (ec) p.ec = ec;
-  if (w) p.w = w;
-  if (nz) p.nz = nz;
-  if (custom) p.name = "custom";
-  return p;
+ModelSizes ModelFlags::resolve() const {
+  const ModelKind& kind = model_kind(model);
+  ModelSizes sizes = kind.preset(preset.empty() ? kind.default_preset : preset);
+  for (const auto& [name, value] :
+       {std::pair{"r", r}, {"es", es}, {"ec", ec}, {"w", w}, {"nz", nz}}) {
+    if (value == 0) continue;
+    if (!sizes.has(name)) {
+      std::string known;
+      for (const std::string& size : kind.sizes)
+        known += (known.empty() ? "--" : ", --") + size;
+      throw Error(std::string("--") + name + " is not a size of " + model +
+                  " (its sizes: " + known + ")");
+    }
+    sizes.set(name, value);
+    sizes.preset = "custom";
+  }
+  return sizes;
 }
 
 void add_model_options(CLI::App& command, ModelFlags& flags) {
-  command.add_option("--preset", flags.preset, "model sizes: tiny64 or paper512")
-      ->capture_default_str();
+  std::string models, presets;
+  for (const ModelKind& kind : model_kinds()) {
+    models += (models.empty() ? "" : ", ") + kind.name;
+    std::string names;
+    for (const std::string& name : kind.presets)
+      names += (names.empty() ? "" : ", ") + name;
+    presets += (presets.empty() ? "" : "; ") + kind.name + ": " + names + " (default " +
+               kind.default_preset + ")";
+  }
+  command.add_option("--model", flags.model, "the model: " + models)->capture_default_str();
+  command.add_option("--preset", flags.preset, "model sizes, by model: " + presets);
   command.add_option("--r", flags.r, "image size (overrides the preset)");
   command.add_option("--es", flags.es, "embedding size (overrides the preset)");
   command.add_option("--ec", flags.ec, "embedding channels (overrides the preset)");

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string>
 
-#include "nets/preset.hpp"
+#include "nets/model_sizes.hpp"
 
 namespace CLI {
 class App;
@@ -11,12 +11,15 @@ class App;
 
 namespace aegan::app {
 
-// --preset with optional overrides of its sizes (a custom model).
+// --model and --preset with optional overrides of its sizes (a custom model).
 struct ModelFlags {
-  std::string preset = "tiny64";
+  std::string model = "aegan";
+  std::string preset;                        // empty: the model's default preset
   int r = 0, es = 0, ec = 0, w = 0, nz = 0;  // 0: the preset's value
 
-  Preset resolve() const;
+  // The sizes of the named preset with the overrides; a size the model does not have is an
+  // aegan::Error.
+  ModelSizes resolve() const;
 };
 
 void add_model_options(CLI::App& command, ModelFlags& flags);

@@ -8,7 +8,7 @@
 #include "engine/error.hpp"
 #include "engine/io/safetensors.hpp"
 #include "nets/data/image_set.hpp"
-#include "nets/model_io.hpp"
+#include "nets/models/registry.hpp"
 #include "nets/report/image_grid.hpp"
 #include "nets/sampler.hpp"
 
@@ -50,11 +50,11 @@ Tensor read_z(const std::filesystem::path& path, int nz) {
   return Tensor::from_host(z.shape, z.data);
 }
 
-void reconstruct_folder(Aegan& model, const SampleFlags& flags) {
+void reconstruct_folder(Model& model, const SampleFlags& flags) {
   data::ImageOptions options;
-  options.resolution = model.preset().r;
+  options.resolution = model.image_size();
   const data::ImageSet images = data::ImageSet::open(flags.reconstruct, options);
-  const int r = model.preset().r;
+  const int r = model.image_size();
   const size_t image = static_cast<size_t>(3 * r * r);
   std::vector<float> pairs;
   for (int64_t i = 0; i < images.size(); ++i) {
@@ -67,41 +67,40 @@ void reconstruct_folder(Aegan& model, const SampleFlags& flags) {
   }
   const int64_t count = static_cast<int64_t>(pairs.size() / image);
   write_each(flags.out, "reconstruction", Tensor::from_host({count, 3, r, r}, pairs), 2);
-  std::cout << "wrote " << count / 2 << " reconstructions (input | F(H(input))) to " << flags.out
+  std::cout << "wrote " << count / 2 << " reconstructions (input | reconstruction) to " << flags.out
             << '\n';
 }
 
 void run_sample(const SampleFlags& flags, const GlobalOptions& globals) {
   start_runtime(globals);
-  std::unique_ptr<Aegan> model = load_model(flags.checkpoint);
+  std::unique_ptr<Model> model = load_model(flags.checkpoint);
   std::filesystem::create_directories(flags.out);
   if (!flags.reconstruct.empty()) {
     reconstruct_folder(*model, flags);
     return;
   }
   if (flags.count < 1) throw Error("--count must be at least 1");
-  const Tensor z = flags.z_file.empty() ? sample_z(flags.count, model->preset().nz, flags.seed)
-                                        : read_z(flags.z_file, model->preset().nz);
-  const Generated generated = generate(*model, z, flags.batch);
-  write_each(flags.out, "sample", generated.image, 1);
-  for (const auto& [name, images] :
-       {std::pair<const char*, const Tensor&>{"grid.png", generated.image},
-        {"grid_x_hat.png", generated.x_hat}}) {
-    report::write_image_grid(std::filesystem::path(flags.out) / name, images.to_host(),
-                             static_cast<int>(z.dim(0)), 3, model->preset().r, 0);
+  const int nz = model->latent_size();
+  const Tensor z = flags.z_file.empty() ? sample_z(flags.count, nz, flags.seed, model->prior())
+                                        : read_z(flags.z_file, nz);
+  const std::vector<NamedImages> generated = generate(*model, z, flags.batch);
+  write_each(flags.out, "sample", generated.back().images, 1);
+  // grid.png of the final images, grid_<name>.png of each intermediate (AEGAN's x_hat).
+  std::string grids;
+  for (const NamedImages& part : generated) {
+    const std::string name = &part == &generated.back() ? "grid.png" : "grid_" + part.name + ".png";
+    report::write_image_grid(std::filesystem::path(flags.out) / name, part.images.to_host(),
+                             static_cast<int>(z.dim(0)), 3, model->image_size(), 0);
+    grids += ", " + name + " (" + part.label + ")";
   }
   if (!flags.tensors.empty()) {
     io::Safetensors file;
-    for (const auto& [name, tensor] : {std::pair<const char*, const Tensor&>{"z", z},
-                                       {"embedding", generated.embedding},
-                                       {"x_hat", generated.x_hat},
-                                       {"image", generated.image}}) {
-      file.tensors[name] = io::HostTensor{tensor.shape(), tensor.to_host()};
-    }
+    file.tensors["z"] = io::HostTensor{z.shape(), z.to_host()};
+    for (const NamedImages& part : generated)
+      file.tensors[part.name] = io::HostTensor{part.images.shape(), part.images.to_host()};
     io::write_safetensors(flags.tensors, file);
   }
-  std::cout << "wrote " << z.dim(0) << " samples, grid.png and grid_x_hat.png (the same z before "
-            << "the denoiser) to " << flags.out << '\n';
+  std::cout << "wrote " << z.dim(0) << " samples" << grids << " to " << flags.out << '\n';
 }
 
 }  // namespace
@@ -109,17 +108,20 @@ void run_sample(const SampleFlags& flags, const GlobalOptions& globals) {
 void register_sample(CLI::App& app, const GlobalOptions& globals) {
   auto* command = app.add_subcommand(
       "sample",
-      "Generate images phi(F(G_E(z))) from a checkpoint (eval mode), or reconstruct "
-      "images F(H(x)) with --reconstruct.");
+      "Generate images from a checkpoint of any model (eval mode; AEGAN: phi(F(G_E(z))), also "
+      "x_hat), or reconstruct images (AEGAN: F(H(x))) with --reconstruct.");
   auto flags = std::make_shared<SampleFlags>();
   command->add_option("--checkpoint", flags->checkpoint, "checkpoint or model file")->required();
   command->add_option("--out", flags->out, "output folder")->required();
   command->add_option("--count", flags->count, "number of samples")->capture_default_str();
-  command->add_option("--seed", flags->seed, "seed of z ~ U(-1, 1)")->capture_default_str();
+  command
+      ->add_option("--seed", flags->seed, "seed of z (from the prior the model was trained with)")
+      ->capture_default_str();
   command->add_option("--batch", flags->batch, "images per GPU pass")->capture_default_str();
   command->add_option("--z", flags->z_file, "safetensors file with tensor 'z' [N, nz] to use");
   command->add_option("--tensors", flags->tensors,
-                      "also write z, embedding, x_hat and image to this safetensors file");
+                      "also write z and every image the model makes of it (AEGAN: x_hat, image) to "
+                      "this safetensors file");
   command->add_option("--reconstruct", flags->reconstruct,
                       "folder of images to reconstruct instead of sampling");
   command->callback([flags, &globals] { run_sample(*flags, globals); });

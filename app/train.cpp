@@ -1,5 +1,6 @@
 #include <unistd.h>
 #include <CLI/CLI.hpp>
+#include <array>
 #include <atomic>
 #include <csignal>
 #include <iostream>
@@ -10,6 +11,7 @@
 #include "app/model_options.hpp"
 #include "engine/error.hpp"
 #include "engine/runtime.hpp"
+#include "nets/models/registry.hpp"
 #include "nets/train/trainer.hpp"
 
 namespace aegan::app {
@@ -26,6 +28,8 @@ void request_stop(int) {
 struct TrainFlags {
   train::TrainConfig config;
   ModelFlags model;
+  std::string prior;                           // empty: the model's
+  std::array<train::StageSchedule, 3> stages;  // read only where given
   std::string background = "000000";
   std::string out;
   int64_t max_steps = 0;
@@ -34,25 +38,37 @@ struct TrainFlags {
 
 void add_stage_options(CLI::App& command, train::StageSchedule& schedule, int stage) {
   const std::string n = std::to_string(stage);
-  command.add_option("--epochs" + n, schedule.epochs, "epochs of stage " + n)
-      ->capture_default_str();
-  command.add_option("--steps" + n, schedule.steps, "steps of stage " + n + " (overrides epochs)")
-      ->capture_default_str();
-  command.add_option("--lr" + n, schedule.lr, "Adam learning rate of stage " + n)
-      ->capture_default_str();
+  const std::string of = " of stage " + n + " (default: the model's schedule)";
+  command.add_option("--epochs" + n, schedule.epochs, "epochs" + of);
+  command.add_option("--steps" + n, schedule.steps, "steps" + of + "; overrides epochs");
+  command.add_option("--lr" + n, schedule.lr, "Adam learning rate" + of);
 }
 
-void apply_given(const CLI::App& command, const train::TrainConfig& given,
-                 train::TrainConfig& config) {
-  auto was_given = [&](const char* flag) { return command.count(flag) > 0; };
-  const train::StageSchedule* from[] = {&given.autoencoder, &given.gan, &given.finetune};
-  train::StageSchedule* to[] = {&config.autoencoder, &config.gan, &config.finetune};
-  for (int s = 0; s < 3; ++s) {
+// Schedules of the model's stages with the stage options given on the command line; an option
+// of a stage the model does not have is refused.
+void apply_given_stages(const CLI::App& command, const TrainFlags& flags,
+                        train::TrainConfig& config) {
+  auto was_given = [&](const std::string& flag) { return command.count(flag) > 0; };
+  for (size_t s = 0; s < flags.stages.size(); ++s) {
     const std::string n = std::to_string(s + 1);
-    if (was_given(("--epochs" + n).c_str())) to[s]->epochs = from[s]->epochs;
-    if (was_given(("--steps" + n).c_str())) to[s]->steps = from[s]->steps;
-    if (was_given(("--lr" + n).c_str())) to[s]->lr = from[s]->lr;
+    const bool any = was_given("--epochs" + n) || was_given("--steps" + n) || was_given("--lr" + n);
+    if (!any) continue;
+    if (s >= config.stages.size()) {
+      throw Error(config.model + " trains in " + std::to_string(config.stages.size()) +
+                  (config.stages.size() == 1 ? " stage" : " stages") + "; --epochs" + n +
+                  ", --steps" + n + " and --lr" + n + " do not apply");
+    }
+    train::StageSchedule& to = config.stages[s];
+    if (was_given("--epochs" + n)) to.epochs = flags.stages[s].epochs;
+    if (was_given("--steps" + n)) to.steps = flags.stages[s].steps;
+    if (was_given("--lr" + n)) to.lr = flags.stages[s].lr;
   }
+}
+
+void apply_given(const CLI::App& command, const TrainFlags& flags, train::TrainConfig& config) {
+  auto was_given = [&](const char* flag) { return command.count(flag) > 0; };
+  const train::TrainConfig& given = flags.config;
+  apply_given_stages(command, flags, config);
   if (was_given("--log-every")) config.log_every = given.log_every;
   if (was_given("--sample-every")) config.sample_every = given.sample_every;
   if (was_given("--checkpoint-every")) config.checkpoint_every = given.checkpoint_every;
@@ -86,10 +102,16 @@ void run_training(const CLI::App& command, TrainFlags& flags, const GlobalOption
   std::unique_ptr<train::Trainer> trainer;
   if (flags.resume) {
     trainer = train::Trainer::resume(
-        options, [&](train::TrainConfig& saved) { apply_given(command, config, saved); });
+        options, [&](train::TrainConfig& saved) { apply_given(command, flags, saved); });
   } else {
     if (config.data.empty()) throw Error("--data is required for a new run");
+    config.model = flags.model.model;
     config.preset = flags.model.resolve();
+    if (!flags.prior.empty()) config.prior = prior_by_name(flags.prior);
+    config.stages.clear();
+    for (const TrainingStage& stage : model_kind(config.model).stages)
+      config.stages.push_back(stage.schedule);
+    apply_given_stages(command, flags, config);
     config.background = parse_colour(flags.background);
     trainer = std::make_unique<train::Trainer>(config, options);
   }
@@ -118,8 +140,9 @@ void run_training(const CLI::App& command, TrainFlags& flags, const GlobalOption
 void register_train(CLI::App& app, const GlobalOptions& globals) {
   auto* command = app.add_subcommand(
       "train",
-      "Train AEGAN (Algorithm 1: autoencoder, then the two GANs, then optional fine-tuning) on a "
-      "folder of images, writing checkpoints, a log, sample grids and a loss plot to --out.");
+      "Train a model on a folder of images (AEGAN by default, Algorithm 1: autoencoder, then the "
+      "two GANs, then optional fine-tuning; or --model dcgan), writing checkpoints, a log, sample "
+      "grids and a loss plot to --out.");
   auto flags = std::make_shared<TrainFlags>();
   train::TrainConfig& c = flags->config;
   command->add_option("--data", c.data, "folder of PNG/JPEG/BMP/TGA images (searched recursively)");
@@ -130,12 +153,18 @@ void register_train(CLI::App& app, const GlobalOptions& globals) {
   add_model_options(*command, flags->model);
   command
       ->add_option("--batch", c.batch,
-                   "minibatch size (a data set of fewer images trains with all of them)")
+                   "minibatch size, default the model's (AEGAN 16, DCGAN 64; a data set of fewer "
+                   "images trains with all of them)")
+      ->check(CLI::PositiveNumber);
+  for (size_t s = 0; s < flags->stages.size(); ++s)
+    add_stage_options(*command, flags->stages[s], static_cast<int>(s) + 1);
+  command
+      ->add_option("--prior", flags->prior,
+                   "distribution of z: uniform (U(-1, 1)) or normal (N(0, I)); default: the "
+                   "model's (AEGAN uniform, DCGAN normal)")
+      ->check(CLI::IsMember({"uniform", "normal"}));
+  command->add_option("--lambda", c.lambda, "AEGAN: weight of phi's L1 term")
       ->capture_default_str();
-  add_stage_options(*command, c.autoencoder, 1);
-  add_stage_options(*command, c.gan, 2);
-  add_stage_options(*command, c.finetune, 3);
-  command->add_option("--lambda", c.lambda, "weight of phi's L1 term")->capture_default_str();
   command
       ->add_option("--phi-warm-start", c.phi_warm_start,
                    "train phi during stage 1 too (not in the paper): none, identity (phi(x) -> "

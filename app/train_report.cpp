@@ -26,7 +26,7 @@ nlohmann::ordered_json sizes_json(const std::vector<bench::NetworkSize>& sizes) 
 }
 
 nlohmann::ordered_json timings_json(const bench::PresetTimings& timings) {
-  nlohmann::ordered_json json{{"preset", timings.preset.name},
+  nlohmann::ordered_json json{{"preset", timings.preset.preset},
                               {"sizes", sizes_json(timings.sizes)},
                               {"figures", nlohmann::ordered_json::array()}};
   for (const auto& f : timings.figures) {
@@ -57,7 +57,7 @@ void print_sizes(std::ostream& out, const std::string& preset,
 
 void print_timings(std::ostream& out, const bench::PresetTimings& timings) {
   out << "\n";
-  print_sizes(out, timings.preset.name, timings.sizes);
+  print_sizes(out, timings.preset.preset, timings.sizes);
   std::vector<std::vector<std::string>> rows{{"figure", "batch", "warmup", "reps", "ms/iter",
                                               "min ms", "images/s", "peak MiB", "host waits"}};
   for (const auto& f : timings.figures) {
@@ -99,10 +99,10 @@ std::vector<Comparison> compare(const bench::PresetTimings& ours,
       if (theirs.at("figure") == f.figure && theirs.at("batch") == f.batch) match = &theirs;
     }
     if (!match) {
-      throw Error("the PyTorch peer did not time " + ours.preset.name + " " + f.figure +
+      throw Error("the PyTorch peer did not time " + ours.preset.preset + " " + f.figure +
                   " at batch " + std::to_string(f.batch));
     }
-    rows.push_back({ours.preset.name, f.figure, f.batch, f.seconds * 1e3,
+    rows.push_back({ours.preset.preset, f.figure, f.batch, f.seconds * 1e3,
                     match->at("ms").get<double>(), f.min_seconds * 1e3,
                     match->at("min_ms").get<double>(), f.peak_bytes, match->at("peak_bytes")});
   }

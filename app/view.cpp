@@ -5,6 +5,7 @@
 #include "app/model_options.hpp"
 #include "engine/error.hpp"
 #include "nets/latent_walk.hpp"
+#include "nets/models/aegan/model.hpp"
 #ifdef AEGAN_VK_HAVE_VIEWER
 #include "viewer/viewer.hpp"
 #endif
@@ -36,7 +37,10 @@ void run_view(const ViewFlags& flags, const GlobalOptions& globals) {
   viewer::ViewerOptions options;
   options.settings = globals;
   options.checkpoint = flags.checkpoint;
-  if (flags.checkpoint.empty()) options.preset = flags.model.resolve();
+  if (flags.model.model != "aegan") {
+    throw Error("view shows AEGAN models only, not " + flags.model.model);
+  }
+  if (flags.checkpoint.empty()) options.preset = preset_from_sizes(flags.model.resolve());
   options.init_seed = flags.init_seed;
   options.walk = {flags.seed, flags.keyframes, interpolation_by_name(flags.mode), !flags.no_loop,
                   flags.speed};

@@ -7,7 +7,7 @@
 #include "app/commands.hpp"
 #include "engine/error.hpp"
 #include "nets/latent_walk.hpp"
-#include "nets/model_io.hpp"
+#include "nets/models/registry.hpp"
 #include "nets/report/image_grid.hpp"
 #include "nets/sampler.hpp"
 
@@ -28,13 +28,13 @@ struct WalkFlags {
 void run_walk(const WalkFlags& flags, const GlobalOptions& globals) {
   if (flags.frames < 1 || flags.fps <= 0) throw Error("--frames and --fps must be positive");
   start_runtime(globals);
-  std::unique_ptr<Aegan> model = load_model(flags.checkpoint);
-  const int nz = model->preset().nz, r = model->preset().r;
+  std::unique_ptr<Model> model = load_model(flags.checkpoint);
+  const int nz = model->latent_size(), r = model->image_size();
   const LatentWalk walk(nz, flags.keyframes, flags.seed, interpolation_by_name(flags.mode),
-                        !flags.no_loop);
+                        !flags.no_loop, model->prior());
   const Tensor z = Tensor::from_host({flags.frames, nz},
                                      walk.frames(0.0, flags.speed / flags.fps, flags.frames));
-  const std::vector<float> images = generate(*model, z, 16).image.to_host();
+  const std::vector<float> images = generate(*model, z, 16).back().images.to_host();
   std::filesystem::create_directories(flags.out);
   const size_t image = static_cast<size_t>(3 * r * r);
   for (int f = 0; f < flags.frames; ++f) {

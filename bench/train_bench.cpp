@@ -6,8 +6,8 @@
 #include "engine/error.hpp"
 #include "engine/init.hpp"
 #include "engine/runtime.hpp"
+#include "nets/models/registry.hpp"
 #include "nets/sampler.hpp"
-#include "nets/train/steps.hpp"
 
 namespace aegan::bench {
 namespace {
@@ -51,43 +51,43 @@ void forget_gradients(train::Optimizers& optimizers) {
 
 // The inputs stay the same over the iterations: the trainer's upload of a batch and its z draw
 // are not part of what is measured.
-FigureTiming run_figure(Aegan& model, const std::string& figure, int batch,
+FigureTiming run_figure(Model& model, const std::string& figure, int batch,
                         const TrainBenchOptions& options, Rng& rng) {
-  const Preset& p = model.preset();
-  const train::TrainConfig config;
-  if (figure == "autoencoder") {
-    const Tensor x = uniform({batch, 3, p.r, p.r}, -1.0f, 1.0f, rng);
-    train::prepare_stage(model, 1);
-    train::Optimizers optimizers = train::make_optimizers(model, 1, config);
-    FigureTiming timing = measure(figure, batch, options.budget,
-                                  [&] { train::autoencoder_step(model, optimizers, x); });
-    forget_gradients(optimizers);
-    return timing;
-  }
-  if (figure == "gan") {
-    const Tensor x = uniform({batch, 3, p.r, p.r}, -1.0f, 1.0f, rng);
-    const Tensor z = uniform({batch, p.nz, 1, 1}, -1.0f, 1.0f, rng);
-    train::prepare_stage(model, 2);
-    train::Optimizers optimizers = train::make_optimizers(model, 2, config);
-    uint64_t step = 0;
-    FigureTiming timing = measure(figure, batch, options.budget, [&] {
-      model.set_dropout_seed(options.seed + ++step);
-      train::gan_step(model, optimizers, x, z, config.lambda);
-    });
-    forget_gradients(optimizers);
-    return timing;
-  }
+  const int r = model.image_size(), nz = model.latent_size();
   if (figure == "inference") {
-    const Tensor z = uniform({batch, p.nz}, -1.0f, 1.0f, rng);
+    const Tensor z = draw_latents({batch, nz}, model.prior(), rng);
     return measure(figure, batch, options.budget, [&] { generate(model, z, batch); });
   }
-  throw Error("unknown figure '" + figure + "' (known: autoencoder, gan, inference)");
+  const std::vector<TrainingStage> stages = model.stages();
+  train::TrainConfig config;
+  int stage = 0;
+  for (const TrainingStage& each : stages) {
+    config.stages.push_back(each.schedule);
+    if (each.name == figure) stage = static_cast<int>(config.stages.size());
+  }
+  const Tensor x = uniform({batch, 3, r, r}, -1.0f, 1.0f, rng);
+  Tensor z;
+  if (stages[static_cast<size_t>(stage - 1)].generates) {
+    z = draw_latents({batch, nz, 1, 1}, model.prior(), rng);
+  }
+  model.prepare_stage(stage);
+  train::Optimizers optimizers = model.make_optimizers(stage, config);
+  uint64_t step = 0;
+  FigureTiming timing = measure(figure, batch, options.budget, [&] {
+    model.step(stage, optimizers, {x, z, options.seed + ++step, config});
+  });
+  forget_gradients(optimizers);
+  return timing;
 }
 
 }  // namespace
 
-const std::vector<std::string>& train_figures() {
-  static const std::vector<std::string> figures{"autoencoder", "gan", "inference"};
+std::vector<std::string> train_figures(const std::string& model) {
+  std::vector<std::string> figures;
+  for (const TrainingStage& stage : model_kind(model).stages) {
+    if (stage.schedule.epochs > 0) figures.push_back(stage.name);
+  }
+  figures.push_back("inference");
   return figures;
 }
 
@@ -100,24 +100,32 @@ std::vector<NetworkSize> network_sizes(const nn::Networks& networks) {
   return sizes;
 }
 
-std::vector<NetworkSize> network_sizes(const Preset& preset) {
-  Aegan model(preset);
-  return network_sizes(model.networks());
+std::vector<NetworkSize> network_sizes(const std::string& model, const ModelSizes& sizes) {
+  return network_sizes(create_model(model, sizes)->networks());
 }
 
-PresetTimings bench_train(const Preset& preset, const TrainBenchOptions& options) {
-  Aegan model(preset);
-  model.initialise(options.seed);
-  PresetTimings result{preset, network_sizes(model.networks()), {}};
+PresetTimings bench_train(const std::string& model_name, const ModelSizes& sizes,
+                          const TrainBenchOptions& options) {
+  const std::vector<std::string> known = train_figures(model_name);
+  for (const std::string& figure : options.figures) {
+    if (std::find(known.begin(), known.end(), figure) != known.end()) continue;
+    std::string names;
+    for (const std::string& name : known)
+      names += (names.empty() ? "" : ", ") + name;
+    throw Error("unknown figure '" + figure + "' of " + model_name + " (known: " + names + ")");
+  }
+  const std::unique_ptr<Model> model = create_model(model_name, sizes);
+  model->initialise(options.seed);
+  PresetTimings result{model_name, sizes, network_sizes(model->networks()), {}};
   Rng rng(options.seed);
   for (int batch : options.batches) {
-    for (const std::string& figure : train_figures()) {
-      if (std::find(options.figures.begin(), options.figures.end(), figure) ==
-          options.figures.end()) {
+    for (const std::string& figure : known) {
+      if (!options.figures.empty() && std::find(options.figures.begin(), options.figures.end(),
+                                                figure) == options.figures.end()) {
         continue;
       }
       if (options.progress) options.progress(figure, batch);
-      result.figures.push_back(run_figure(model, figure, batch, options, rng));
+      result.figures.push_back(run_figure(*model, figure, batch, options, rng));
     }
   }
   return result;

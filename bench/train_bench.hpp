@@ -4,14 +4,16 @@
 #include <string>
 #include <vector>
 
-#include "nets/networks.hpp"
+#include "nets/model_sizes.hpp"
+#include "nets/module.hpp"
 
 namespace aegan::bench {
 
-// What `aegan-vk bench train` times, each one iteration as the trainer or the sampler runs it:
-// "autoencoder" (train::autoencoder_step), "gan" (train::gan_step: D_E, G_E, D_R, phi) and
-// "inference" (phi(F(G_E(z))) in eval mode, without gradients).
-const std::vector<std::string>& train_figures();
+// What `aegan-vk bench train` times of a model (nets/models/registry.hpp), each one iteration as
+// the trainer or the sampler runs it: one step of each stage its default schedule runs, under
+// the stage's name (AEGAN: "autoencoder", "gan" = D_E, G_E, D_R, phi; DCGAN: "gan" = D, G), and
+// "inference" (generate(z) in eval mode, without gradients).
+std::vector<std::string> train_figures(const std::string& model);
 
 // Element counts of one network: trained parameters, and buffers (BN running statistics).
 struct NetworkSize {
@@ -52,7 +54,7 @@ struct FigureTiming {
 
 struct TrainBenchOptions {
   std::vector<int> batches{16, 1};
-  std::vector<std::string> figures = train_figures();
+  std::vector<std::string> figures;  // empty: train_figures(model)
   TrainBudget budget;
   uint64_t seed = 1;
   // Called before each figure is measured (progress output).
@@ -60,15 +62,19 @@ struct TrainBenchOptions {
 };
 
 struct PresetTimings {
-  Preset preset;
+  std::string model;
+  ModelSizes preset;
   std::vector<NetworkSize> sizes;
-  std::vector<FigureTiming> figures;  // batches in the order given, figures in train_figures()'s
+  std::vector<FigureTiming>
+      figures;  // batches in the order given, figures in train_figures(model)'s
 };
 
-// A freshly initialised model of `preset` on the runtime's device, random images and latents.
-PresetTimings bench_train(const Preset& preset, const TrainBenchOptions& options);
+// A freshly initialised model of that kind and sizes on the runtime's device, random images and
+// latents.
+PresetTimings bench_train(const std::string& model, const ModelSizes& sizes,
+                          const TrainBenchOptions& options);
 
-// Network sizes of the preset's model without timing anything.
-std::vector<NetworkSize> network_sizes(const Preset& preset);
+// Network sizes of such a model without timing anything.
+std::vector<NetworkSize> network_sizes(const std::string& model, const ModelSizes& sizes);
 
 }  // namespace aegan::bench

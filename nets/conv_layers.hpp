@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "nets/preset.hpp"
+#include "nets/models/aegan/preset.hpp"
 
 namespace aegan {
 

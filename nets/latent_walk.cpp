@@ -16,12 +16,12 @@ Interpolation interpolation_by_name(const std::string& name) {
 }
 
 LatentWalk::LatentWalk(int dim, int keyframes, uint64_t seed, Interpolation interpolation,
-                       bool loop)
+                       bool loop, Prior prior)
     : dim_(dim), interpolation_(interpolation), loop_(loop) {
   if (dim < 1 || keyframes < 2) throw Error("a latent walk needs at least two keyframes");
   Rng rng(seed);
   const std::vector<float> all =
-      uniform_values(static_cast<int64_t>(dim) * keyframes, -1.0f, 1.0f, rng);
+      latent_values(static_cast<size_t>(dim) * static_cast<size_t>(keyframes), prior, rng);
   for (int i = 0; i < keyframes; ++i) {
     keys_.emplace_back(all.begin() + static_cast<ptrdiff_t>(i) * dim,
                        all.begin() + static_cast<ptrdiff_t>(i + 1) * dim);

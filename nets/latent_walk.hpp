@@ -3,14 +3,16 @@
 #include <string>
 #include <vector>
 
+#include "nets/model_sizes.hpp"
+
 namespace aegan {
 
 enum class Interpolation { lerp, slerp, spline };
 Interpolation interpolation_by_name(const std::string& name);  // "lerp", "slerp", "spline"
 
-// A walk through latent space: keyframes k_0, k_1, ... drawn from U(-1, 1)^dim with a seed (the
-// i-th keyframe is the i-th row of sample_z(count, dim, seed), so `sample --seed S` shows the
-// walk's keyframes), visited in order at one keyframe per unit of `t`.
+// A walk through latent space: keyframes k_0, k_1, ... drawn from the prior with a seed (the
+// i-th keyframe is the i-th row of sample_z(count, dim, seed, prior), so `sample --seed S` shows
+// the walk's keyframes), visited in order at one keyframe per unit of `t`.
 //   lerp:   straight lines; speed jumps at keyframes.
 //   slerp:  great-circle arcs between keyframes (norms interpolated linearly).
 //   spline: centripetal-free uniform Catmull-Rom through the keyframes: continuous velocity.
@@ -18,7 +20,8 @@ Interpolation interpolation_by_name(const std::string& name);  // "lerp", "slerp
 // clamped to [0, count - 1].
 class LatentWalk {
  public:
-  LatentWalk(int dim, int keyframes, uint64_t seed, Interpolation interpolation, bool loop);
+  LatentWalk(int dim, int keyframes, uint64_t seed, Interpolation interpolation, bool loop,
+             Prior prior = Prior::uniform);
 
   std::vector<float> at(double t) const;
   // Rows of `count` consecutive points t0, t0 + dt, ... as one [count, dim] block.

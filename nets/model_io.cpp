@@ -21,21 +21,6 @@ int metadata_int(const io::Safetensors& file, const char* key) {
   return value;
 }
 
-std::map<std::string, std::string> preset_metadata(const Preset& p) {
-  return {{"preset", p.name},           {"r", std::to_string(p.r)}, {"es", std::to_string(p.es)},
-          {"ec", std::to_string(p.ec)}, {"w", std::to_string(p.w)}, {"nz", std::to_string(p.nz)}};
-}
-
-Preset preset_from_metadata(const io::Safetensors& file) {
-  const auto name = file.metadata.find("preset");
-  return {name == file.metadata.end() ? "custom" : name->second,
-          metadata_int(file, "r"),
-          metadata_int(file, "es"),
-          metadata_int(file, "ec"),
-          metadata_int(file, "w"),
-          metadata_int(file, "nz")};
-}
-
 void store_tensors(const nn::NamedTensors& tensors, io::Safetensors& file) {
   for (const auto& [name, tensor] : tensors) {
     file.tensors[name] = io::HostTensor{tensor.shape(), tensor.to_host()};
@@ -52,14 +37,6 @@ void restore_tensors(const nn::NamedTensors& tensors, const io::Safetensors& fil
     Tensor target = tensor;
     target.upload(stored.data);
   }
-}
-
-std::unique_ptr<Aegan> load_model(const std::filesystem::path& path) {
-  const io::Safetensors file = io::read_safetensors(path);
-  auto model = std::make_unique<Aegan>(preset_from_metadata(file));
-  restore_tensors(model->state(), file);
-  model->set_training(false);
-  return model;
 }
 
 }  // namespace aegan

@@ -19,12 +19,14 @@ Tensor rows(Shape shape, const std::vector<float>& all, int64_t begin, int64_t e
                                                  static_cast<size_t>((end - begin) * row)));
 }
 
-// Applies `run` to chunks of x in eval mode and concatenates what each returns.
-std::vector<Tensor> chunked(Aegan& model, const Tensor& x, int64_t batch,
+// Applies `run` to chunks of x in eval mode, without gradients, and concatenates what each
+// returns; the networks' mode is restored afterwards.
+std::vector<Tensor> chunked(const nn::Networks& networks, const Tensor& x, int64_t batch,
                             const std::function<std::vector<Tensor>(const Tensor&)>& run) {
   if (batch < 1) throw Error("batch must be at least 1");
   NoGradGuard no_grad;
-  model.set_training(false);
+  const bool training = networks.front().second->training();
+  nn::set_training(networks, false);
   std::vector<std::vector<Tensor>> parts;
   if (x.dim(0) <= batch) {
     parts.push_back(run(x));
@@ -34,6 +36,7 @@ std::vector<Tensor> chunked(Aegan& model, const Tensor& x, int64_t batch,
       parts.push_back(run(rows(x.shape(), all, begin, std::min(x.dim(0), begin + batch))));
     }
   }
+  nn::set_training(networks, training);
   std::vector<Tensor> out;
   for (size_t i = 0; !parts.empty() && i < parts[0].size(); ++i) {
     std::vector<Tensor> pieces;
@@ -44,35 +47,50 @@ std::vector<Tensor> chunked(Aegan& model, const Tensor& x, int64_t batch,
   return out;
 }
 
+void check_z(const Tensor& z, int nz) {
+  if (z.rank() != 2 || z.dim(1) != nz) {
+    throw Error("z must have shape [N, " + std::to_string(nz) + "], not " + to_string(z.shape()));
+  }
+}
+
 }  // namespace
 
-Tensor sample_z(int64_t count, int nz, uint64_t seed) {
+Tensor sample_z(int64_t count, int nz, uint64_t seed, Prior prior) {
   Rng rng(seed);
-  return uniform({count, nz}, -1.0f, 1.0f, rng);
+  return draw_latents({count, nz}, prior, rng);
+}
+
+std::vector<NamedImages> generate(Model& model, const Tensor& z, int64_t batch) {
+  const int nz = model.latent_size();
+  check_z(z, nz);
+  std::vector<NamedImages> named;
+  auto out = chunked(model.networks(), z, batch, [&](const Tensor& part) {
+    named = model.generate(part.reshape({part.dim(0), nz, 1, 1}));
+    std::vector<Tensor> images;
+    for (const NamedImages& each : named)
+      images.push_back(each.images);
+    return images;
+  });
+  for (size_t i = 0; i < named.size(); ++i)
+    named[i].images = out[i];
+  return named;
+}
+
+Tensor reconstruct(Model& model, const Tensor& x, int64_t batch) {
+  return chunked(model.networks(), x, batch, [&](const Tensor& part) {
+    return std::vector<Tensor>{model.reconstruct(part)};
+  })[0];
 }
 
 Generated generate(Aegan& model, const Tensor& z, int64_t batch) {
   const int nz = model.preset().nz;
-  if (z.rank() != 2 || z.dim(1) != nz) {
-    throw Error("z must have shape [N, " + std::to_string(nz) + "], not " + to_string(z.shape()));
-  }
-  const bool training = model.g_e().training();
-  auto out = chunked(model, z, batch, [&](const Tensor& part) {
+  check_z(z, nz);
+  auto out = chunked(model.networks(), z, batch, [&](const Tensor& part) {
     const Tensor embedding = model.g_e().forward(part.reshape({part.dim(0), nz, 1, 1}));
     const Tensor x_hat = model.f().forward(embedding);
     return std::vector<Tensor>{embedding, x_hat, model.phi().forward(x_hat)};
   });
-  model.set_training(training);
   return {out[0], out[1], out[2]};
-}
-
-Tensor reconstruct(Aegan& model, const Tensor& x, int64_t batch) {
-  const bool training = model.h().training();
-  auto out = chunked(model, x, batch, [&](const Tensor& part) {
-    return std::vector<Tensor>{model.f().forward(model.h().forward(part))};
-  });
-  model.set_training(training);
-  return out[0];
 }
 
 }  // namespace aegan

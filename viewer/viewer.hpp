@@ -4,7 +4,7 @@
 #include <optional>
 
 #include "engine/settings.hpp"
-#include "nets/preset.hpp"
+#include "nets/models/aegan/preset.hpp"
 #include "viewer/core/player.hpp"
 #include "viewer/panels.hpp"
 

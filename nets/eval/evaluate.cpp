@@ -43,7 +43,7 @@ std::string line(const char* format, const std::string& label, double value) {
 
 }  // namespace
 
-EvalReport evaluate(Aegan& model, EvalSet first_set, const Images& first, EvalSet second_set,
+EvalReport evaluate(Model& model, EvalSet first_set, const Images& first, EvalSet second_set,
                     const Images& second, const EvalOptions& options,
                     const ProgressFactory& progress) {
   EvalReport report;
@@ -53,17 +53,16 @@ EvalReport evaluate(Aegan& model, EvalSet first_set, const Images& first, EvalSe
   report.second.count = second.count;
   report.resolution = first.size;
   report.swd = sliced_wasserstein(first, second, options.swd, part_progress(progress, "SWD"));
-  const int dims = encoder_feature_dims(model.preset());
-  const Gaussian a =
-      fit_gaussian(encoder_features(model, first, options.batch,
-                                    part_progress(progress, "FD-H " + report.first.name)),
-                   dims);
-  const Gaussian b =
-      fit_gaussian(encoder_features(model, second, options.batch,
-                                    part_progress(progress, "FD-H " + report.second.name)),
-                   dims);
-  report.fd_h = frechet_distance(a, b);
-  report.fd_h_dims = dims;
+  report.model = model.name();
+  if (model.has_encoder()) {
+    int dims = 0;
+    const std::vector<float> a = encoder_features(
+        model, first, options.batch, &dims, part_progress(progress, "FD-H " + report.first.name));
+    const std::vector<float> b = encoder_features(
+        model, second, options.batch, &dims, part_progress(progress, "FD-H " + report.second.name));
+    report.fd_h = frechet_distance(fit_gaussian(a, dims), fit_gaussian(b, dims));
+    report.fd_h_dims = dims;
+  }
   report.first_diversity = diversity(first, options, progress, report.first.name);
   report.second_diversity = diversity(second, options, progress, report.second.name);
   return report;
@@ -83,11 +82,13 @@ nlohmann::ordered_json to_json(const EvalReport& report, const EvalOptions& opti
         {"seed", options.swd.seed},
         {"levels", swd_levels(report.swd)},
         {"average_x1e3", report.swd.average}}},
-      {"fd_h",
-       {{"description", kFdHDescription}, {"dims", report.fd_h_dims}, {"value", report.fd_h}}},
       {"ms_ssim_diversity_description",
        "mean MS-SSIM over random pairs of different images of a set; lower = more diverse"},
   };
+  if (report.fd_h) {
+    out["fd_h"] = {
+        {"description", kFdHDescription}, {"dims", report.fd_h_dims}, {"value", *report.fd_h}};
+  }
   if (report.swd_x_hat) {
     out["swd_x_hat"] = {
         {"description",
@@ -115,9 +116,13 @@ std::string format_table(const EvalReport& report) {
     out += line("  %-28s %10.3f", "SWD x1e3 average of x_hat", report.swd_x_hat->average);
     out += "   x_hat = F(G_E(z)) before the denoiser phi\n";
   }
-  out +=
-      line("  %-28s %10.4f", "FD-H (" + std::to_string(report.fd_h_dims) + " dims)", report.fd_h);
-  out += std::string("   ") + kFdHDescription + "\n";
+  if (report.fd_h) {
+    out += line("  %-28s %10.4f", "FD-H (" + std::to_string(report.fd_h_dims) + " dims)",
+                *report.fd_h);
+    out += std::string("   ") + kFdHDescription + "\n";
+  } else {
+    out += "  FD-H left out: " + report.model + " has no encoder to give its features\n";
+  }
   for (const auto& [set, d] : {std::pair{&report.first, &report.first_diversity},
                                std::pair{&report.second, &report.second_diversity}}) {
     if (!*d) continue;

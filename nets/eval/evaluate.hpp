@@ -8,7 +8,7 @@
 #include "nets/eval/images.hpp"
 #include "nets/eval/ms_ssim.hpp"
 #include "nets/eval/swd.hpp"
-#include "nets/networks.hpp"
+#include "nets/model.hpp"
 
 namespace aegan::eval {
 
@@ -37,8 +37,9 @@ struct EvalReport {
   // When the first set is generated: the SWD of the denoiser's input x_hat = F(G_E(z)) against the
   // second set, to show what phi adds.
   std::optional<SwdResult> swd_x_hat;
-  double fd_h = 0;
+  std::optional<double> fd_h;  // none for a model without an encoder
   int fd_h_dims = 0;
+  std::string model;  // the model's name, for the note when there is no FD-H
   std::optional<Diversity> first_diversity, second_diversity;  // none for a single image
 };
 
@@ -46,8 +47,9 @@ struct EvalReport {
 using ProgressFactory = std::function<ProgressFn(const std::string& part)>;
 
 // Every figure of `aegan-vk eval` between two sets of r x r images: SWD, FD-H with the model's
-// encoder H (run on the device), and MS-SSIM diversity of each set.
-EvalReport evaluate(Aegan& model, EvalSet first_set, const Images& first, EvalSet second_set,
+// encoder (AEGAN's H, run on the device; left out for a model without one), and MS-SSIM
+// diversity of each set.
+EvalReport evaluate(Model& model, EvalSet first_set, const Images& first, EvalSet second_set,
                     const Images& second, const EvalOptions& options,
                     const ProgressFactory& progress = {});
 

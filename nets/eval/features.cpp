@@ -28,32 +28,30 @@ void pool_quadrants(const std::vector<float>& in, int64_t n, int c, int s,
 
 }  // namespace
 
-int encoder_feature_dims(const Preset& preset) {
-  return 4 * preset.ec;
-}
-
-std::vector<float> encoder_features(Aegan& model, const Images& images, int64_t batch,
+std::vector<float> encoder_features(Model& model, const Images& images, int64_t batch, int* dims,
                                     const ProgressFn& progress) {
-  const Preset& preset = model.preset();
-  if (images.size != preset.r) {
-    throw Error("encoder features need " + std::to_string(preset.r) + "x" +
-                std::to_string(preset.r) + " images, not " + std::to_string(images.size));
+  const int r = model.image_size();
+  if (images.size != r) {
+    throw Error("encoder features need " + std::to_string(r) + "x" + std::to_string(r) +
+                " images, not " + std::to_string(images.size));
   }
   if (batch < 1) throw Error("batch must be at least 1");
   NoGradGuard no_grad;
-  const bool training = model.h().training();
-  model.h().set_training(false);
+  const nn::Networks networks = model.networks();
+  const bool training = networks.front().second->training();
+  model.set_training(false);
   std::vector<float> out;
-  out.reserve(images.count * static_cast<size_t>(encoder_feature_dims(preset)));
   for (int64_t begin = 0; begin < images.count; begin += batch) {
     if (progress) progress(begin, images.count);
     const int64_t n = std::min(batch, images.count - begin);
     const Tensor x = Tensor::from_host(
-        {n, 3, preset.r, preset.r},
-        std::span<const float>(images.image(begin), n * images.floats_per_image()));
-    pool_quadrants(model.h().forward(x).to_host(), n, preset.ec, preset.es, out);
+        {n, 3, r, r}, std::span<const float>(images.image(begin), n * images.floats_per_image()));
+    const Tensor features = model.encode(x);
+    *dims = 4 * static_cast<int>(features.dim(1));
+    pool_quadrants(features.to_host(), n, static_cast<int>(features.dim(1)),
+                   static_cast<int>(features.dim(2)), out);
   }
-  model.h().set_training(training);
+  model.set_training(training);
   if (progress) progress(images.count, images.count);
   return out;
 }

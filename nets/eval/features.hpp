@@ -3,18 +3,16 @@
 #include <vector>
 
 #include "nets/eval/images.hpp"
-#include "nets/networks.hpp"
+#include "nets/model.hpp"
 
 namespace aegan::eval {
 
-// Dimensions of encoder_features for a model: 4 * ec.
-int encoder_feature_dims(const Preset& preset);
-
-// H(x) of every image, run on the device in eval mode in chunks of `batch`, each embedding
-// [ec, es, es] average-pooled to [ec, 2, 2]: `count` rows of 4 * ec floats. Pooling keeps the
+// The model's encoder (Model::encode, AEGAN's H) of every image, run on the device in eval mode
+// in chunks of `batch`, each feature map [c, s, s] average-pooled to [c, 2, 2]: `count` rows of
+// 4 * c floats (*dims is set to 4 * c). Pooling keeps the
 // covariance small and well conditioned for a few hundred images while keeping coarse layout.
 // Throws aegan::Error when the images are not r x r. `progress` counts images.
-std::vector<float> encoder_features(Aegan& model, const Images& images, int64_t batch,
+std::vector<float> encoder_features(Model& model, const Images& images, int64_t batch, int* dims,
                                     const ProgressFn& progress = {});
 
 }  // namespace aegan::eval

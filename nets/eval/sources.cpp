@@ -59,32 +59,43 @@ Images load_images(const data::ImageSet& set, int64_t count, uint64_t seed,
   return out;
 }
 
-GeneratedImages generate_images(Aegan& model, int64_t count, uint64_t seed, int64_t batch,
-                                const ProgressFn& progress) {
-  if (count < 1) throw Error("the number of samples must be at least 1");
-  return generate_images(model, sample_z(count, model.preset().nz, seed), batch, progress);
+const Images* GeneratedImages::find(const std::string& name) const {
+  for (const Part& part : parts) {
+    if (part.name == name) return &part.images;
+  }
+  return nullptr;
 }
 
-GeneratedImages generate_images(Aegan& model, const Tensor& z, int64_t batch,
+GeneratedImages generate_images(Model& model, int64_t count, uint64_t seed, int64_t batch,
+                                const ProgressFn& progress) {
+  if (count < 1) throw Error("the number of samples must be at least 1");
+  return generate_images(model, sample_z(count, model.latent_size(), seed, model.prior()), batch,
+                         progress);
+}
+
+GeneratedImages generate_images(Model& model, const Tensor& z, int64_t batch,
                                 const ProgressFn& progress) {
   if (batch < 1) throw Error("the batch must be at least 1");
   const int64_t count = z.dim(0);
   const int64_t nz = z.numel() / count;
   const std::vector<float> host = z.to_host();
-  GeneratedImages out{{count, model.preset().r, {}}, {count, model.preset().r, {}}};
-  for (Images* images : {&out.x_hat, &out.image})
-    images->data.reserve(count * images->floats_per_image());
+  GeneratedImages out;
   for (int64_t begin = 0; begin < count; begin += batch) {
     if (progress) progress(begin, count);
     const int64_t n = std::min(batch, count - begin);
     const Tensor part = Tensor::from_host(
         {n, nz}, std::span<const float>(host).subspan(static_cast<size_t>(begin * nz),
                                                       static_cast<size_t>(n * nz)));
-    const Generated generated = generate(model, part, batch);
-    for (auto [images, tensor] :
-         {std::pair{&out.x_hat, &generated.x_hat}, std::pair{&out.image, &generated.image}}) {
-      const std::vector<float> values = tensor->to_host();
-      images->data.insert(images->data.end(), values.begin(), values.end());
+    const std::vector<NamedImages> generated = generate(model, part, batch);
+    for (size_t i = 0; i < generated.size(); ++i) {
+      if (out.parts.size() == i) {
+        out.parts.push_back(
+            {generated[i].name, generated[i].label, {count, model.image_size(), {}}});
+        out.parts[i].images.data.reserve(count * out.parts[i].images.floats_per_image());
+      }
+      const std::vector<float> values = generated[i].images.to_host();
+      Images& images = out.parts[i].images;
+      images.data.insert(images.data.end(), values.begin(), values.end());
     }
   }
   if (progress) progress(count, count);

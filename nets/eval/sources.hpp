@@ -3,7 +3,7 @@
 
 #include "nets/data/image_set.hpp"
 #include "nets/eval/images.hpp"
-#include "nets/networks.hpp"
+#include "nets/model.hpp"
 
 namespace aegan::eval {
 
@@ -13,19 +13,27 @@ namespace aegan::eval {
 Images load_images(const data::ImageSet& set, int64_t count, uint64_t seed,
                    const ProgressFn& progress = {});
 
-// A generator's images with the denoiser's input beside them: x_hat = F(G_E(z)) and
-// image = phi(x_hat), for the same z.
+// Every image a model makes of the same z (Model::generate), e.g. AEGAN's denoiser input
+// x_hat = F(G_E(z)) beside its final image phi(x_hat).
 struct GeneratedImages {
-  Images x_hat;
-  Images image;
+  struct Part {
+    std::string name;   // "x_hat", "image"
+    std::string label;  // "phi(x_hat)"
+    Images images;
+  };
+  std::vector<Part> parts;  // the model's order: the final image is last
+
+  const Images& image() const { return parts.back().images; }
+  // The part called `name`, or null.
+  const Images* find(const std::string& name) const;
 };
 
-// Both for `count` latents z = sample_z(count, nz, seed), in eval mode, `batch` at a time so that
-// only one batch is on the device at once. `progress` counts images.
-GeneratedImages generate_images(Aegan& model, int64_t count, uint64_t seed, int64_t batch,
+// All of them for `count` latents z = sample_z(count, nz, seed, the model's prior), in eval mode,
+// `batch` at a time so that only one batch is on the device at once. `progress` counts images.
+GeneratedImages generate_images(Model& model, int64_t count, uint64_t seed, int64_t batch,
                                 const ProgressFn& progress = {});
 // The same for latents already drawn, z [N, nz] or [N, nz, 1, 1].
-GeneratedImages generate_images(Aegan& model, const Tensor& z, int64_t batch,
+GeneratedImages generate_images(Model& model, const Tensor& z, int64_t batch,
                                 const ProgressFn& progress = {});
 
 }  // namespace aegan::eval

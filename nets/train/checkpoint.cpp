@@ -28,10 +28,10 @@ nn::NamedTensors moments(const Optimizer& optimizer) {
 
 }  // namespace
 
-void save_checkpoint(const std::filesystem::path& path, Aegan& model, const Optimizers& optimizers,
+void save_checkpoint(const std::filesystem::path& path, Model& model, const Optimizers& optimizers,
                      const TrainConfig& config, const TrainState& state) {
   io::Safetensors file;
-  file.metadata = preset_metadata(model.preset());
+  file.metadata = model.metadata();
   nlohmann::json training = {{"config", config},
                              {"stage", state.stage},
                              {"stage_step", state.stage_step},
@@ -60,7 +60,9 @@ TrainingCheckpoint parse_checkpoint(const std::filesystem::path& path, io::Safet
   } catch (const nlohmann::json::exception& e) {
     throw Error(path.string() + ": damaged training metadata: " + e.what());
   }
-  if (checkpoint.state.stage < 1 || checkpoint.state.stage > 4 || checkpoint.state.stage_step < 0) {
+  const int stages = static_cast<int>(checkpoint.config.stages.size());
+  if (checkpoint.state.stage < 1 || checkpoint.state.stage > stages + 1 ||
+      checkpoint.state.stage_step < 0) {
     throw Error(path.string() + ": damaged training metadata (stage " +
                 std::to_string(checkpoint.state.stage) + ")");
   }
@@ -84,7 +86,7 @@ TrainingCheckpoint read_checkpoint(const std::filesystem::path& path) {
   return parse_checkpoint(path, std::move(file));
 }
 
-void restore_checkpoint(const TrainingCheckpoint& checkpoint, Aegan& model,
+void restore_checkpoint(const TrainingCheckpoint& checkpoint, Model& model,
                         Optimizers& optimizers) {
   restore_tensors(model.state(), checkpoint.file);
   const nlohmann::json training = nlohmann::json::parse(checkpoint.file.metadata.at(kTrainingKey));

@@ -4,9 +4,9 @@
 #include <optional>
 
 #include "engine/io/safetensors.hpp"
-#include "nets/networks.hpp"
+#include "nets/model.hpp"
 #include "nets/train/config.hpp"
-#include "nets/train/steps.hpp"
+#include "nets/train/gan.hpp"
 
 namespace aegan::train {
 
@@ -18,11 +18,11 @@ struct TrainState {
   int64_t global_step = 0;  // minibatches done in all stages
 };
 
-// One safetensors file: the six networks under their spec names, BN statistics, each Adam's
+// One safetensors file: the model's networks under their spec names, BN statistics, each Adam's
 // moments ("optim.<optimiser>.<parameter>.exp_avg"/".exp_avg_sq"), and in __metadata__ the
-// model's sizes plus "aegan_vk.training", a JSON text with the config, the state and each
-// optimiser's step count. Written atomically.
-void save_checkpoint(const std::filesystem::path& path, Aegan& model, const Optimizers& optimizers,
+// model's name, sizes and prior (Model::metadata) plus "aegan_vk.training", a JSON text with the
+// config, the state and each optimiser's step count. Written atomically.
+void save_checkpoint(const std::filesystem::path& path, Model& model, const Optimizers& optimizers,
                      const TrainConfig& config, const TrainState& state);
 
 struct TrainingCheckpoint {
@@ -40,6 +40,6 @@ TrainingCheckpoint read_checkpoint(const std::filesystem::path& path);
 
 // Restores the networks (weights and BN statistics) and, when the checkpoint's stage is the
 // optimisers' stage, their moments and step counts.
-void restore_checkpoint(const TrainingCheckpoint& checkpoint, Aegan& model, Optimizers& optimizers);
+void restore_checkpoint(const TrainingCheckpoint& checkpoint, Model& model, Optimizers& optimizers);
 
 }  // namespace aegan::train

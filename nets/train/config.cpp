@@ -23,30 +23,20 @@ StageSchedule schedule_from(const nlohmann::json& j) {
 }  // namespace
 
 const StageSchedule& TrainConfig::schedule(int stage) const {
-  switch (stage) {
-    case 1:
-      return autoencoder;
-    case 2:
-      return gan;
-    case 3:
-      return finetune;
+  if (stage < 1 || stage > static_cast<int>(stages.size())) {
+    throw Error("no training stage " + std::to_string(stage));
   }
-  throw Error("no training stage " + std::to_string(stage));
+  return stages[static_cast<size_t>(stage - 1)];
 }
 
 void to_json(nlohmann::json& j, const TrainConfig& c) {
-  j = {{"preset",
-        {{"name", c.preset.name},
-         {"r", c.preset.r},
-         {"es", c.preset.es},
-         {"ec", c.preset.ec},
-         {"w", c.preset.w},
-         {"nz", c.preset.nz}}},
+  nlohmann::json preset = {{"name", c.preset.preset}};
+  for (const auto& [name, value] : c.preset.values)
+    preset[name] = value;
+  j = {{"model", c.model},
+       {"preset", preset},
        {"data", c.data.string()},
        {"batch", c.batch},
-       {"stage1", schedule_json(c.autoencoder)},
-       {"stage2", schedule_json(c.gan)},
-       {"stage3", schedule_json(c.finetune)},
        {"adam", {{"beta1", c.beta1}, {"beta2", c.beta2}, {"eps", c.eps}}},
        {"lambda", c.lambda},
        {"seed", c.seed},
@@ -58,17 +48,25 @@ void to_json(nlohmann::json& j, const TrainConfig& c) {
        {"checkpoint_every", c.checkpoint_every},
        {"sample_count", c.sample_count},
        {"phi_warm_start", c.phi_warm_start}};
+  if (c.prior) j["prior"] = prior_name(*c.prior);
+  for (size_t s = 0; s < c.stages.size(); ++s)
+    j["stage" + std::to_string(s + 1)] = schedule_json(c.stages[s]);
 }
 
 void from_json(const nlohmann::json& j, TrainConfig& c) {
-  const auto& p = j.at("preset");
-  c.preset = {p.at("name").get<std::string>(), p.at("r").get<int>(), p.at("es").get<int>(),
-              p.at("ec").get<int>(),           p.at("w").get<int>(), p.at("nz").get<int>()};
+  // Configs written before there were other models are AEGAN's.
+  c.model = j.value("model", std::string("aegan"));
+  c.preset = {j.at("preset").at("name").get<std::string>(), {}};
+  for (const auto& [name, value] : j.at("preset").items()) {
+    if (name != "name") c.preset.values.emplace_back(name, value.get<int>());
+  }
+  c.prior.reset();
+  if (j.contains("prior")) c.prior = prior_by_name(j.at("prior").get<std::string>());
   c.data = j.at("data").get<std::string>();
   c.batch = j.at("batch").get<int>();
-  c.autoencoder = schedule_from(j.at("stage1"));
-  c.gan = schedule_from(j.at("stage2"));
-  c.finetune = schedule_from(j.at("stage3"));
+  c.stages.clear();
+  for (int s = 1; j.contains("stage" + std::to_string(s)); ++s)
+    c.stages.push_back(schedule_from(j.at("stage" + std::to_string(s))));
   c.beta1 = j.at("adam").at("beta1").get<double>();
   c.beta2 = j.at("adam").at("beta2").get<double>();
   c.eps = j.at("adam").at("eps").get<double>();

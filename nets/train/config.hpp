@@ -2,15 +2,18 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "nets/preset.hpp"
+#include "nets/model_sizes.hpp"
 
 namespace aegan::train {
 
-// How long one stage of Algorithm 1 runs and how fast it learns. `steps` > 0 overrides `epochs`.
+// How long one stage of a model's training runs and how fast it learns. `steps` > 0 overrides
+// `epochs`.
 struct StageSchedule {
   int64_t epochs = 0;
   int64_t steps = 0;
@@ -22,15 +25,17 @@ struct StageSchedule {
 // them from the autoencoder's reconstruction (L1(phi(sg(F(H(x)))), x)).
 enum class PhiWarmStart { none, identity, restore };
 
-// Every option of `aegan-vk train`, defaulting to docs/aegan.md ("Training schedule").
+// Every option of `aegan-vk train`. What is left empty here the Trainer takes from the model
+// (nets/models/registry.hpp): its default preset, prior, batch size and each stage's schedule.
 struct TrainConfig {
-  Preset preset{"tiny64", 64, 16, 16, 16, 100};
+  std::string model = "aegan";
+  ModelSizes preset;  // no values: those of the preset named, else of the model's default one
+  std::optional<Prior> prior;  // none: the model's own
   std::filesystem::path data;
-  int batch = 16;
-  StageSchedule autoencoder{100, 0, 1e-5};
-  StageSchedule gan{200, 0, 2e-4};
-  StageSchedule finetune{0, 0, 1e-7};  // step 3 is optional: 0 epochs skips it
+  int batch = 0;                      // 0: the model's default
+  std::vector<StageSchedule> stages;  // stage s at [s - 1]; missing stages: the model's defaults
   double beta1 = 0.5, beta2 = 0.999, eps = 1e-8;
+  // AEGAN's (docs/aegan.md, "Training schedule"); other models ignore them.
   double lambda = 100.0;  // weight of phi's L1 term
   PhiWarmStart phi_warm_start = PhiWarmStart::none;
   uint64_t seed = 1;

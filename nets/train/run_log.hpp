@@ -6,8 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "nets/models/aegan/steps.hpp"
 #include "nets/train/checkpoint.hpp"
-#include "nets/train/steps.hpp"
 
 namespace aegan::train {
 

@@ -15,6 +15,7 @@
 #include "nets/data/loader.hpp"
 #include "nets/eval/sources.hpp"
 #include "nets/eval/swd.hpp"
+#include "nets/models/registry.hpp"
 #include "nets/report/image_grid.hpp"
 #include "nets/report/loss_plot.hpp"
 #include "nets/report/progress.hpp"
@@ -32,22 +33,11 @@ uint64_t step_seed(uint64_t seed, int64_t global_step, uint64_t stream) {
   return Rng(x).next_u64();
 }
 
-const char* stage_name(int stage) {
-  switch (stage) {
-    case 1:
-      return "stage 1 (autoencoder)";
-    case 2:
-      return "stage 2 (GANs)";
-    default:
-      return "stage 3 (fine-tuning)";
-  }
-}
-
-// Sample grids of stage 2 and 3 show rows of x_hat = F(G_E(z)), each above the row of phi(x_hat)
-// for the same z, so that what the denoiser does is visible.
+// Sample grids of generating stages show a row of each of the model's images for the same z
+// (AEGAN: x_hat = F(G_E(z)) above phi(x_hat)), so that what each network adds is visible.
 constexpr int kGridColumns = 8;
 
-// The figures logged with every sample grid: SWD x1e3 of x_hat and phi(x_hat) against as many
+// The figures logged with every sample grid: SWD x1e3 of each generated image against as many
 // real images as the grid has, with fewer patches and directions than `aegan-vk eval` uses, so
 // that they cost a fraction of a second at 64x64. They track the run; `eval` gives the figures to
 // report.
@@ -55,18 +45,45 @@ constexpr int kQualityPatches = 64;
 constexpr int kQualityDirections = 128;
 constexpr uint64_t kQualitySeed = 0x51a11e7;
 
-std::vector<float> denoiser_pairs(const eval::GeneratedImages& generated, int columns) {
-  const size_t image = generated.image.floats_per_image();
+std::vector<float> interleaved_rows(const eval::GeneratedImages& generated, int columns) {
+  const eval::Images& last = generated.image();
+  const size_t image = last.floats_per_image();
   std::vector<float> out;
-  out.reserve(2 * generated.image.data.size());
-  for (int64_t row = 0; row * columns < generated.image.count; ++row) {
+  out.reserve(generated.parts.size() * last.data.size());
+  for (int64_t row = 0; row * columns < last.count; ++row) {
     const int64_t begin = row * columns;
-    const int64_t end = std::min<int64_t>(begin + columns, generated.image.count);
-    for (const eval::Images* images : {&generated.x_hat, &generated.image}) {
-      out.insert(out.end(), images->image(begin), images->image(begin) + (end - begin) * image);
+    const int64_t end = std::min<int64_t>(begin + columns, last.count);
+    for (const eval::GeneratedImages::Part& part : generated.parts) {
+      const eval::Images& images = part.images;
+      out.insert(out.end(), images.image(begin), images.image(begin) + (end - begin) * image);
     }
   }
   return out;
+}
+
+// The config with what it left to the model filled in: the default preset (sizes in the model's
+// order), the model's prior, and each stage's default schedule.
+TrainConfig resolved(TrainConfig config) {
+  const ModelKind& kind = model_kind(config.model);
+  if (config.preset.values.empty()) {
+    config.preset =
+        kind.preset(config.preset.preset.empty() ? kind.default_preset : config.preset.preset);
+  }
+  ModelSizes sizes{config.preset.preset, {}};
+  for (const std::string& size : kind.sizes)
+    sizes.values.emplace_back(size, config.preset.at(size));
+  config.preset = sizes;
+  if (!config.prior) config.prior = kind.default_prior;
+  if (config.batch == 0) config.batch = kind.default_batch;
+  const std::vector<TrainingStage>& stages = kind.stages;
+  if (config.stages.size() > stages.size()) {
+    throw Error(config.model + " trains in " + std::to_string(stages.size()) +
+                (stages.size() == 1 ? " stage" : " stages") + ", not " +
+                std::to_string(config.stages.size()));
+  }
+  for (size_t s = config.stages.size(); s < stages.size(); ++s)
+    config.stages.push_back(stages[s].schedule);
+  return config;
 }
 
 std::string format_losses(const LossValues& losses) {
@@ -87,7 +104,7 @@ struct Trainer::Impl {
   Tensor fixed_images;
   RunLog log;
   eval::Images quality_reference;  // real images the logged SWDs compare with, loaded once
-  std::optional<std::pair<double, double>> last_quality;  // SWD of x_hat, of phi(x_hat)
+  std::vector<std::pair<std::string, double>> last_quality;  // SWD of each generated image
   int64_t batch = 0;
 };
 
@@ -96,8 +113,8 @@ Trainer::Trainer(const TrainConfig& config, const RunOptions& options)
 
 Trainer::Trainer(const TrainConfig& config, const RunOptions& options,
                  const TrainingCheckpoint* from, std::unique_ptr<RunLock> lock)
-    : lock_(std::move(lock)), config_(config), options_(options) {
-  if (config.batch < 1) throw Error("--batch must be at least 1");
+    : lock_(std::move(lock)), config_(resolved(config)), options_(options) {
+  if (config_.batch < 1) throw Error("--batch must be at least 1");
   if (!lock_) lock_ = std::make_unique<RunLock>(options.out);
   const std::filesystem::path checkpoint = options.out / "checkpoint.safetensors";
   if (!from && std::filesystem::exists(checkpoint)) {
@@ -106,11 +123,13 @@ Trainer::Trainer(const TrainConfig& config, const RunOptions& options,
   }
   std::filesystem::create_directories(options.out / "samples");
 
+  model_ = create_model(config_.model, config_.preset, config_.prior);
+  stages_ = model_->stages();
+  const int r = model_->image_size();
   data::ImageOptions image_options;
-  image_options.resolution = config.preset.r;
+  image_options.resolution = r;
   image_options.center_crop = config.center_crop;
   image_options.background = config.background;
-  model_ = std::make_unique<Aegan>(config.preset);
   impl_ = std::make_unique<Impl>(
       Impl{data::ImageSet::open(config.data, image_options, config.dataset_cache),
            nullptr,
@@ -120,7 +139,7 @@ Trainer::Trainer(const TrainConfig& config, const RunOptions& options,
            RunLog(options.out / "log.jsonl"),
            {},
            {}});
-  impl_->batch = std::min<int64_t>(config.batch, impl_->images.size());
+  impl_->batch = std::min<int64_t>(config_.batch, impl_->images.size());
   if (from) {
     state_ = from->state;
     impl_->log.truncate_after(state_.global_step);
@@ -129,18 +148,15 @@ Trainer::Trainer(const TrainConfig& config, const RunOptions& options,
   }
 
   Rng sample_rng(config.seed ^ 0x5a5a5a5a5a5a5a5aull);
-  impl_->fixed_z = uniform({config.sample_count, config.preset.nz, 1, 1}, -1.0f, 1.0f, sample_rng);
+  impl_->fixed_z =
+      draw_latents({config.sample_count, model_->latent_size(), 1, 1}, model_->prior(), sample_rng);
   const int64_t shown = std::min<int64_t>(std::min(config.sample_count, 8), impl_->images.size());
-  std::vector<float> pixels(static_cast<size_t>(shown * 3 * config.preset.r * config.preset.r));
+  std::vector<float> pixels(static_cast<size_t>(shown * 3 * r * r));
   for (int64_t i = 0; i < shown; ++i) {
-    impl_->images.load(i, pixels.data() + i * 3 * config.preset.r * config.preset.r);
+    impl_->images.load(i, pixels.data() + i * 3 * r * r);
   }
-  impl_->fixed_images = Tensor::from_host({shown, 3, config.preset.r, config.preset.r}, pixels);
-
-  if (state_.stage <= 3) {
-    prepare_stage(*model_, state_.stage);
-    impl_->optimizers = make_optimizers(*model_, state_.stage, config_);
-  }
+  impl_->fixed_images = Tensor::from_host({shown, 3, r, r}, pixels);
+  start_stage();
   if (from) restore_checkpoint(*from, *model_, impl_->optimizers);
 }
 
@@ -173,16 +189,24 @@ int64_t Trainer::stage_steps(int stage) const {
   return schedule.epochs * (impl_->images.size() / batch());
 }
 
+void Trainer::start_stage() {
+  impl_->optimizers.clear();
+  if (state_.stage > stage_count()) return;
+  model_->prepare_stage(state_.stage);
+  impl_->optimizers = model_->make_optimizers(state_.stage, config_);
+}
+
 bool Trainer::run() {
   int64_t steps_this_run = 0;
   auto save = [&](const std::filesystem::path& name) {
     save_checkpoint(options_.out / name, *model_, impl_->optimizers, config_, state_);
   };
-  while (state_.stage <= 3) {
+  while (state_.stage <= stage_count()) {
     const int stage = state_.stage;
+    const TrainingStage& info = stages_[static_cast<size_t>(stage - 1)];
     const int64_t total = stage_steps(stage);
-    impl_->last_quality.reset();
-    prepare_stage(*model_, stage);
+    impl_->last_quality.clear();
+    model_->prepare_stage(stage);
     const int64_t batch = this->batch();
     const int64_t per_epoch = impl_->images.size() / batch;
     impl_->loader = std::make_unique<data::Loader>(
@@ -193,7 +217,7 @@ bool Trainer::run() {
     if (options_.progress && total > 0) {
       report::ProgressOptions progress_options;
       progress_options.terminal = options_.progress_is_terminal;
-      progress.emplace(stage_name(stage), total, *options_.progress, progress_options);
+      progress.emplace(info.title, total, *options_.progress, progress_options);
     }
     auto interval_start = std::chrono::steady_clock::now();
     int64_t interval_images = 0;
@@ -205,23 +229,20 @@ bool Trainer::run() {
         return false;
       }
       const data::Batch images = impl_->loader->next();
-      const Tensor x =
-          Tensor::from_host({batch, 3, config_.preset.r, config_.preset.r}, images.images);
+      const int r = model_->image_size();
+      const Tensor x = Tensor::from_host({batch, 3, r, r}, images.images);
       LossValues losses;
       try {
-        if (stage == 1) {
-          model_->set_dropout_seed(step_seed(config_.seed, state_.global_step, 2));
-          losses = autoencoder_step(*model_, impl_->optimizers, x, config_.phi_warm_start);
-        } else {
+        Tensor z;
+        if (info.generates) {
           Rng z_rng(step_seed(config_.seed, state_.global_step, 1));
-          const Tensor z = uniform({batch, config_.preset.nz, 1, 1}, -1.0f, 1.0f, z_rng);
-          model_->set_dropout_seed(step_seed(config_.seed, state_.global_step, 2));
-          losses = stage == 2 ? gan_step(*model_, impl_->optimizers, x, z, config_.lambda)
-                              : finetune_step(*model_, impl_->optimizers, x, z, config_.lambda);
+          z = draw_latents({batch, model_->latent_size(), 1, 1}, model_->prior(), z_rng);
         }
+        losses = model_->step(stage, impl_->optimizers,
+                              {x, z, step_seed(config_.seed, state_.global_step, 2), config_});
       } catch (const NonFiniteLoss& e) {
         save("last-good.safetensors");
-        throw Error(std::string("loss '") + e.loss() + "' is not finite at " + stage_name(stage) +
+        throw Error(std::string("loss '") + e.loss() + "' is not finite at " + info.title +
                     " step " + std::to_string(state_.stage_step) +
                     "; the weights before it are in " +
                     (options_.out / "last-good.safetensors").string());
@@ -248,23 +269,24 @@ bool Trainer::run() {
       }
     }
     if (progress) progress->finish();
-    if (options_.progress && impl_->last_quality && stage >= 2) {
-      char line[160];
-      std::snprintf(line, sizeof line,
-                    "%s done: SWD x1e3 of x_hat %.2f, of phi(x_hat) %.2f (%d samples)\n",
-                    stage_name(stage), impl_->last_quality->first, impl_->last_quality->second,
-                    config_.sample_count);
-      *options_.progress << line << std::flush;
+    if (options_.progress && !impl_->last_quality.empty()) {
+      std::ostringstream line;
+      line << info.title << " done: SWD x1e3";
+      line.setf(std::ios::fixed);
+      line.precision(2);
+      const char* separator = " of ";
+      for (const auto& [label, value] : impl_->last_quality) {
+        line << separator << label << ' ' << value;
+        separator = ", of ";
+      }
+      line << " (" << config_.sample_count << " samples)\n";
+      *options_.progress << line.str() << std::flush;
     }
     // The stage's end is saved as the start of the next, with that stage's fresh optimisers, so
     // a resume never mixes moments of two stages.
     ++state_.stage;
     state_.stage_step = 0;
-    impl_->optimizers.clear();
-    if (state_.stage <= 3) {
-      prepare_stage(*model_, state_.stage);
-      impl_->optimizers = make_optimizers(*model_, state_.stage, config_);
-    }
+    start_stage();
     save("checkpoint.safetensors");
   }
   return true;
@@ -279,12 +301,15 @@ void Trainer::log_quality(const eval::GeneratedImages& generated) {
   options.patches_per_image = kQualityPatches;
   options.directions = kQualityDirections;
   options.seed = config_.seed ^ kQualitySeed;
-  const double before =
-      eval::sliced_wasserstein(generated.x_hat, impl_->quality_reference, options).average;
-  const double after =
-      eval::sliced_wasserstein(generated.image, impl_->quality_reference, options).average;
-  impl_->log.append_quality(state_, {{"swd_x_hat", before}, {"swd_phi", after}});
-  impl_->last_quality = {before, after};
+  std::vector<std::pair<std::string, double>> figures;
+  impl_->last_quality.clear();
+  for (const eval::GeneratedImages::Part& part : generated.parts) {
+    const double swd =
+        eval::sliced_wasserstein(part.images, impl_->quality_reference, options).average;
+    figures.emplace_back("swd_" + part.name, swd);
+    impl_->last_quality.emplace_back(part.label, swd);
+  }
+  impl_->log.append_quality(state_, figures);
 }
 
 void Trainer::write_samples() {
@@ -294,22 +319,24 @@ void Trainer::write_samples() {
   {
     NoGradGuard no_grad;
     model_->set_training(false);
-    const int r = config_.preset.r;
-    if (state_.stage == 1) {
-      // Inputs in the top row, their reconstructions F(H(x)) below.
+    const int r = model_->image_size();
+    const size_t stage = static_cast<size_t>(std::min(state_.stage, stage_count()) - 1);
+    if (!stages_[stage].generates) {
+      // Inputs in the top row, their reconstructions below.
       const Tensor& x = impl_->fixed_images;
-      const Tensor both = ops::concat({x, model_->f().forward(model_->h().forward(x))}, 0);
+      const Tensor both = ops::concat({x, model_->reconstruct(x)}, 0);
       report::write_image_grid(png, both.to_host(), static_cast<int>(both.dim(0)), 3, r,
                                static_cast<int>(x.dim(0)));
     } else {
       const eval::GeneratedImages generated =
           eval::generate_images(*model_, impl_->fixed_z, config_.batch);
-      report::write_image_grid(png, denoiser_pairs(generated, kGridColumns),
-                               static_cast<int>(2 * generated.image.count), 3, r, kGridColumns);
+      report::write_image_grid(png, interleaved_rows(generated, kGridColumns),
+                               static_cast<int>(generated.parts.size() * generated.image().count),
+                               3, r, kGridColumns);
       log_quality(generated);
     }
   }
-  if (state_.stage <= 3) prepare_stage(*model_, state_.stage);
+  if (state_.stage <= stage_count()) model_->prepare_stage(state_.stage);
   if (impl_->log.lines() > 0) report::plot_losses(impl_->log.path(), options_.out / "losses.png");
 }
 

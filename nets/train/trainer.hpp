@@ -7,7 +7,7 @@
 #include <memory>
 #include <optional>
 
-#include "nets/networks.hpp"
+#include "nets/model.hpp"
 #include "nets/train/checkpoint.hpp"
 #include "nets/train/config.hpp"
 
@@ -30,17 +30,20 @@ struct RunOptions {
   bool progress_is_terminal = false;
 };
 
-// Algorithm 1 over a run folder:
+// A model's training stages (Algorithm 1 for AEGAN) over a run folder:
 //   checkpoint.safetensors  every config.checkpoint_every steps, at stage ends and on stop;
 //   log.jsonl               one line per config.log_every steps;
 //   .lock                   locked for the Trainer's lifetime (RunLock): one trainer per folder;
 //   samples/stage{S}_step{N}.png and losses.png, every config.sample_every steps and at stage ends
-//                           (stages 2 and 3: rows of x_hat above rows of phi(x_hat), and a
-//                           log line with the SWD of each against real images);
+//                           (stages that generate: a row of each of the model's images for the
+//                           same z, e.g. x_hat above phi(x_hat), and a log line with the SWD of
+//                           each against real images; other stages: real images above their
+//                           reconstructions);
 //   last-good.safetensors   the weights before a loss turned non-finite.
 class Trainer {
  public:
-  // A new run; refuses a folder that already holds a checkpoint (resume it instead). It and
+  // A new run of config.model, whose empty settings (preset, prior, schedules) become the
+  // model's defaults; refuses a folder that already holds a checkpoint (resume it instead). It and
   // resume() refuse a folder that another Trainer, in this process or another, holds.
   Trainer(const TrainConfig& config, const RunOptions& options);
   // Continues the run in options.out from its checkpoint; `adjust` may lengthen the schedule.
@@ -54,7 +57,7 @@ class Trainer {
 
   const TrainConfig& config() const { return config_; }
   const TrainState& state() const { return state_; }
-  Aegan& model() { return *model_; }
+  Model& model() { return *model_; }
   // The minibatch size trained with: config().batch, or the image count where the data set has
   // fewer images than that.
   int64_t batch() const;
@@ -64,8 +67,11 @@ class Trainer {
  private:
   Trainer(const TrainConfig& config, const RunOptions& options, const TrainingCheckpoint* from,
           std::unique_ptr<RunLock> lock);
+  // Prepares the current stage's networks and its fresh optimisers (none once all are done).
+  void start_stage();
   void write_samples();
   void log_quality(const eval::GeneratedImages& generated);
+  int stage_count() const { return static_cast<int>(config_.stages.size()); }
 
   struct Impl;
   // First, so that it is taken before anything is written and released after everything else.
@@ -73,7 +79,8 @@ class Trainer {
   TrainConfig config_;
   RunOptions options_;
   TrainState state_;
-  std::unique_ptr<Aegan> model_;
+  std::unique_ptr<Model> model_;
+  std::vector<TrainingStage> stages_;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -38,7 +38,7 @@ python3 - "$work/run/log.jsonl" <<'PY' || fail "log.jsonl lacks the SWDs of x_ha
 import json, math, sys
 quality = [json.loads(l)["quality"] for l in open(sys.argv[1]) if '"quality"' in l]
 assert len(quality) == 1, quality
-assert all(math.isfinite(quality[0][k]) and quality[0][k] > 0 for k in ("swd_x_hat", "swd_phi"))
+assert all(math.isfinite(quality[0][k]) and quality[0][k] > 0 for k in ("swd_x_hat", "swd_image"))
 PY
 grep -q "SWD x1e3 of x_hat .*, of phi(x_hat) " "$work/train.log" ||
   fail "train did not report the stage's SWDs"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Smoke test of `aegan-vk bench train --quick`: every figure of tiny64 runs once (batch 2) and the
-# table and the JSON carry the fields the README and scripts rely on.
+# table and the JSON carry the fields the README and scripts rely on; then DCGAN's figures.
 set -euo pipefail
 aegan=$1
 if ! command -v python3 >/dev/null; then
@@ -61,3 +61,21 @@ assert peak["gan"] > peak["inference"], peak
 assert "pytorch" not in report and "comparison" not in report
 print("PASS")
 EOF
+
+# DCGAN through the same model interface: its one stage ("gan") and inference, with the spec's
+# parameter counts (docs/baselines.md, "Parameter counts").
+"$aegan" bench train --model dcgan --quick >"$work/dcgan.txt" 2>&1 || {
+  cat "$work/dcgan.txt"
+  echo "FAIL: aegan-vk bench train --model dcgan --quick exited with an error"
+  exit 1
+}
+for pattern in "^dcgan-tiny64 parameters: g 378080, d 175296 " "^gan  *2  *1  *1 " \
+  "^inference  *2  *1  *1 "; do
+  grep -q "$pattern" "$work/dcgan.txt" || {
+    cat "$work/dcgan.txt"
+    echo "FAIL: no line matching '$pattern' in DCGAN's output"
+    exit 1
+  }
+done
+grep -q "^autoencoder" "$work/dcgan.txt" && { echo "FAIL: DCGAN has no autoencoder"; exit 1; }
+echo "PASS (dcgan)"

@@ -4,7 +4,7 @@
 #include <bit>
 #include <cmath>
 
-#include "nets/networks.hpp"
+#include "nets/models/aegan/networks.hpp"
 #include "nets/sampler.hpp"
 #include "viewer/core/display.hpp"
 #include "viewer/core/sample_grid.hpp"

@@ -5,7 +5,7 @@
 
 #include "engine/autograd.hpp"
 #include "nets/latent_walk.hpp"
-#include "nets/networks.hpp"
+#include "nets/models/aegan/networks.hpp"
 #include "viewer/core/embedding_walk.hpp"
 
 namespace aegan::viewer {

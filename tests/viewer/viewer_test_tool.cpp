@@ -17,8 +17,9 @@
 #include "engine/io/safetensors.hpp"
 #include "engine/runtime.hpp"
 #include "nets/model_io.hpp"
-#include "nets/networks.hpp"
-#include "nets/preset.hpp"
+#include "nets/models/aegan/model.hpp"
+#include "nets/models/aegan/networks.hpp"
+#include "nets/models/aegan/preset.hpp"
 #include "nets/report/canvas.hpp"
 #include "nets/report/png.hpp"
 #include "nets/sampler.hpp"
@@ -48,7 +49,7 @@ int write_model(const std::string& path, uint64_t seed, float gain) {
 // laid out as the viewer's embedding panel does it, but drawn here on the host.
 int embedding_png(const std::string& model_path, uint64_t seed, int zoom, int columns, int gap,
                   const std::string& out) {
-  std::unique_ptr<aegan::Aegan> model = aegan::load_model(model_path);
+  std::unique_ptr<aegan::Aegan> model = aegan::load_aegan(model_path);
   const aegan::Tensor embedding =
       aegan::generate(*model, aegan::sample_z(1, model->preset().nz, seed), 1).embedding;
   const std::vector<float> values = embedding.to_host();

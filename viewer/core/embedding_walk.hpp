@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "engine/tensor.hpp"
-#include "nets/networks.hpp"
+#include "nets/models/aegan/networks.hpp"
 #include "viewer/core/player.hpp"
 
 namespace aegan::viewer {

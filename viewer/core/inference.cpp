@@ -7,6 +7,7 @@
 #include "engine/error.hpp"
 #include "engine/io/safetensors.hpp"
 #include "nets/model_io.hpp"
+#include "nets/models/aegan/model.hpp"
 
 namespace aegan::viewer {
 namespace {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "nets/networks.hpp"
+#include "nets/models/aegan/networks.hpp"
 #include "viewer/core/display.hpp"
 #include "viewer/core/embedding_walk.hpp"
 #include "viewer/core/stage_clock.hpp"

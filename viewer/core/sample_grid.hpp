@@ -2,7 +2,7 @@
 #include <cstdint>
 
 #include "engine/tensor.hpp"
-#include "nets/networks.hpp"
+#include "nets/models/aegan/networks.hpp"
 #include "viewer/core/display.hpp"
 
 namespace aegan::viewer {

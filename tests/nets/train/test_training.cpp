@@ -21,8 +21,10 @@
 #include "engine/io/safetensors.hpp"
 #include "engine/runtime.hpp"
 #include "nets/model_io.hpp"
+#include "nets/models/aegan/preset.hpp"
+#include "nets/models/aegan/steps.hpp"
+#include "nets/models/registry.hpp"
 #include "nets/train/run_lock.hpp"
-#include "nets/train/steps.hpp"
 #include "nets/train/trainer.hpp"
 
 namespace aegan::train {
@@ -71,8 +73,7 @@ class TrainingTest : public ::testing::Test {
     TrainConfig c;
     c.data = root_ / "images";
     c.batch = 4;
-    c.autoencoder = {0, 3, 1e-3};
-    c.gan = {0, 3, 2e-4};
+    c.stages = {{0, 3, 1e-3}, {0, 3, 2e-4}};
     c.log_every = 1;
     c.sample_every = 100;
     c.checkpoint_every = 100;
@@ -100,9 +101,7 @@ class TrainingTest : public ::testing::Test {
 
 TEST_F(TrainingTest, ShortRunLearnsAndWritesItsFiles) {
   TrainConfig c = config();
-  c.autoencoder = {0, 60, 2e-3};
-  c.gan = {0, 4, 2e-4};
-  c.finetune = {0, 2, 1e-7};
+  c.stages = {{0, 60, 2e-3}, {0, 4, 2e-4}, {0, 2, 1e-7}};
   Trainer trainer(c, options("run"));
   EXPECT_TRUE(trainer.run());
 
@@ -111,11 +110,12 @@ TEST_F(TrainingTest, ShortRunLearnsAndWritesItsFiles) {
     (line.contains("quality") ? quality : lines).push_back(std::move(line));
   ASSERT_EQ(lines.size(), 66u);
   EXPECT_EQ(lines.front()["batch"].get<int64_t>(), 4);
-  // The sample grids at the ends of stages 2 and 3 come with the SWD of x_hat and phi(x_hat).
+  // The sample grids at the ends of stages 2 and 3 come with the SWD of x_hat and phi(x_hat),
+  // the model's "image".
   ASSERT_EQ(quality.size(), 2u);
   for (size_t i = 0; i < quality.size(); ++i) {
     EXPECT_EQ(quality[i]["stage"].get<int>(), static_cast<int>(i) + 2);
-    for (const char* figure : {"swd_x_hat", "swd_phi"}) {
+    for (const char* figure : {"swd_x_hat", "swd_image"}) {
       const double value = quality[i]["quality"][figure].get<double>();
       EXPECT_TRUE(std::isfinite(value) && value > 0) << figure << " = " << value;
     }
@@ -135,7 +135,8 @@ TEST_F(TrainingTest, ShortRunLearnsAndWritesItsFiles) {
     EXPECT_TRUE(fs::exists(root_ / "run" / file)) << file;
   }
   const auto model = load_model(root_ / "run" / "checkpoint.safetensors");
-  EXPECT_EQ(model->preset().r, 64);
+  EXPECT_EQ(model->name(), "aegan");
+  EXPECT_EQ(model->image_size(), 64);
   EXPECT_EQ(read_checkpoint(root_ / "run" / "checkpoint.safetensors").state.stage, 4);
 }
 
@@ -169,8 +170,7 @@ TEST_F(TrainingTest, ResumingGivesTheSameWeightsAsNotStopping) {
 
 TEST_F(TrainingTest, TruncatedCheckpointGivesAClearError) {
   TrainConfig c = config();
-  c.gan.steps = 0;
-  c.gan.epochs = 0;
+  c.stages[1] = {0, 0, 2e-4};
   Trainer trainer(c, options("run"));
   ASSERT_TRUE(trainer.run());
   const fs::path path = root_ / "run" / "checkpoint.safetensors";
@@ -199,10 +199,18 @@ TEST_F(TrainingTest, NonFiniteLossStopsWithTheLastGoodWeights) {
   EXPECT_NO_THROW(load_model(root_ / "run" / "last-good.safetensors"));
 }
 
+// AEGAN's schedule (docs/aegan.md) for the step functions, which the Trainer otherwise fills in
+// from the model.
+TrainConfig aegan_schedule() {
+  TrainConfig config;
+  config.stages = {{100, 0, 1e-5}, {200, 0, 2e-4}, {0, 0, 1e-7}};
+  return config;
+}
+
 // A step of stage 2 on fresh tiny64 weights, its inputs and optimisers made alike for each model.
 struct GanStep {
-  Aegan model{TrainConfig().preset};
-  TrainConfig config;
+  Aegan model{preset_by_name("tiny64")};
+  TrainConfig config = aegan_schedule();
   Optimizers optimizers;
   Tensor x, z;
 
@@ -272,9 +280,9 @@ std::vector<std::string> differences(const State& a, const State& b,
 const std::set<std::string> kNetworks{"g_e", "h", "f", "d_e", "d_r", "phi"};
 
 TEST(TrainingStep, WaitsForTheDeviceOncePerStep) {
-  Aegan model(TrainConfig().preset);
+  Aegan model(preset_by_name("tiny64"));
   model.initialise(1);
-  TrainConfig config;
+  TrainConfig config = aegan_schedule();
   config.phi_warm_start = PhiWarmStart::identity;  // two losses and optimisers in stage 1
   Rng rng(2);
   const Tensor x = uniform({2, 3, model.preset().r, model.preset().r}, -1.0f, 1.0f, rng);
@@ -332,8 +340,7 @@ TEST_F(TrainingTest, BatchLargerThanTheDataTrainsWithEveryImage) {
   write_images(root_ / "images", 3);
   TrainConfig c = config();
   c.batch = 16;
-  c.autoencoder = {2, 0, 1e-3};  // two epochs of one batch of all 3 images
-  c.gan = {0, 0, 2e-4};
+  c.stages = {{2, 0, 1e-3}, {0, 0, 2e-4}};  // two epochs of one batch of all 3 images
   Trainer trainer(c, options("run"));
   EXPECT_EQ(trainer.batch(), 3);
   EXPECT_EQ(trainer.config().batch, 16);
@@ -352,7 +359,7 @@ TEST_F(TrainingTest, PhiWarmStartTrainsPhiInStageOneOnly) {
        {std::pair{PhiWarmStart::none, "none"}, std::pair{PhiWarmStart::identity, "identity"},
         std::pair{PhiWarmStart::restore, "restore"}}) {
     TrainConfig c = config();
-    c.gan = {0, 0, 2e-4};  // stage 1 alone
+    c.stages[1] = {0, 0, 2e-4};  // stage 1 alone
     c.phi_warm_start = mode;
     Trainer trainer(c, options(name));
     ASSERT_TRUE(trainer.run());
@@ -360,7 +367,7 @@ TEST_F(TrainingTest, PhiWarmStartTrainsPhiInStageOneOnly) {
     EXPECT_EQ(lines.back()["losses"].contains("phi_warm"), mode != PhiWarmStart::none) << name;
     results[mode] = io::read_safetensors(root_ / name / "checkpoint.safetensors");
   }
-  Aegan fresh(config().preset);
+  Aegan fresh(preset_by_name("tiny64"));
   fresh.initialise(config().seed);
   int phi_tensors = 0;
   for (const auto& [tensor_name, tensor] : fresh.state()) {
@@ -384,7 +391,7 @@ TEST_F(TrainingTest, PhiWarmStartTrainsPhiInStageOneOnly) {
 
 TEST_F(TrainingTest, ExistingRunIsNotOverwritten) {
   TrainConfig c = config();
-  c.gan = {0, 0, 2e-4};
+  c.stages[1] = {0, 0, 2e-4};
   Trainer(c, options("run")).run();
   EXPECT_THROW(Trainer(c, options("run")), Error);
   EXPECT_THROW(Trainer::resume(options("elsewhere")), Error);
@@ -392,7 +399,7 @@ TEST_F(TrainingTest, ExistingRunIsNotOverwritten) {
 
 TEST_F(TrainingTest, RunFolderIsLockedWhileATrainerHoldsIt) {
   TrainConfig c = config();
-  c.gan = {0, 0, 2e-4};
+  c.stages[1] = {0, 0, 2e-4};
   const std::string in_use = (root_ / "run").string() + " is in use by aegan-vk train (pid " +
                              std::to_string(getpid()) + ")";
   auto expect_in_use = [&](const std::function<void()>& second) {
@@ -418,7 +425,7 @@ TEST_F(TrainingTest, LockFileOfAnEndedTrainerDoesNotBlock) {
   fs::create_directories(root_ / "run");
   std::ofstream(RunLock::file(root_ / "run")) << "999999 elsewhere\n";
   TrainConfig c = config();
-  c.gan = {0, 0, 2e-4};
+  c.stages[1] = {0, 0, 2e-4};
   {
     Trainer trainer(c, options("run"));
     EXPECT_TRUE(trainer.run());

@@ -7,8 +7,8 @@
 
 #include "engine/autograd.hpp"
 #include "engine/error.hpp"
+#include "nets/models/aegan/networks.hpp"
 #include "nets/models/dcgan/dcgan.hpp"
-#include "nets/networks.hpp"
 #include "tests/nets/network_checks.hpp"
 
 namespace aegan::dcgan {

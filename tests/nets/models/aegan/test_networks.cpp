@@ -5,7 +5,7 @@
 #include "engine/autograd.hpp"
 #include "engine/error.hpp"
 #include "nets/conv_layers.hpp"
-#include "nets/networks.hpp"
+#include "nets/models/aegan/networks.hpp"
 #include "tests/nets/network_checks.hpp"
 #include "tests/support/compare.hpp"
 

@@ -1,4 +1,4 @@
-#include "nets/networks.hpp"
+#include "nets/models/aegan/networks.hpp"
 
 #include <algorithm>
 #include <string>

@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "nets/layers.hpp"
+#include "nets/models/aegan/preset.hpp"
 #include "nets/module.hpp"
-#include "nets/preset.hpp"
 
 namespace aegan {
 

@@ -1,119 +1,10 @@
-#include "nets/train/steps.hpp"
-
-#include <bit>
-#include <cmath>
-#include <cstdint>
-#include <vector>
+#include "nets/models/aegan/steps.hpp"
 
 #include "engine/autograd.hpp"
 #include "engine/ops.hpp"
 
 namespace aegan::train {
 namespace {
-
-// Keeps a discriminator's weights out of the graph while the generator's loss runs through it.
-class Frozen {
- public:
-  explicit Frozen(nn::Module& module) : module_(module) { module_.set_trainable(false); }
-  ~Frozen() { module_.set_trainable(true); }
-  Frozen(const Frozen&) = delete;
-  Frozen& operator=(const Frozen&) = delete;
-
- private:
-  nn::Module& module_;
-};
-
-Optimizer make_optimizer(const std::string& name,
-                         const std::vector<std::pair<const char*, nn::Module*>>& networks,
-                         double lr, const TrainConfig& config) {
-  Optimizer optimizer{name, {}, nullptr};
-  std::vector<Tensor> parameters;
-  for (auto [prefix, net] : networks) {
-    for (auto& [parameter, tensor] : net->parameters(std::string(prefix) + ".")) {
-      optimizer.parameter_names.push_back(parameter);
-      parameters.push_back(tensor);
-    }
-  }
-  optimizer.adam = std::make_unique<optim::Adam>(
-      std::move(parameters), optim::AdamOptions{lr, config.beta1, config.beta2, config.eps});
-  return optimizer;
-}
-
-optim::Adam* find_adam(Optimizers& optimizers, const std::string& name) {
-  for (Optimizer& optimizer : optimizers) {
-    if (optimizer.name == name) return optimizer.adam.get();
-  }
-  return nullptr;
-}
-
-optim::Adam& adam(Optimizers& optimizers, const std::string& name) {
-  if (optim::Adam* found = find_adam(optimizers, name)) return *found;
-  throw Error("internal: no optimiser '" + name + "' in this stage");
-}
-
-// The losses of one step and the optimisers they drive, read back with one wait for the device at
-// the end. Each loss's finiteness goes into a flag on the device that every optimiser recorded
-// after it reads, so that no update follows a non-finite loss although the host has not seen it.
-class StepLosses {
- public:
-  StepLosses() : flag_(Tensor::zeros({1})) {}
-
-  void check(const Tensor& loss, const char* name) {
-    ops::flag_non_finite(loss, flag_);
-    losses_.push_back(loss.detach());  // the value only: the graph goes with backward()
-    names_.push_back(name);
-  }
-
-  void minimise(const Tensor& loss, const char* name, optim::Adam& optimizer) {
-    check(loss, name);
-    optimizer.zero_grad();
-    loss.backward();
-    gated_.push_back({&optimizer, optimizer.steps(), losses_.size()});
-    optimizer.step(flag_);
-  }
-
-  // Every loss by name. Throws NonFiniteLoss naming the first one that is not finite, once the
-  // optimisers that the device skipped (those after it) have their step counts back.
-  LossValues values() {
-    std::vector<Tensor> tensors = losses_;
-    tensors.push_back(flag_);
-    const std::vector<float> host = Tensor::items(tensors);
-    size_t bad = 0;
-    while (bad < losses_.size() && std::isfinite(host[bad]))
-      ++bad;
-    const bool flagged = std::bit_cast<uint32_t>(host.back()) != 0;
-    if (flagged != (bad < losses_.size())) {
-      throw Error("internal error: the device's finiteness flag disagrees with the losses");
-    }
-    if (flagged) {
-      // Latest first, so that an optimiser stepped twice ends with the counts before the first.
-      for (auto gated = gated_.rbegin(); gated != gated_.rend(); ++gated) {
-        if (gated->losses_before > bad) gated->optimizer->set_steps(gated->steps_before);
-      }
-      throw NonFiniteLoss(names_[bad]);
-    }
-    LossValues values;
-    for (size_t i = 0; i < losses_.size(); ++i)
-      values.emplace_back(names_[i], host[i]);
-    return values;
-  }
-
- private:
-  struct Gated {
-    optim::Adam* optimizer;
-    std::vector<int64_t> steps_before;
-    size_t losses_before;  // the losses checked before it, whose flag it read
-  };
-  Tensor flag_;
-  std::vector<Tensor> losses_;
-  std::vector<const char*> names_;
-  std::vector<Gated> gated_;
-};
-
-Tensor real_fake_loss(nn::Module& discriminator, const Tensor& real, const Tensor& fake) {
-  return ops::add(ops::bce_with_logits(discriminator.forward(real), 1.0f),
-                  ops::bce_with_logits(discriminator.forward(fake), 0.0f));
-}
 
 // BCE(D_R(phi(x_hat)), 1) + lambda * mean |phi(x_hat) - x_hat|, x_hat a constant target. The
 // caller keeps D_R frozen until the loss has been back-propagated.
@@ -127,9 +18,6 @@ Tensor denoiser_loss(Aegan& model, const Tensor& denoised, const Tensor& x_hat, 
 }
 
 }  // namespace
-
-NonFiniteLoss::NonFiniteLoss(const std::string& loss)
-    : Error("loss '" + loss + "' is not finite"), loss_(loss) {}
 
 Optimizers make_optimizers(Aegan& model, int stage, const TrainConfig& config) {
   const double lr = config.schedule(stage).lr;

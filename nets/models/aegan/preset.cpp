@@ -1,4 +1,4 @@
-#include "nets/preset.hpp"
+#include "nets/models/aegan/preset.hpp"
 
 #include "engine/error.hpp"
 

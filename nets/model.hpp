@@ -1,0 +1,96 @@
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "engine/tensor.hpp"
+#include "nets/model_sizes.hpp"
+#include "nets/module.hpp"
+#include "nets/train/config.hpp"
+#include "nets/train/gan.hpp"
+
+namespace aegan {
+
+// One stage of a model's training schedule.
+struct TrainingStage {
+  std::string name;               // "autoencoder", "gan": also what `bench train` calls its figure
+  std::string title;              // for progress lines and errors: "stage 2 (GANs)"
+  train::StageSchedule schedule;  // default epochs and learning rate
+  bool generates = true;  // draws z; its sample grids show generated images, else reconstructions
+};
+
+// One batch of what a model makes from z: its name ("x_hat", "image"), how to call it in text
+// ("phi(x_hat)") and the images [N, 3, r, r].
+struct NamedImages {
+  std::string name;
+  std::string label;
+  Tensor images;
+};
+
+// What one training step gets besides the model and the stage's optimisers.
+struct StepInputs {
+  const Tensor& x;      // real images [N, 3, r, r]
+  const Tensor& z;      // latents [N, nz, 1, 1] from the prior; empty unless the stage generates
+  uint64_t noise_seed;  // seeds the step's own randomness (dropout masks)
+  const train::TrainConfig& config;
+};
+
+// The __metadata__ that rebuilds a model: "model", "preset", each size, "prior".
+std::map<std::string, std::string> model_metadata(const std::string& model, const ModelSizes& sizes,
+                                                  Prior prior);
+
+// A generative model as the trainer, sampler, walker, evaluator and benchmarks drive it, without
+// knowing which one it is. A model lives in nets/models/<name>/ and is registered by name in
+// nets/models/registry.cpp.
+class Model {
+ public:
+  virtual ~Model() = default;
+  Model(const Model&) = delete;
+  Model& operator=(const Model&) = delete;
+
+  // The registry's name, also the checkpoint's "model" metadata: "aegan", "dcgan".
+  virtual std::string name() const = 0;
+  const ModelSizes& sizes() const { return sizes_; }
+  int image_size() const { return sizes_.at("r"); }
+  int latent_size() const { return sizes_.at("nz"); }
+  Prior prior() const { return prior_; }
+  void set_prior(Prior prior) { prior_ = prior; }
+
+  // The networks under their checkpoint prefixes, in the spec's order.
+  virtual nn::Networks networks() = 0;
+  // Every parameter and buffer under its checkpoint name.
+  nn::NamedTensors state();
+  void initialise(uint64_t seed);
+  void set_training(bool training);
+  // model_metadata() of this model.
+  std::map<std::string, std::string> metadata() const;
+
+  // Training: stages 1 ... stages().size(), each with fresh optimisers.
+  virtual std::vector<TrainingStage> stages() const = 0;
+  // Training/eval modes and trainable flags of the stage (frozen networks compute no weight
+  // gradients); call it before make_optimizers().
+  virtual void prepare_stage(int stage);
+  virtual train::Optimizers make_optimizers(int stage, const train::TrainConfig& config) = 0;
+  // One minibatch of the stage; returns every loss, read back from the device.
+  virtual train::LossValues step(int stage, train::Optimizers& optimizers,
+                                 const StepInputs& inputs) = 0;
+
+  // What z [N, nz, 1, 1] gives in the current mode: the intermediate images worth showing, then
+  // the final image, named "image".
+  virtual std::vector<NamedImages> generate(const Tensor& z) = 0;
+  // For stages that do not generate: real images x as the model gives them back.
+  virtual Tensor reconstruct(const Tensor& x);
+  // An encoder of images into features, [N, c, s, s] (AEGAN's H gives FD-H); none by default.
+  virtual bool has_encoder() const { return false; }
+  virtual Tensor encode(const Tensor& x);
+
+ protected:
+  Model(ModelSizes sizes, Prior prior) : sizes_(std::move(sizes)), prior_(prior) {}
+
+ private:
+  ModelSizes sizes_;
+  Prior prior_;
+};
+
+}  // namespace aegan

@@ -1,0 +1,123 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "engine/io/safetensors.hpp"
+#include "nets/models/registry.hpp"
+#include "nets/train/trainer.hpp"
+#include "tests/nets/data/image_files.hpp"
+
+namespace aegan::train {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Eight 32x32 images of two-colour diagonal stripes, upscaled to 64 by the loader.
+void write_stripes(const fs::path& folder) {
+  for (int i = 0; i < 8; ++i) {
+    std::vector<uint8_t> rgb;
+    for (int y = 0; y < 32; ++y) {
+      for (int x = 0; x < 32; ++x) {
+        const bool on = ((x + y + 3 * i) / 4) % 2 == 0;
+        rgb.insert(rgb.end(),
+                   {static_cast<uint8_t>(on ? 40 * i : 250), static_cast<uint8_t>(on ? 200 : 20),
+                    static_cast<uint8_t>(on ? 90 : 30 * i)});
+      }
+    }
+    test::write_png(folder / ("stripes" + std::to_string(i) + ".png"), 32, 32, 3, rgb);
+  }
+}
+
+TrainConfig dcgan_config(const fs::path& data) {
+  TrainConfig c;
+  c.model = "dcgan";
+  c.data = data;
+  c.batch = 4;
+  c.stages = {{0, 4, 2e-4}};
+  c.log_every = 1;
+  c.sample_every = 100;
+  c.checkpoint_every = 100;
+  c.sample_count = 4;
+  return c;
+}
+
+RunOptions run_in(const fs::path& out) {
+  RunOptions o;
+  o.out = out;
+  return o;
+}
+
+TEST(DcganTraining, ShortRunHasFiniteLossesAndWritesItsFiles) {
+  const test::TempDir dir;
+  write_stripes(dir.path() / "data");
+  Trainer trainer(dcgan_config(dir.path() / "data"), run_in(dir.path() / "run"));
+  EXPECT_EQ(trainer.config().preset.preset, "dcgan-tiny64");
+  EXPECT_EQ(trainer.config().prior, Prior::normal);
+  ASSERT_EQ(trainer.config().stages.size(), 1u);
+  ASSERT_TRUE(trainer.run());
+
+  std::ifstream log(dir.path() / "run" / "log.jsonl");
+  int lines = 0;
+  for (std::string line; std::getline(log, line);) {
+    const nlohmann::json entry = nlohmann::json::parse(line);
+    if (entry.contains("quality")) {
+      EXPECT_TRUE(entry["quality"].contains("swd_image")) << line;
+      continue;
+    }
+    ++lines;
+    for (const char* loss : {"d", "g"})
+      EXPECT_TRUE(std::isfinite(entry["losses"][loss].get<double>())) << line;
+  }
+  EXPECT_EQ(lines, 4);
+  EXPECT_TRUE(fs::exists(dir.path() / "run" / "samples" / "stage1_step4.png"));
+  const io::Safetensors file = io::read_safetensors(dir.path() / "run" / "checkpoint.safetensors");
+  EXPECT_EQ(file.metadata.at("model"), "dcgan");
+  EXPECT_EQ(file.metadata.at("prior"), "normal");
+  EXPECT_TRUE(file.tensors.count("g.up0.conv.weight"));
+  EXPECT_TRUE(file.tensors.count("d.head.weight"));
+  const auto model = load_model(file);
+  EXPECT_EQ(model->name(), "dcgan");
+  EXPECT_EQ(model->prior(), Prior::normal);
+}
+
+TEST(DcganTraining, DefaultsComeFromTheModel) {
+  const test::TempDir dir;
+  write_stripes(dir.path() / "data");
+  TrainConfig config;
+  config.model = "dcgan";
+  config.data = dir.path() / "data";
+  const Trainer trainer(config, run_in(dir.path() / "run"));
+  EXPECT_EQ(trainer.config().batch, 64);  // docs/baselines.md, "Training schedule"
+  EXPECT_EQ(trainer.batch(), 8);          // all the images there are
+  EXPECT_EQ(trainer.config().stages.at(0).epochs, 200);
+  EXPECT_EQ(trainer.config().stages.at(0).lr, 2e-4);
+  EXPECT_EQ(trainer.config().beta1, 0.5);
+  EXPECT_EQ(trainer.config().preset.at("w"), 16);
+}
+
+TEST(DcganTraining, ResumingGivesTheSameWeightsAsNotStopping) {
+  const test::TempDir dir;
+  write_stripes(dir.path() / "data");
+  const TrainConfig config = dcgan_config(dir.path() / "data");
+  ASSERT_TRUE(Trainer(config, run_in(dir.path() / "straight")).run());
+  {
+    RunOptions first = run_in(dir.path() / "stopped");
+    first.max_steps = 2;
+    Trainer part(config, first);
+    ASSERT_FALSE(part.run());
+    EXPECT_EQ(part.state().global_step, 2);
+  }
+  ASSERT_TRUE(Trainer::resume(run_in(dir.path() / "stopped"))->run());
+
+  const auto a = io::read_safetensors(dir.path() / "straight" / "checkpoint.safetensors");
+  const auto b = io::read_safetensors(dir.path() / "stopped" / "checkpoint.safetensors");
+  ASSERT_EQ(a.tensors.size(), b.tensors.size());
+  for (const auto& [name, tensor] : a.tensors)
+    EXPECT_EQ(tensor.data, b.at(name).data) << name;
+}
+
+}  // namespace
+}  // namespace aegan::train
