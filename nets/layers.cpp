@@ -119,7 +119,7 @@ Tensor Stage::forward(const Tensor& x) {
   } else {
     y = bn_ ? bn_->forward(conv_->forward(x), spec_.after, kLeakySlope)
             : conv_->forward(x, spec_.after, kLeakySlope);
-    if (spec_.dropout) y = ops::dropout(y, kDropout, dropout_seed_, training());
+    if (spec_.dropout && dropout_enabled_) y = ops::dropout(y, kDropout, dropout_seed_, training());
   }
   return res_ ? res_->forward(y) : y;
 }

@@ -87,6 +87,8 @@ class Stage : public Module {
   Tensor forward(const Tensor& x) override;
   // Dropout masks are drawn from this seed, so a training step can be replayed exactly.
   void set_dropout_seed(uint64_t seed) { dropout_seed_ = seed; }
+  // Test-only (tests/parity): no dropout in training mode, so that PyTorch can replay a step.
+  void set_dropout_enabled(bool enabled) { dropout_enabled_ = enabled; }
 
  private:
   StageSpec spec_;
@@ -94,6 +96,7 @@ class Stage : public Module {
   BatchNorm2d* bn_ = nullptr;
   ResBlock* res_ = nullptr;
   uint64_t dropout_seed_ = 0;
+  bool dropout_enabled_ = true;
 };
 
 }  // namespace aegan::nn

@@ -76,8 +76,10 @@ LossValues StepLosses::values() {
 }
 
 Tensor real_fake_loss(nn::Module& discriminator, const Tensor& real, const Tensor& fake) {
-  return ops::add(ops::bce_with_logits(discriminator.forward(real), 1.0f),
-                  ops::bce_with_logits(discriminator.forward(fake), 0.0f));
+  // Two statements: the order of a call's arguments is unspecified (GCC runs the last first), and
+  // the passes update the BN running statistics in the order they run.
+  const Tensor real_loss = ops::bce_with_logits(discriminator.forward(real), 1.0f);
+  return ops::add(real_loss, ops::bce_with_logits(discriminator.forward(fake), 0.0f));
 }
 
 }  // namespace aegan::train

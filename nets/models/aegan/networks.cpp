@@ -173,6 +173,11 @@ void Aegan::set_dropout_seed(uint64_t seed) {
   }
 }
 
+void Aegan::set_dropout_enabled(bool enabled) {
+  for (nn::Stage* stage : dropout_stages_)
+    stage->set_dropout_enabled(enabled);
+}
+
 Tensor Aegan::generate(const Tensor& z) {
   const Tensor z4 = z.reshape({z.dim(0), preset_.nz, 1, 1});
   return phi_->forward(f_->forward(g_e_->forward(z4)));

@@ -36,6 +36,8 @@ class Aegan {
   void set_training(bool training);
   // Seeds phi's dropout masks for the next forward pass.
   void set_dropout_seed(uint64_t seed);
+  // Test-only (tests/parity): phi without dropout, whose masks PyTorch cannot reproduce.
+  void set_dropout_enabled(bool enabled);
 
   // phi(F(G_E(z))) for z [N, nz] or [N, nz, 1, 1].
   Tensor generate(const Tensor& z);

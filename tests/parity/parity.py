@@ -1,0 +1,200 @@
+#!/usr/bin/env python3
+"""PyTorch's side of bench.parity: replays the engine's training steps and compares the updates.
+
+parity.py ROOT FOLDER [TOLERANCE]: FOLDER holds initial.safetensors and final.safetensors written
+by tests/parity/parity_tool (the model's tensors before and after K steps of one stage, and the
+inputs of each step). Loads the initial tensors into bench/peer.py's or bench/peer_dcgan.py's
+networks, runs the same K steps with torch.optim.Adam (betas 0.5, 0.999, eps 1e-8) as the specs
+(docs/aegan.md, docs/baselines.md) describe each stage, and for every tensor whose update is not
+zero prints ||d_engine - d_torch|| / ||d_torch||, d the change over the K steps. Fails (exit 1)
+when any exceeds TOLERANCE (default 0.01), or when the engine changed a tensor that PyTorch did not
+(a frozen network that moved).
+"""
+
+import json
+import struct
+import sys
+
+import torch
+from torch import nn
+
+
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        size = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(size))
+        data = f.read()
+    metadata = header.pop("__metadata__", {})
+    tensors = {}
+    for name, info in header.items():
+        assert info["dtype"] == "F32", (name, info["dtype"])
+        begin, end = info["data_offsets"]
+        values = torch.frombuffer(bytearray(data[begin:end]), dtype=torch.float32)
+        tensors[name] = values.reshape(info["shape"]).clone()
+    return metadata, tensors
+
+
+def bce(logits, target):
+    return nn.functional.binary_cross_entropy_with_logits(logits, torch.full_like(logits, target))
+
+
+def l1(a, b):
+    return (a - b).abs().mean()
+
+
+def trainable(net, flag):
+    for p in net.parameters():
+        p.requires_grad_(flag)
+
+
+def adam(lr, *nets):
+    params = [p for net in nets for p in net.parameters()]
+    return torch.optim.Adam(params, lr=lr, betas=(0.5, 0.999), eps=1e-8)
+
+
+def minimise(optimizer, loss):
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    optimizer.step()
+
+
+def real_fake(d, real, fake):
+    """BCE(D(real), 1) + BCE(D(fake), 0), two passes (two sets of BN statistics)."""
+    return bce(d(real), 1.0) + bce(d(fake), 0.0)
+
+
+def dcgan_stage(nets, stage, lr):
+    """docs/baselines.md: a D step, then a G step through a frozen D, on the same fake batch."""
+    g, d = nets["g"], nets["d"]
+    nets.train()
+    opt_d, opt_g = adam(lr, d), adam(lr, g)
+
+    def step(x, z):
+        fake = g(z)
+        minimise(opt_d, real_fake(d, x, fake.detach()))
+        trainable(d, False)
+        minimise(opt_g, bce(d(fake), 1.0))
+        trainable(d, True)
+
+    return step
+
+
+def aegan_stage(nets, stage, lr, lam=100.0):
+    """docs/aegan.md's three stages; phi's dropout is off on both sides (see parity_tool)."""
+    h, f, g_e, d_e, d_r, phi = (nets[n] for n in ("h", "f", "g_e", "d_e", "d_r", "phi"))
+    nets.train()
+    if stage == 1:
+        opt = adam(lr, h, f)
+
+        def step(x, z):
+            minimise(opt, l1(f(h(x)), x))
+
+        return step
+    if stage == 2:
+        # H and F frozen: evaluation mode, no gradients.
+        for net in (h, f):
+            net.eval()
+            trainable(net, False)
+        opts = {n: adam(lr, nets[n]) for n in ("d_e", "g_e", "d_r", "phi")}
+
+        def step(x, z):
+            with torch.no_grad():
+                real = h(x)
+            fake = g_e(z)
+            minimise(opts["d_e"], real_fake(d_e, real, fake.detach()))
+            trainable(d_e, False)
+            minimise(opts["g_e"], bce(d_e(fake), 1.0))
+            trainable(d_e, True)
+            with torch.no_grad():
+                x_hat = f(fake)
+            denoised = phi(x_hat)
+            minimise(opts["d_r"], real_fake(d_r, x, denoised.detach()))
+            trainable(d_r, False)
+            minimise(opts["phi"], bce(d_r(denoised), 1.0) + lam * l1(denoised, x_hat))
+            trainable(d_r, True)
+
+        return step
+    # Stage 3: both discriminators, then every generator on one summed loss.
+    opt_d_e, opt_d_r = adam(lr, d_e), adam(lr, d_r)
+    opt_gen = adam(lr, h, f, g_e, phi)
+
+    def step(x, z):
+        real = h(x)
+        reconstruction = f(real)
+        fake = g_e(z)
+        x_hat = f(fake)
+        denoised = phi(x_hat)
+        minimise(opt_d_e, real_fake(d_e, real.detach(), fake.detach()))
+        minimise(opt_d_r, real_fake(d_r, x, denoised.detach()))
+        trainable(d_e, False)
+        trainable(d_r, False)
+        total = (l1(reconstruction, x) + bce(d_e(fake), 1.0) + bce(d_r(denoised), 1.0)
+                 + lam * l1(denoised, x_hat.detach()))
+        minimise(opt_gen, total)
+        trainable(d_e, True)
+        trainable(d_r, True)
+
+    return step
+
+
+def build(metadata):
+    model = metadata.get("model", "aegan")
+    if model == "dcgan":
+        import peer_dcgan
+        return peer_dcgan.build(metadata["preset"]), dcgan_stage
+    import peer
+    nets = peer.build(metadata["preset"])
+    for module in nets.modules():
+        if isinstance(module, nn.Dropout):
+            module.p = 0.0
+    return nets, aegan_stage
+
+
+def main(argv):
+    root, folder = argv[0], argv[1]
+    tolerance = float(argv[2]) if len(argv) > 2 else 0.01
+    sys.path.insert(0, f"{root}/bench")
+    torch.manual_seed(0)
+    torch.use_deterministic_algorithms(True)
+    metadata, initial = read_safetensors(f"{folder}/initial.safetensors")
+    _, final = read_safetensors(f"{folder}/final.safetensors")
+    nets, stage_of = build(metadata)
+    state = {k: v for k, v in initial.items() if not k.startswith("input.")}
+    own = {k: v for k, v in nets.state_dict().items() if not k.endswith("num_batches_tracked")}
+    assert sorted(own) == sorted(state), (set(own) ^ set(state))
+    nets.load_state_dict(state, strict=False)
+    stage, steps, lr = int(metadata["stage"]), int(metadata["steps"]), float(metadata["lr"])
+    step = stage_of(nets, stage, lr)
+    for k in range(steps):
+        step(initial[f"input.x.{k}"], initial[f"input.z.{k}"])
+    after = nets.state_dict()
+    worst, worst_name, failures, moved = 0.0, None, [], 0
+    skipped = 0
+    for name in sorted(state):
+        # A convolution's bias ahead of a training-mode BN has a gradient of zero but for rounding,
+        # which Adam scales up to full-sized steps of random sign: nothing to compare.
+        if name.endswith(".conv.bias") and name[: -len("conv.bias")] + "bn.weight" in state:
+            skipped += 1
+            continue
+        ours = final[name] - state[name]
+        theirs = after[name].detach() - state[name]
+        norm = theirs.double().norm().item()
+        if norm == 0.0:
+            if ours.abs().max().item() != 0.0:
+                failures.append(f"{name}: the engine changed it, PyTorch did not")
+            continue
+        moved += 1
+        error = (ours - theirs).double().norm().item() / norm
+        if error > worst:
+            worst, worst_name = error, name
+        if error > tolerance:
+            failures.append(f"{name}: relative error {error:.3g}")
+    print(f"{metadata.get('model', 'aegan')} {metadata['preset']} stage {stage}, {steps} steps: "
+          f"{moved} tensors moved ({skipped} biases before BN not compared), worst relative error {worst:.3g} ({worst_name})")
+    for failure in failures[:20]:
+        print("  FAIL", failure)
+    return 1 if failures or moved == 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,119 @@
+// Helper of bench.parity: the engine's side of the training-step comparison with PyTorch.
+//   parity_tool MODEL PRESET STAGE STEPS BATCH SEED FOLDER
+// Initialises MODEL (a registered model, e.g. "dcgan", "aegan") at PRESET with SEED, draws the
+// STEPS minibatches of BATCH real images x (uniform in [-1, 1]) and latents z (N(0, I)), and
+// runs STEPS training steps of STAGE from the stage's own optimisers. Writes
+// FOLDER/initial.safetensors (every parameter and buffer before the first step, and the inputs
+// "input.x.<k>", "input.z.<k>") and FOLDER/final.safetensors (every tensor after the last step),
+// for tests/parity/parity.py to run the same steps in PyTorch.
+// AEGAN's dropout is switched off (a test-only switch): its masks come from the engine's hash and
+// PyTorch cannot draw the same ones.
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+#include <string>
+
+#include "engine/error.hpp"
+#include "engine/io/safetensors.hpp"
+#include "engine/runtime.hpp"
+#include "nets/models/aegan/model.hpp"
+#include "nets/models/registry.hpp"
+
+namespace {
+
+using aegan::Tensor;
+
+aegan::io::HostTensor to_host(const Tensor& tensor) {
+  const auto shape = tensor.shape();
+  return {std::vector<int64_t>(shape.begin(), shape.end()), tensor.to_host()};
+}
+
+void add_state(aegan::Model& model, aegan::io::Safetensors& file) {
+  for (const auto& [name, tensor] : model.state())
+    file.tensors[name] = to_host(tensor);
+}
+
+aegan::io::HostTensor draw(std::vector<int64_t> shape, bool uniform, std::mt19937& random) {
+  int64_t count = 1;
+  for (int64_t extent : shape)
+    count *= extent;
+  std::uniform_real_distribution<float> between(-1.0f, 1.0f);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::vector<float> values(static_cast<size_t>(count));
+  for (float& value : values)
+    value = uniform ? between(random) : normal(random);
+  return {std::move(shape), std::move(values)};
+}
+
+Tensor upload(const aegan::io::HostTensor& host) {
+  return Tensor::from_host(aegan::Shape(host.shape.begin(), host.shape.end()), host.data);
+}
+
+int run(const std::string& model_name, const std::string& preset, int stage, int steps, int batch,
+        uint64_t seed, const std::filesystem::path& folder) {
+  const aegan::ModelKind& kind = aegan::model_kind(model_name);
+  auto model = aegan::create_model(model_name, kind.preset(preset));
+  model->initialise(seed);
+  if (auto* aegan_model = dynamic_cast<aegan::AeganModel*>(model.get())) {
+    aegan_model->aegan().set_dropout_enabled(false);
+  }
+
+  aegan::train::TrainConfig config;
+  config.model = model_name;
+  for (const auto& known : kind.stages)
+    config.stages.push_back(known.schedule);
+
+  aegan::io::Safetensors initial;
+  initial.metadata = model->metadata();
+  initial.metadata["stage"] = std::to_string(stage);
+  initial.metadata["steps"] = std::to_string(steps);
+  char lr[32];
+  std::snprintf(lr, sizeof lr, "%.17g", config.schedule(stage).lr);
+  initial.metadata["lr"] = lr;
+  add_state(*model, initial);
+  std::mt19937 random(static_cast<uint32_t>(seed));
+  const int r = model->image_size();
+  for (int k = 0; k < steps; ++k) {
+    initial.tensors["input.x." + std::to_string(k)] = draw({batch, 3, r, r}, true, random);
+    initial.tensors["input.z." + std::to_string(k)] =
+        draw({batch, model->latent_size(), 1, 1}, false, random);
+  }
+  aegan::io::write_safetensors(folder / "initial.safetensors", initial);
+
+  model->prepare_stage(stage);
+  auto optimizers = model->make_optimizers(stage, config);
+  for (int k = 0; k < steps; ++k) {
+    const Tensor x = upload(initial.at("input.x." + std::to_string(k)));
+    const Tensor z = upload(initial.at("input.z." + std::to_string(k)));
+    const aegan::StepInputs inputs{x, z, seed + static_cast<uint64_t>(k), config};
+    for (const auto& [name, value] : model->step(stage, optimizers, inputs))
+      std::printf("step %d %s %.6f\n", k, name.c_str(), value);
+  }
+  aegan::io::Safetensors final_state;
+  final_state.metadata = initial.metadata;
+  add_state(*model, final_state);
+  aegan::io::write_safetensors(folder / "final.safetensors", final_state);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // The runtime goes before the exit handlers run: left to its static destructor, its last
+  // submission reaches a driver and validation layer that are being unloaded (a crash there).
+  struct RuntimeShutdown {
+    ~RuntimeShutdown() { aegan::Runtime::shutdown(); }
+  } shutdown;
+  try {
+    if (argc == 8) {
+      return run(argv[1], argv[2], std::atoi(argv[3]), std::atoi(argv[4]), std::atoi(argv[5]),
+                 std::strtoull(argv[6], nullptr, 10), argv[7]);
+    }
+    std::fprintf(stderr, "usage: parity_tool MODEL PRESET STAGE STEPS BATCH SEED FOLDER\n");
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "parity_tool: %s\n", e.what());
+    return 1;
+  }
+}
