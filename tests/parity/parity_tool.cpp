@@ -1,8 +1,9 @@
 // Helper of bench.parity: the engine's side of the training-step comparison with PyTorch.
-//   parity_tool MODEL PRESET STAGE STEPS BATCH SEED FOLDER
+//   parity_tool MODEL PRESET STAGE STEPS BATCH SEED FOLDER [EPS]
 // Initialises MODEL (a registered model, e.g. "dcgan", "aegan") at PRESET with SEED, draws the
 // STEPS minibatches of BATCH real images x (uniform in [-1, 1]) and latents z (N(0, I)), and
-// runs STEPS training steps of STAGE from the stage's own optimisers. Writes
+// runs STEPS training steps of STAGE from the stage's own optimisers (Adam's eps EPS, by default
+// the trainer's). Writes
 // FOLDER/initial.safetensors (every parameter and buffer before the first step, and the inputs
 // "input.x.<k>", "input.z.<k>") and FOLDER/final.safetensors (every tensor after the last step),
 // for tests/parity/parity.py to run the same steps in PyTorch.
@@ -51,7 +52,7 @@ Tensor upload(const aegan::io::HostTensor& host) {
 }
 
 int run(const std::string& model_name, const std::string& preset, int stage, int steps, int batch,
-        uint64_t seed, const std::filesystem::path& folder) {
+        uint64_t seed, const std::filesystem::path& folder, double eps) {
   const aegan::ModelKind& kind = aegan::model_kind(model_name);
   auto model = aegan::create_model(model_name, kind.preset(preset));
   model->initialise(seed);
@@ -61,6 +62,7 @@ int run(const std::string& model_name, const std::string& preset, int stage, int
 
   aegan::train::TrainConfig config;
   config.model = model_name;
+  config.eps = eps;
   for (const auto& known : kind.stages)
     config.stages.push_back(known.schedule);
 
@@ -71,6 +73,9 @@ int run(const std::string& model_name, const std::string& preset, int stage, int
   char lr[32];
   std::snprintf(lr, sizeof lr, "%.17g", config.schedule(stage).lr);
   initial.metadata["lr"] = lr;
+  char eps_text[32];
+  std::snprintf(eps_text, sizeof eps_text, "%.17g", eps);
+  initial.metadata["eps"] = eps_text;
   add_state(*model, initial);
   std::mt19937 random(static_cast<uint32_t>(seed));
   const int r = model->image_size();
@@ -106,11 +111,12 @@ int main(int argc, char** argv) {
     ~RuntimeShutdown() { aegan::Runtime::shutdown(); }
   } shutdown;
   try {
-    if (argc == 8) {
+    if (argc == 8 || argc == 9) {
       return run(argv[1], argv[2], std::atoi(argv[3]), std::atoi(argv[4]), std::atoi(argv[5]),
-                 std::strtoull(argv[6], nullptr, 10), argv[7]);
+                 std::strtoull(argv[6], nullptr, 10), argv[7],
+                 argc == 9 ? std::atof(argv[8]) : aegan::train::TrainConfig{}.eps);
     }
-    std::fprintf(stderr, "usage: parity_tool MODEL PRESET STAGE STEPS BATCH SEED FOLDER\n");
+    std::fprintf(stderr, "usage: parity_tool MODEL PRESET STAGE STEPS BATCH SEED FOLDER [EPS]\n");
     return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "parity_tool: %s\n", e.what());
