@@ -12,9 +12,14 @@ source "$(dirname "$0")/../support/torch_test.sh"
 cases=(
   "dcgan dcgan-tiny64 1 3 4 7"
   "aegan tiny64 1 3 4 7"
-  "aegan tiny64 2 2 4 7"
-  "aegan tiny64 3 3 4 7"
 )
+# AEGAN's stages 2 and 3 pass at this seed, but a third to a half of their tensors move by
+# rounding noise that float32 cannot reproduce (parity.py leaves those out), and other seeds fail
+# on single tensors: a device with other rounding could too. So the test suite leaves them to a
+# run by hand, `test_parity.sh TOOL ROOT --all`, until the comparison filters by element.
+if [[ ${3:-} == --all ]]; then
+  cases+=("aegan tiny64 2 2 4 7" "aegan tiny64 3 3 4 7")
+fi
 status=0
 for case in "${cases[@]}"; do
   read -r model preset stage steps batch seed <<<"$case"
