@@ -7,6 +7,7 @@
 #include "app/commands.hpp"
 #include "app/model_options.hpp"
 #include "engine/error.hpp"
+#include "engine/io/safetensors.hpp"
 #include "nets/data/image_set.hpp"
 #include "nets/eval/evaluate.hpp"
 #include "nets/eval/sources.hpp"
@@ -44,9 +45,10 @@ eval::ProgressFn stderr_progress(const std::string& part) {
 
 // The data is compared as the model saw it in training: a training checkpoint names the
 // background under transparent pixels and the crop; a bare model file leaves the defaults.
-data::ImageOptions trained_image_options(const std::filesystem::path& checkpoint) {
+data::ImageOptions trained_image_options(const std::filesystem::path& path,
+                                         const io::Safetensors& checkpoint) {
   data::ImageOptions options;
-  if (const auto config = train::training_config(checkpoint)) {
+  if (const auto config = train::training_config(path, checkpoint)) {
     options.background = config->background;
     options.center_crop = config->center_crop;
   }
@@ -58,8 +60,9 @@ void run_eval(const EvalFlags& flags, const GlobalOptions& globals) {
     throw Error("--count must be >= 0, --pairs and --patches >= 1");
   }
   start_runtime(globals);
-  std::unique_ptr<Model> model = load_model(flags.checkpoint);
-  data::ImageOptions image_options = trained_image_options(flags.checkpoint);
+  const io::Safetensors checkpoint = io::read_safetensors(flags.checkpoint);
+  std::unique_ptr<Model> model = load_model(checkpoint);
+  data::ImageOptions image_options = trained_image_options(flags.checkpoint, checkpoint);
   image_options.resolution = model->image_size();
   if (!flags.background.empty()) image_options.background = parse_colour(flags.background);
   if (flags.center_crop) image_options.center_crop = *flags.center_crop;

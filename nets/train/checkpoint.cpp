@@ -71,10 +71,10 @@ TrainingCheckpoint parse_checkpoint(const std::filesystem::path& path, io::Safet
 
 }  // namespace
 
-std::optional<TrainConfig> training_config(const std::filesystem::path& path) {
-  io::Safetensors file = io::read_safetensors(path);
+std::optional<TrainConfig> training_config(const std::filesystem::path& path,
+                                           const io::Safetensors& file) {
   if (!file.metadata.contains(kTrainingKey)) return std::nullopt;
-  return parse_checkpoint(path, std::move(file)).config;
+  return parse_checkpoint(path, {{}, file.metadata}).config;
 }
 
 TrainingCheckpoint read_checkpoint(const std::filesystem::path& path) {

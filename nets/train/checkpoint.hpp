@@ -31,9 +31,10 @@ struct TrainingCheckpoint {
   TrainState state;
 };
 
-// The configuration a run's checkpoint was trained with; nullopt for a bare model file (no
-// training metadata). Errors as read_checkpoint's.
-std::optional<TrainConfig> training_config(const std::filesystem::path& path);
+// The configuration a run's checkpoint, already read from `path`, was trained with; nullopt for a
+// bare model file (no training metadata). Errors as read_checkpoint's.
+std::optional<TrainConfig> training_config(const std::filesystem::path& path,
+                                           const io::Safetensors& file);
 
 // Reads and validates the file; an error names the file and what is wrong.
 TrainingCheckpoint read_checkpoint(const std::filesystem::path& path);
