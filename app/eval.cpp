@@ -72,12 +72,13 @@ void run_eval(const EvalFlags& flags, const GlobalOptions& globals) {
   const eval::Images data =
       eval::load_images(data_set, count, flags.seed, stderr_progress("load data"));
   eval::Images other;
-  std::optional<eval::Images> x_hat;
+  std::optional<eval::GeneratedImages::Part> before_phi;
   eval::EvalSet other_set;
   if (flags.against.empty()) {
     eval::GeneratedImages generated =
         eval::generate_images(*model, count, flags.seed, flags.batch, stderr_progress("generate"));
-    if (const eval::Images* intermediate = generated.find("x_hat")) x_hat = *intermediate;
+    // The image the model's denoiser improves: the one before the last, where there is one.
+    if (generated.parts.size() > 1) before_phi = generated.parts[generated.parts.size() - 2];
     other_set = {"generated",
                  generated.parts.back().label + ", z seed " + std::to_string(flags.seed)};
     other = std::move(generated.parts.back().images);
@@ -94,9 +95,11 @@ void run_eval(const EvalFlags& flags, const GlobalOptions& globals) {
   options.batch = flags.batch;
   eval::EvalReport report = eval::evaluate(*model, std::move(other_set), other,
                                            {"data", flags.data}, data, options, stderr_progress);
-  if (x_hat) {
-    report.swd_x_hat =
-        eval::sliced_wasserstein(*x_hat, data, options.swd, stderr_progress("SWD x_hat"));
+  if (before_phi) {
+    report.swd_intermediate = {
+        before_phi->name, before_phi->label,
+        eval::sliced_wasserstein(before_phi->images, data, options.swd,
+                                 stderr_progress("SWD " + before_phi->name))};
   }
   std::cout << eval::format_table(report);
   if (!flags.json.empty()) {

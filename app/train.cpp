@@ -141,8 +141,8 @@ void register_train(CLI::App& app, const GlobalOptions& globals) {
   auto* command = app.add_subcommand(
       "train",
       "Train a model on a folder of images (AEGAN by default, Algorithm 1: autoencoder, then the "
-      "two GANs, then optional fine-tuning; or --model dcgan), writing checkpoints, a log, sample "
-      "grids and a loss plot to --out.");
+      "two GANs, then optional fine-tuning; --model dcgan; or --model denoiser, AEGAN's phi on a "
+      "frozen --generator), writing checkpoints, a log, sample grids and a loss plot to --out.");
   auto flags = std::make_shared<TrainFlags>();
   train::TrainConfig& c = flags->config;
   command->add_option("--data", c.data, "folder of PNG/JPEG/BMP/TGA images (searched recursively)");
@@ -151,10 +151,13 @@ void register_train(CLI::App& app, const GlobalOptions& globals) {
                     "continue the run in --out from its checkpoint (its settings are kept unless "
                     "given again: epochs, steps, learning rates, intervals, data)");
   add_model_options(*command, flags->model);
+  command->add_option("--generator", c.generator,
+                      "--model denoiser: the checkpoint or model file of the frozen generator "
+                      "whose images phi learns to improve (a DCGAN run's checkpoint, say)");
   command
       ->add_option("--batch", c.batch,
-                   "minibatch size, default the model's (AEGAN 16, DCGAN 64; a data set of fewer "
-                   "images trains with all of them)")
+                   "minibatch size, default the model's (AEGAN 16, DCGAN 64, denoiser 16; a data "
+                   "set of fewer images trains with all of them)")
       ->check(CLI::PositiveNumber);
   for (size_t s = 0; s < flags->stages.size(); ++s)
     add_stage_options(*command, flags->stages[s], static_cast<int>(s) + 1);
@@ -163,7 +166,7 @@ void register_train(CLI::App& app, const GlobalOptions& globals) {
                    "distribution of z: uniform (U(-1, 1)) or normal (N(0, I)); default: the "
                    "model's (AEGAN uniform, DCGAN normal)")
       ->check(CLI::IsMember({"uniform", "normal"}));
-  command->add_option("--lambda", c.lambda, "AEGAN: weight of phi's L1 term")
+  command->add_option("--lambda", c.lambda, "AEGAN and the denoiser: weight of phi's L1 term")
       ->capture_default_str();
   command
       ->add_option("--phi-warm-start", c.phi_warm_start,

@@ -49,7 +49,7 @@ class Model {
   Model(const Model&) = delete;
   Model& operator=(const Model&) = delete;
 
-  // The registry's name, also the checkpoint's "model" metadata: "aegan", "dcgan".
+  // The registry's name, also the checkpoint's "model" metadata: "aegan", "dcgan", "denoiser".
   virtual std::string name() const = 0;
   const ModelSizes& sizes() const { return sizes_; }
   int image_size() const { return sizes_.at("r"); }
@@ -61,10 +61,11 @@ class Model {
   virtual nn::Networks networks() = 0;
   // Every parameter and buffer under its checkpoint name.
   nn::NamedTensors state();
-  void initialise(uint64_t seed);
-  void set_training(bool training);
+  // Fresh weights of the networks it trains (a model built on a frozen generator keeps that).
+  virtual void initialise(uint64_t seed);
+  virtual void set_training(bool training);
   // model_metadata() of this model.
-  std::map<std::string, std::string> metadata() const;
+  virtual std::map<std::string, std::string> metadata() const;
 
   // Training: stages 1 ... stages().size(), each with fresh optimisers.
   virtual std::vector<TrainingStage> stages() const = 0;

@@ -7,16 +7,20 @@
 namespace aegan {
 
 int metadata_int(const io::Safetensors& file, const char* key) {
-  const auto it = file.metadata.find(key);
+  return metadata_int(file.metadata, key, file.source.string());
+}
+
+int metadata_int(const std::map<std::string, std::string>& metadata, const char* key,
+                 const std::string& source) {
+  const auto it = metadata.find(key);
   int value = 0;
-  if (it == file.metadata.end()) {
-    throw Error(file.source.string() + ": not an aegan-vk checkpoint (no '" + key +
-                "' in its metadata)");
+  if (it == metadata.end()) {
+    throw Error(source + ": not an aegan-vk checkpoint (no '" + key + "' in its metadata)");
   }
   const std::string& text = it->second;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (error != std::errc() || end != text.data() + text.size()) {
-    throw Error(file.source.string() + ": metadata '" + key + "' is not an integer: " + text);
+    throw Error(source + ": metadata '" + key + "' is not an integer: " + text);
   }
   return value;
 }

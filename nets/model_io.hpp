@@ -7,8 +7,11 @@
 
 namespace aegan {
 
-// The integer under `key` in the file's metadata; missing or not an integer is an aegan::Error.
+// The integer under `key` in the file's metadata; missing or not an integer is an aegan::Error
+// naming the file (`source`).
 int metadata_int(const io::Safetensors& file, const char* key);
+int metadata_int(const std::map<std::string, std::string>& metadata, const char* key,
+                 const std::string& source);
 
 // Appends every tensor of `tensors` under its name, downloaded from the device.
 void store_tensors(const nn::NamedTensors& tensors, io::Safetensors& file);

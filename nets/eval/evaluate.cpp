@@ -89,13 +89,12 @@ nlohmann::ordered_json to_json(const EvalReport& report, const EvalOptions& opti
     out["fd_h"] = {
         {"description", kFdHDescription}, {"dims", report.fd_h_dims}, {"value", *report.fd_h}};
   }
-  if (report.swd_x_hat) {
-    out["swd_x_hat"] = {
-        {"description",
-         "the same SWD for x_hat = F(G_E(z)), the denoiser's input, of the same z; the first set "
-         "is phi(x_hat)"},
-        {"levels", swd_levels(*report.swd_x_hat)},
-        {"average_x1e3", report.swd_x_hat->average}};
+  if (const auto& before = report.swd_intermediate) {
+    out["swd_" + before->name] = {
+        {"description", "the same SWD for " + before->label +
+                            ", the denoiser's input, of the same z; the first set is phi of it"},
+        {"levels", swd_levels(before->swd)},
+        {"average_x1e3", before->swd.average}};
   }
   return out;
 }
@@ -112,9 +111,9 @@ std::string format_table(const EvalReport& report) {
     out += line("  %-28s %10.3f\n", "SWD x1e3 level " + r + "x" + r, report.swd.per_level[i]);
   }
   out += line("  %-28s %10.3f\n", "SWD x1e3 average", report.swd.average);
-  if (report.swd_x_hat) {
-    out += line("  %-28s %10.3f", "SWD x1e3 average of x_hat", report.swd_x_hat->average);
-    out += "   x_hat = F(G_E(z)) before the denoiser phi\n";
+  if (const auto& before = report.swd_intermediate) {
+    out += line("  %-28s %10.3f", "SWD x1e3 average of " + before->name, before->swd.average);
+    out += "   " + before->label + " before the denoiser phi\n";
   }
   if (report.fd_h) {
     out += line("  %-28s %10.4f", "FD-H (" + std::to_string(report.fd_h_dims) + " dims)",

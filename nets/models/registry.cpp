@@ -4,11 +4,13 @@
 #include "nets/model_io.hpp"
 #include "nets/models/aegan/model.hpp"
 #include "nets/models/dcgan/model.hpp"
+#include "nets/models/denoiser/model.hpp"
 
 namespace aegan {
 
 const std::vector<ModelKind>& model_kinds() {
-  static const std::vector<ModelKind> kinds = {aegan_kind(), dcgan::dcgan_kind()};
+  static const std::vector<ModelKind> kinds = {aegan_kind(), dcgan::dcgan_kind(),
+                                               denoiser::denoiser_kind()};
   return kinds;
 }
 
@@ -22,9 +24,22 @@ const ModelKind& model_kind(const std::string& name) {
 }
 
 std::unique_ptr<Model> create_model(const std::string& name, const ModelSizes& sizes,
-                                    std::optional<Prior> prior) {
+                                    std::optional<Prior> prior, std::unique_ptr<Model> generator) {
   const ModelKind& kind = model_kind(name);
-  return kind.create(sizes, prior.value_or(kind.default_prior));
+  if (!kind.on_generator) {
+    if (generator) throw Error("--generator is for the denoiser, not for " + name);
+    return kind.create(sizes, prior.value_or(kind.default_prior), nullptr);
+  }
+  if (!generator) {
+    throw Error(name +
+                " trains on a frozen generator: give --generator RUN/checkpoint.safetensors");
+  }
+  if (prior && *prior != generator->prior()) {
+    throw Error(std::string("the generator draws z from the ") + prior_name(generator->prior()) +
+                " prior; --prior " + prior_name(*prior) + " does not apply to " + name);
+  }
+  const Prior own = generator->prior();
+  return kind.create(sizes, own, std::move(generator));
 }
 
 std::string model_name(const io::Safetensors& file) {
@@ -32,15 +47,28 @@ std::string model_name(const io::Safetensors& file) {
   return it == file.metadata.end() ? "aegan" : it->second;
 }
 
-std::unique_ptr<Model> load_model(const io::Safetensors& file) {
-  const ModelKind& kind = model_kind(model_name(file));
-  const auto preset = file.metadata.find("preset");
-  ModelSizes sizes{preset == file.metadata.end() ? "custom" : preset->second, {}};
+std::unique_ptr<Model> build_model(const std::map<std::string, std::string>& metadata,
+                                   const std::string& source) {
+  const auto name = metadata.find("model");
+  const ModelKind& kind = model_kind(name == metadata.end() ? "aegan" : name->second);
+  const auto preset = metadata.find("preset");
+  ModelSizes sizes{preset == metadata.end() ? "custom" : preset->second, {}};
   for (const std::string& size : kind.sizes)
-    sizes.values.emplace_back(size, metadata_int(file, size.c_str()));
-  const auto prior = file.metadata.find("prior");
-  auto model = kind.create(
-      sizes, prior == file.metadata.end() ? kind.default_prior : prior_by_name(prior->second));
+    sizes.values.emplace_back(size, metadata_int(metadata, size.c_str(), source));
+  const auto prior = metadata.find("prior");
+  const Prior own = prior == metadata.end() ? kind.default_prior : prior_by_name(prior->second);
+  if (!kind.on_generator) return kind.create(sizes, own, nullptr);
+  std::map<std::string, std::string> generator;
+  const std::string prefix = kGeneratorPrefix;
+  for (const auto& [key, value] : metadata) {
+    if (key.starts_with(prefix)) generator.emplace(key.substr(prefix.size()), value);
+  }
+  if (generator.empty()) throw Error(source + ": a " + kind.name + " without its generator");
+  return kind.create(sizes, own, build_model(generator, source));
+}
+
+std::unique_ptr<Model> load_model(const io::Safetensors& file) {
+  auto model = build_model(file.metadata, file.source.string());
   restore_tensors(model->state(), file);
   model->set_training(false);
   return model;

@@ -49,6 +49,7 @@ void to_json(nlohmann::json& j, const TrainConfig& c) {
        {"sample_count", c.sample_count},
        {"phi_warm_start", c.phi_warm_start}};
   if (c.prior) j["prior"] = prior_name(*c.prior);
+  if (!c.generator.empty()) j["generator"] = c.generator.string();
   for (size_t s = 0; s < c.stages.size(); ++s)
     j["stage" + std::to_string(s + 1)] = schedule_json(c.stages[s]);
 }
@@ -62,6 +63,7 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
   }
   c.prior.reset();
   if (j.contains("prior")) c.prior = prior_by_name(j.at("prior").get<std::string>());
+  c.generator = j.value("generator", std::string());
   c.data = j.at("data").get<std::string>();
   c.batch = j.at("batch").get<int>();
   c.stages.clear();

@@ -31,6 +31,9 @@ struct TrainConfig {
   std::string model = "aegan";
   ModelSizes preset;  // no values: those of the preset named, else of the model's default one
   std::optional<Prior> prior;  // none: the model's own
+  // The frozen generator a model such as the denoiser trains on (a checkpoint or model file);
+  // its checkpoint keeps a copy, so resuming does not read it again.
+  std::filesystem::path generator;
   std::filesystem::path data;
   int batch = 0;                      // 0: the model's default
   std::vector<StageSchedule> stages;  // stage s at [s - 1]; missing stages: the model's defaults

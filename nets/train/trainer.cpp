@@ -73,7 +73,8 @@ TrainConfig resolved(TrainConfig config) {
   for (const std::string& size : kind.sizes)
     sizes.values.emplace_back(size, config.preset.at(size));
   config.preset = sizes;
-  if (!config.prior) config.prior = kind.default_prior;
+  // A model on a generator takes its prior from the generator, once that is loaded.
+  if (!config.prior && !kind.on_generator) config.prior = kind.default_prior;
   if (config.batch == 0) config.batch = kind.default_batch;
   const std::vector<TrainingStage>& stages = kind.stages;
   if (config.stages.size() > stages.size()) {
@@ -123,7 +124,14 @@ Trainer::Trainer(const TrainConfig& config, const RunOptions& options,
   }
   std::filesystem::create_directories(options.out / "samples");
 
-  model_ = create_model(config_.model, config_.preset, config_.prior);
+  if (from) {
+    model_ = build_model(from->file.metadata, checkpoint.string());
+  } else {
+    model_ = create_model(config_.model, config_.preset, config_.prior,
+                          config_.generator.empty() ? nullptr : load_model(config_.generator));
+  }
+  config_.preset = model_->sizes();
+  config_.prior = model_->prior();
   stages_ = model_->stages();
   const int r = model_->image_size();
   data::ImageOptions image_options;

@@ -86,6 +86,15 @@ def dcgan_stage(nets, stage, lr):
     return step
 
 
+def denoiser_updates(d_r, phi, opt_d_r, opt_phi, x, x_hat, lam):
+    """AEGAN's stage-2 image GAN on generated images x_hat: a D_R step, then a phi step."""
+    denoised = phi(x_hat)
+    minimise(opt_d_r, real_fake(d_r, x, denoised.detach()))
+    trainable(d_r, False)
+    minimise(opt_phi, bce(d_r(denoised), 1.0) + lam * l1(denoised, x_hat))
+    trainable(d_r, True)
+
+
 def aegan_stage(nets, stage, lr, lam=100.0):
     """docs/aegan.md's three stages; phi's dropout is off on both sides (see parity_tool)."""
     h, f, g_e, d_e, d_r, phi = (nets[n] for n in ("h", "f", "g_e", "d_e", "d_r", "phi"))
@@ -114,11 +123,7 @@ def aegan_stage(nets, stage, lr, lam=100.0):
             trainable(d_e, True)
             with torch.no_grad():
                 x_hat = f(fake)
-            denoised = phi(x_hat)
-            minimise(opts["d_r"], real_fake(d_r, x, denoised.detach()))
-            trainable(d_r, False)
-            minimise(opts["phi"], bce(d_r(denoised), 1.0) + lam * l1(denoised, x_hat))
-            trainable(d_r, True)
+            denoiser_updates(d_r, phi, opts["d_r"], opts["phi"], x, x_hat, lam)
 
         return step
     # Stage 3: both discriminators, then every generator on one summed loss.
@@ -144,17 +149,43 @@ def aegan_stage(nets, stage, lr, lam=100.0):
     return step
 
 
-def build(metadata):
-    model = metadata.get("model", "aegan")
-    if model == "dcgan":
-        import peer_dcgan
-        return peer_dcgan.build(metadata["preset"]), dcgan_stage
-    import peer
-    nets = peer.build(metadata["preset"])
+def denoiser_stage(nets, stage, lr, lam=100.0):
+    """docs/baselines.md section 4: AEGAN's D_R and phi updates on a frozen generator's G(z)."""
+    d_r, phi, base = nets["d_r"], nets["phi"], nets["base"]
+    nets.train()
+    base.eval()
+    trainable(base, False)
+    opt_d_r, opt_phi = adam(lr, d_r), adam(lr, phi)
+
+    def step(x, z):
+        with torch.no_grad():
+            x_hat = base["g"](z)
+        denoiser_updates(d_r, phi, opt_d_r, opt_phi, x, x_hat, lam)
+
+    return step
+
+
+def without_dropout(nets):
     for module in nets.modules():
         if isinstance(module, nn.Dropout):
             module.p = 0.0
-    return nets, aegan_stage
+    return nets
+
+
+def build(metadata):
+    model = metadata.get("model", "aegan")
+    import peer
+    import peer_dcgan
+    if model == "dcgan":
+        return peer_dcgan.build(metadata["preset"]), dcgan_stage
+    if model == "denoiser":
+        # phi and D_R as AEGAN's preset of the same name builds them; the generator is a DCGAN.
+        assert metadata["base.model"] == "dcgan", metadata["base.model"]
+        aegan = peer.build(metadata["preset"])
+        nets = nn.ModuleDict({"d_r": aegan["d_r"], "phi": aegan["phi"],
+                              "base": peer_dcgan.build(metadata["base.preset"])})
+        return without_dropout(nets), denoiser_stage
+    return without_dropout(peer.build(metadata["preset"])), aegan_stage
 
 
 NOISE_SHARE = 0.3  # of the tolerance: float32 PyTorch's error above which a tensor is left out

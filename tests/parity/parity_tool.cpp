@@ -7,8 +7,10 @@
 // FOLDER/initial.safetensors (every parameter and buffer before the first step, and the inputs
 // "input.x.<k>", "input.z.<k>") and FOLDER/final.safetensors (every tensor after the last step),
 // for tests/parity/parity.py to run the same steps in PyTorch.
-// AEGAN's dropout is switched off (a test-only switch): its masks come from the engine's hash and
-// PyTorch cannot draw the same ones.
+// A model on a generator (the denoiser) trains on a DCGAN dcgan-tiny64 initialised with SEED + 1
+// and trained for 10 steps.
+// AEGAN's and the denoiser's dropout is switched off (a test-only switch): its masks come from the
+// engine's hash and PyTorch cannot draw the same ones.
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -19,6 +21,7 @@
 #include "engine/io/safetensors.hpp"
 #include "engine/runtime.hpp"
 #include "nets/models/aegan/model.hpp"
+#include "nets/models/denoiser/model.hpp"
 #include "nets/models/registry.hpp"
 
 namespace {
@@ -54,10 +57,33 @@ Tensor upload(const aegan::io::HostTensor& host) {
 int run(const std::string& model_name, const std::string& preset, int stage, int steps, int batch,
         uint64_t seed, const std::filesystem::path& folder, double eps) {
   const aegan::ModelKind& kind = aegan::model_kind(model_name);
-  auto model = aegan::create_model(model_name, kind.preset(preset));
+  std::unique_ptr<aegan::Model> generator;
+  if (kind.on_generator) {
+    generator = aegan::create_model("dcgan", aegan::model_kind("dcgan").preset("dcgan-tiny64"));
+    generator->initialise(seed + 1);
+    // An untrained G makes images about 0.02 in size, on which phi's first batch norm sees
+    // channels of variance below its eps and only amplifies rounding. A few steps of training
+    // (on uniform noise images) give it images and BN statistics of ordinary size.
+    aegan::train::TrainConfig generator_config;
+    generator_config.stages = {aegan::model_kind("dcgan").stages[0].schedule};
+    generator->prepare_stage(1);
+    auto optimizers = generator->make_optimizers(1, generator_config);
+    std::mt19937 warm(static_cast<uint32_t>(seed + 1));
+    const int r = generator->image_size(), nz = generator->latent_size();
+    for (int k = 0; k < 10; ++k) {
+      const Tensor x = upload(draw({8, 3, r, r}, true, warm));
+      const Tensor z = upload(draw({8, nz, 1, 1}, false, warm));
+      generator->step(1, optimizers, {x, z, seed + k, generator_config});
+    }
+  }
+  auto model =
+      aegan::create_model(model_name, kind.preset(preset), std::nullopt, std::move(generator));
   model->initialise(seed);
   if (auto* aegan_model = dynamic_cast<aegan::AeganModel*>(model.get())) {
     aegan_model->aegan().set_dropout_enabled(false);
+  }
+  if (auto* denoiser = dynamic_cast<aegan::denoiser::DenoiserModel*>(model.get())) {
+    denoiser->set_dropout_enabled(false);
   }
 
   aegan::train::TrainConfig config;

@@ -13,12 +13,15 @@ cases=(
   "dcgan dcgan-tiny64 1 3 4 7"
   "aegan tiny64 1 3 4 7"
 )
-# AEGAN's stages 2 and 3 pass at this seed, but a third to a half of their tensors move by
-# rounding noise that float32 cannot reproduce (parity.py leaves those out), and other seeds fail
-# on single tensors: a device with other rounding could too. So the test suite leaves them to a
-# run by hand, `test_parity.sh TOOL ROOT --all`, until the comparison filters by element.
+# AEGAN's stages 2 and 3, and the denoiser's stage (stage 2's D_R and phi updates on a DCGAN's
+# G(z)), are left to a run by hand, `test_parity.sh TOOL ROOT --all`, until the comparison
+# filters by element: a third to a half of their tensors move by rounding noise that float32
+# cannot reproduce (parity.py leaves those out), and the rest fail on single elements at some
+# seeds (AEGAN's pass at this one, the denoiser's does not), which a device with other rounding
+# could do too. With Adam's eps at 1e-4, where updates follow the gradient's size, phi's updates
+# differ from PyTorch's by up to 13 % in AEGAN's stage 2 as well: an open question.
 if [[ ${3:-} == --all ]]; then
-  cases+=("aegan tiny64 2 2 4 7" "aegan tiny64 3 3 4 7")
+  cases+=("aegan tiny64 2 2 4 7" "aegan tiny64 3 3 4 7" "denoiser tiny64 1 3 4 7")
 fi
 status=0
 for case in "${cases[@]}"; do

@@ -95,17 +95,18 @@ std::unique_ptr<Aegan> load_aegan(const std::filesystem::path& path) {
 }
 
 ModelKind aegan_kind() {
-  return {"aegan",
-          "tiny64",
-          {"tiny64", "paper512"},
-          {"r", "es", "ec", "w", "nz"},
-          [](const std::string& name) { return preset_sizes(preset_by_name(name)); },
-          [](const ModelSizes& sizes, Prior prior) -> std::unique_ptr<Model> {
-            return std::make_unique<AeganModel>(sizes, prior);
-          },
-          Prior::uniform,
-          16,
-          training_stages()};
+  return {
+      "aegan",
+      "tiny64",
+      {"tiny64", "paper512"},
+      {"r", "es", "ec", "w", "nz"},
+      [](const std::string& name) { return preset_sizes(preset_by_name(name)); },
+      [](const ModelSizes& sizes, Prior prior, std::unique_ptr<Model>) -> std::unique_ptr<Model> {
+        return std::make_unique<AeganModel>(sizes, prior);
+      },
+      Prior::uniform,
+      16,
+      training_stages()};
 }
 
 }  // namespace aegan

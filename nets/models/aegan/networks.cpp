@@ -92,10 +92,12 @@ std::unique_ptr<nn::Sequential> embedding_discriminator(const Preset& p) {
   return net;
 }
 
-std::unique_ptr<nn::Sequential> denoiser(const Preset& p, std::vector<nn::Stage*>& dropout) {
-  auto net = std::make_unique<nn::Sequential>();
-  const int n = log2_of(p.r);
-  auto width = [&](int i) { return std::min(p.w << i, 8 * p.w); };
+}  // namespace
+
+Denoiser::Denoiser(int r, int w) : net_(std::make_unique<nn::Sequential>()) {
+  nn::Sequential* net = net_.get();
+  const int n = log2_of(r);
+  auto width = [&](int i) { return std::min(w << i, 8 * w); };
   // Each level ends with the activation docs/aegan.md starts the next one with (see StageSpec).
   for (int i = 0; i < n; ++i) {
     add_stage(*net, indexed("enc", i),
@@ -118,13 +120,21 @@ std::unique_ptr<nn::Sequential> denoiser(const Preset& p, std::vector<nn::Stage*
                                               .batch_norm = !last,
                                               .after = last ? Activation::tanh : Activation::relu,
                                               .dropout = j <= 2}));
-    if (j <= 2) dropout.push_back(&stage);
+    if (j <= 2) dropout_stages_.push_back(&stage);
     c = out;
   }
-  return net;
 }
 
-}  // namespace
+void Denoiser::set_dropout_seed(uint64_t seed) {
+  for (size_t i = 0; i < dropout_stages_.size(); ++i) {
+    dropout_stages_[i]->set_dropout_seed(seed + 0x9e3779b97f4a7c15ull * (i + 1));
+  }
+}
+
+void Denoiser::set_dropout_enabled(bool enabled) {
+  for (nn::Stage* stage : dropout_stages_)
+    stage->set_dropout_enabled(enabled);
+}
 
 void check_preset(const Preset& p) {
   auto fail = [&](const std::string& why) {
@@ -147,12 +157,12 @@ Aegan::Aegan(const Preset& preset) : preset_(preset) {
   f_ = decoder(preset);
   d_e_ = embedding_discriminator(preset);
   d_r_ = nn::image_discriminator(preset.r, preset.w);
-  phi_ = denoiser(preset, dropout_stages_);
+  phi_ = std::make_unique<Denoiser>(preset.r, preset.w);
 }
 
 nn::Networks Aegan::networks() {
   return {{"g_e", g_e_.get()}, {"h", h_.get()},     {"f", f_.get()},
-          {"d_e", d_e_.get()}, {"d_r", d_r_.get()}, {"phi", phi_.get()}};
+          {"d_e", d_e_.get()}, {"d_r", d_r_.get()}, {"phi", &phi_->net()}};
 }
 
 nn::NamedTensors Aegan::state() {
@@ -167,20 +177,9 @@ void Aegan::set_training(bool training) {
   nn::set_training(networks(), training);
 }
 
-void Aegan::set_dropout_seed(uint64_t seed) {
-  for (size_t i = 0; i < dropout_stages_.size(); ++i) {
-    dropout_stages_[i]->set_dropout_seed(seed + 0x9e3779b97f4a7c15ull * (i + 1));
-  }
-}
-
-void Aegan::set_dropout_enabled(bool enabled) {
-  for (nn::Stage* stage : dropout_stages_)
-    stage->set_dropout_enabled(enabled);
-}
-
 Tensor Aegan::generate(const Tensor& z) {
   const Tensor z4 = z.reshape({z.dim(0), preset_.nz, 1, 1});
-  return phi_->forward(f_->forward(g_e_->forward(z4)));
+  return phi_->net().forward(f_->forward(g_e_->forward(z4)));
 }
 
 }  // namespace aegan

@@ -8,9 +8,9 @@ namespace {
 
 // BCE(D_R(phi(x_hat)), 1) + lambda * mean |phi(x_hat) - x_hat|, x_hat a constant target. The
 // caller keeps D_R frozen until the loss has been back-propagated.
-Tensor denoiser_loss(Aegan& model, const Tensor& denoised, const Tensor& x_hat, double lambda,
+Tensor denoiser_loss(nn::Module& d_r, const Tensor& denoised, const Tensor& x_hat, double lambda,
                      StepLosses& losses) {
-  const Tensor adversarial = ops::bce_with_logits(model.d_r().forward(denoised), 1.0f);
+  const Tensor adversarial = ops::bce_with_logits(d_r.forward(denoised), 1.0f);
   const Tensor l1 = ops::l1_loss(denoised, x_hat.detach());
   losses.check(adversarial, "phi_adv");
   losses.check(l1, "phi_l1");
@@ -91,13 +91,17 @@ LossValues gan_step(Aegan& model, Optimizers& optimizers, const Tensor& x, const
     NoGradGuard no_grad;
     x_hat = model.f().forward(fake_embedding.detach());
   }
-  const Tensor denoised = model.phi().forward(x_hat);
-  losses.minimise(real_fake_loss(model.d_r(), x, denoised.detach()), "d_r",
-                  adam(optimizers, "d_r"));
-  Frozen frozen(model.d_r());
-  losses.minimise(denoiser_loss(model, denoised, x_hat, lambda, losses), "phi",
-                  adam(optimizers, "phi"));
+  denoiser_updates(model.phi(), model.d_r(), optimizers, x, x_hat, lambda, losses);
   return losses.values();
+}
+
+void denoiser_updates(nn::Module& phi, nn::Module& d_r, Optimizers& optimizers, const Tensor& x,
+                      const Tensor& x_hat, double lambda, StepLosses& losses) {
+  const Tensor denoised = phi.forward(x_hat);
+  losses.minimise(real_fake_loss(d_r, x, denoised.detach()), "d_r", adam(optimizers, "d_r"));
+  Frozen frozen(d_r);
+  losses.minimise(denoiser_loss(d_r, denoised, x_hat, lambda, losses), "phi",
+                  adam(optimizers, "phi"));
 }
 
 LossValues finetune_step(Aegan& model, Optimizers& optimizers, const Tensor& x, const Tensor& z,
@@ -121,7 +125,7 @@ LossValues finetune_step(Aegan& model, Optimizers& optimizers, const Tensor& x, 
       ops::bce_with_logits(model.d_e().forward(fake_embedding), 1.0f);
   losses.check(embedding_adversarial, "g_e");
   const Tensor total = ops::add(ops::add(autoencoder, embedding_adversarial),
-                                denoiser_loss(model, denoised, x_hat, lambda, losses));
+                                denoiser_loss(model.d_r(), denoised, x_hat, lambda, losses));
   losses.minimise(total, "total", adam(optimizers, "generators"));
   return losses.values();
 }

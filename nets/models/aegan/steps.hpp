@@ -23,6 +23,11 @@ LossValues autoencoder_step(Aegan& model, Optimizers& optimizers, const Tensor& 
                             PhiWarmStart phi_warm_start = PhiWarmStart::none);
 LossValues gan_step(Aegan& model, Optimizers& optimizers, const Tensor& x, const Tensor& z,
                     double lambda);
+// Stage 2's updates of the image GAN for generated images x_hat, a constant: one step of D_R's
+// Adam "d_r" on BCE(D_R(x), 1) + BCE(D_R(sg(phi(x_hat))), 0), then one of phi's "phi" on
+// BCE(D_R(phi(x_hat)), 1) + lambda * mean |phi(x_hat) - x_hat|.
+void denoiser_updates(nn::Module& phi, nn::Module& d_r, Optimizers& optimizers, const Tensor& x,
+                      const Tensor& x_hat, double lambda, StepLosses& losses);
 LossValues finetune_step(Aegan& model, Optimizers& optimizers, const Tensor& x, const Tensor& z,
                          double lambda);
 

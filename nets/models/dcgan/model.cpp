@@ -57,17 +57,18 @@ std::vector<NamedImages> DcganModel::generate(const Tensor& z) {
 }
 
 ModelKind dcgan_kind() {
-  return {"dcgan",
-          "dcgan-tiny64",
-          preset_names(),
-          {"r", "w", "nz"},
-          [](const std::string& name) { return preset_sizes(preset_by_name(name)); },
-          [](const ModelSizes& sizes, Prior prior) -> std::unique_ptr<Model> {
-            return std::make_unique<DcganModel>(sizes, prior);
-          },
-          Prior::normal,
-          64,  // docs/baselines.md: the PyTorch example's batch
-          training_stages()};
+  return {
+      "dcgan",
+      "dcgan-tiny64",
+      preset_names(),
+      {"r", "w", "nz"},
+      [](const std::string& name) { return preset_sizes(preset_by_name(name)); },
+      [](const ModelSizes& sizes, Prior prior, std::unique_ptr<Model>) -> std::unique_ptr<Model> {
+        return std::make_unique<DcganModel>(sizes, prior);
+      },
+      Prior::normal,
+      64,  // docs/baselines.md: the PyTorch example's batch
+      training_stages()};
 }
 
 }  // namespace aegan::dcgan
