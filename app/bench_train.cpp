@@ -153,18 +153,6 @@ void run_train_bench(const GlobalOptions& globals, TrainBenchOptions options) {
         comparison.insert(comparison.end(), rows.begin(), rows.end());
       }
     }
-    // Tuned choices can give layers float16 kernels (conv_kernels.hpp); comparisons with a
-    // float32 peer should say so.
-    size_t float16 = 0;
-    if (ops::conv::half_weights(device)) {
-      for (const auto& [shape, kernel] : ops::conv::Tuning::active().choices())
-        float16 += ops::conv::is_float16(kernel) ? 1 : 0;
-    }
-    json["float16_tuned_shapes"] = float16;
-    if (float16 > 0) {
-      std::cout << "note: the autotuner chose float16 kernels for " << float16
-                << " convolution shape(s); --no-fp16 times float32 only" << std::endl;
-    }
     if (options.peer) {
       print_comparison(std::cout, comparison);
       json["pytorch"] = peer_json;

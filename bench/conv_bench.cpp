@@ -19,14 +19,19 @@ Tensor random_tensor(const Shape& shape, std::mt19937& rng) {
 }
 
 // The kernel conv::run() would use for `variant` (its automatic rule for ""), or null where the
-// table has no such kernel for this device and shape: a bench must not silently time another.
+// table and its experiments have no such kernel for this device and shape: a bench must not
+// silently time another.
 template <class Problem>
 const ops::conv::Kernel<Problem>* pick(const std::vector<ops::conv::Kernel<Problem>>& table,
+                                       const std::vector<ops::conv::Kernel<Problem>>& experiments,
                                        const Problem& problem, const std::string& variant) {
   const vk::DeviceInfo& device = Runtime::get().device();
   for (const auto& kernel : table) {
     if (!kernel.supports(device, problem)) continue;
     if (variant.empty() ? kernel.suits(device, problem) : variant == kernel.name) return &kernel;
+  }
+  for (const auto& kernel : experiments) {
+    if (variant == kernel.name && kernel.supports(device, problem)) return &kernel;
   }
   return nullptr;
 }
@@ -45,9 +50,10 @@ Operands make_operands(const ConvShape& s, int batch, std::mt19937& rng) {
 }
 
 template <class Problem>
-void measure(const std::vector<ops::conv::Kernel<Problem>>& table, const Problem& problem,
+void measure(const std::vector<ops::conv::Kernel<Problem>>& table,
+             const std::vector<ops::conv::Kernel<Problem>>& experiments, const Problem& problem,
              ConvMeasurement m, const Repetitions& repetitions, std::vector<ConvMeasurement>& out) {
-  const auto* kernel = pick(table, problem, m.variant);
+  const auto* kernel = pick(table, experiments, problem, m.variant);
   if (!kernel) return;
   m.kernel = kernel->name;
   m.timing = time_repetitions([&] { kernel->run(problem); }, repetitions);
@@ -71,10 +77,10 @@ void bench_shape(const ConvShape& s, size_t index, const ConvBenchOptions& optio
       const ConvMeasurement m{
           index, pass, variant, "", options.batch, {}, pass_work(s, pass, options.batch)};
       if (pass == ConvPass::backward_weight) {
-        measure(conv::weight_kernels(), backward_weight, m, options.repetitions, out);
+        measure(conv::weight_kernels(), {}, backward_weight, m, options.repetitions, out);
       } else {
-        measure(conv::data_kernels(), pass == ConvPass::forward ? forward : backward_data, m,
-                options.repetitions, out);
+        measure(conv::data_kernels(), conv::experimental_data_kernels(),
+                pass == ConvPass::forward ? forward : backward_data, m, options.repetitions, out);
       }
     }
   }

@@ -1,4 +1,6 @@
-# Compiles every shaders/*.comp to SPIR-V at build time and embeds it in a static library.
+# Compiles every shaders/*.comp and shaders/experimental/*.comp (kernels kept apart from the
+# production ones, see engine/ops/experimental/) to SPIR-V at build time and embeds it in a static
+# library. Includes resolve against the shader directory.
 #
 # A shader may declare variants on a line of its own:   // aegan-variants: forward backward_data
 # Each variant is compiled with -DVARIANT_<UPPER NAME> into kernel `<file>_<variant>`; a shader
@@ -9,7 +11,7 @@
 # weights stored as float16). Every kernel gets its own generated .cpp, so editing one shader (or
 # a file it includes) recompiles only the kernels that use it.
 function(aegan_embed_shaders target shader_dir)
-  file(GLOB sources CONFIGURE_DEPENDS "${shader_dir}/*.comp")
+  file(GLOB sources CONFIGURE_DEPENDS "${shader_dir}/*.comp" "${shader_dir}/experimental/*.comp")
   set(out_dir "${CMAKE_CURRENT_BINARY_DIR}/generated")
   file(MAKE_DIRECTORY "${out_dir}")
   set(cpp_files)

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/tensor.hpp"
+#include "shaders/activation.h"
 
 namespace aegan::ops {
 
@@ -19,7 +20,13 @@ Tensor leaky_relu(const Tensor& x, float slope);
 Tensor tanh(const Tensor& x);
 Tensor sigmoid(const Tensor& x);
 
-enum class Activation { none, relu, leaky_relu, tanh };
+// Its values are the kernels' activation codes (shaders/activation.h).
+enum class Activation {
+  none = AEGAN_ACTIVATION_NONE,
+  relu = AEGAN_ACTIVATION_RELU,
+  leaky_relu = AEGAN_ACTIVATION_LEAKY_RELU,
+  tanh = AEGAN_ACTIVATION_TANH,
+};
 // relu, leaky_relu (with leaky_slope) or tanh of x; x itself for none.
 Tensor activate(const Tensor& x, Activation activation, float leaky_slope = 0.0f);
 // Activations whose derivative follows from the sign of their output (ReLU, leaky ReLU with a

@@ -42,7 +42,7 @@ AEGAN_VK_PROFILE=1 step profile 60 "$aegan" bench train --preset paper512 --batc
   --figure gan --figure inference --warmup 1 --steps 3
 step bench-view 25 "$aegan" bench view --max-seconds 10
 
-# The autotuner's choices (which layers it gave to a float16 kernel, if any).
+# The autotuner's choices (which production kernel it gave each layer shape).
 cp "${AEGAN_VK_CACHE_DIR:-$HOME/.cache/aegan-vk}"/conv-tuning-*.json "$logs"/ 2>/dev/null
 
 printf '%s\n' "${summary[@]}"

@@ -2,6 +2,7 @@
 // aegan-variants: chunk_stats train_stats eval_stats chunk_grad grad_sums grad_sums_dx coef_dx_eval affine affine4
 // aegan-texel-variants: chunk_stats chunk_grad affine affine4
 #extension GL_GOOGLE_include_directive : require
+#include "activation.h"
 #include "common.glsl"
 
 // 2-D batch normalisation over x [N, C, H, W]; per channel the M = N*H*W values are split into
@@ -18,15 +19,16 @@
 // An activation fused after batch norm in training (engine/ops/batch_norm.cpp): the normalising
 // pass applies it to what it stores, and the backward passes multiply dy by its derivative,
 // taken from the activation's output y (positive exactly where the activation's input is, for
-// ReLU and leaky ReLU with a slope >= 0), as they read it. ACT: 0 none, 1 ReLU, 2 leaky ReLU.
-layout(constant_id = 2) const uint ACT = 0;
+// ReLU and leaky ReLU with a slope >= 0), as they read it. ACT: none, ReLU or leaky ReLU
+// (activation.h).
+layout(constant_id = 2) const uint ACT = AEGAN_ACTIVATION_NONE;
 layout(constant_id = 3) const float SLOPE = 0.0;
 // affine: whether v is an output gradient to gate with w = y (else ACT applies to out).
 layout(constant_id = 4) const bool GATED = false;
 
 float activate(float v) {
-  if (ACT == 1) return max(v, 0.0);
-  if (ACT == 2) return v > 0.0 ? v : v * SLOPE;
+  if (ACT == AEGAN_ACTIVATION_RELU) return max(v, 0.0);
+  if (ACT == AEGAN_ACTIVATION_LEAKY_RELU) return v > 0.0 ? v : v * SLOPE;
   return v;
 }
 
@@ -38,8 +40,8 @@ vec4 activate(vec4 v) {
 // pointwise.comp's relu_backward and leaky_relu_backward).
 vec4 gate(vec4 dy, vec4 y) {
   bvec4 positive = greaterThan(y, vec4(0.0));
-  if (ACT == 1) return mix(vec4(0.0), dy, positive);
-  if (ACT == 2) return mix(dy * SLOPE, dy, positive);
+  if (ACT == AEGAN_ACTIVATION_RELU) return mix(vec4(0.0), dy, positive);
+  if (ACT == AEGAN_ACTIVATION_LEAKY_RELU) return mix(dy * SLOPE, dy, positive);
   return dy;
 }
 
@@ -209,7 +211,7 @@ void main() {
   Cursor at = first;
   for (uint m = begin + lane * WIDTH; m < end; m += step) {
     uint i = position(at, c);
-    vec4 g = ACT != 0 ? gate(LOAD_DY(i), LOAD_Y(i)) : LOAD_DY(i);
+    vec4 g = ACT != AEGAN_ACTIVATION_NONE ? gate(LOAD_DY(i), LOAD_Y(i)) : LOAD_DY(i);
     acc += vec2(dot(g, vec4(1.0)), dot(g, (LOAD_X(i) - mu) * is));
     at = advance(at, step_images, step_pixels);
   }

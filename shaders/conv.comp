@@ -2,6 +2,7 @@
 // aegan-variants: forward transposed weight_grad weight_grad_reduce
 #extension GL_GOOGLE_include_directive : require
 #include "common.glsl"
+#include "conv_push.h"
 
 // Direct convolutions in gather form (see engine/ops/conv_kernels.hpp for the formulas): every
 // output element is written by exactly one invocation, which sums its terms in a fixed order
@@ -16,23 +17,8 @@ layout(constant_id = 2) const uint PIXELS = 1;
 
 #if defined(VARIANT_FORWARD) || defined(VARIANT_TRANSPOSED)
 layout(push_constant, scalar) uniform Push {
-  ConstFloats x;
-  ConstFloats w;
-  ConstFloats bias;
-  Floats y;
-  uint batch;
-  uint in_channels;
-  uint in_h;
-  uint in_w;
-  uint out_channels;
-  uint out_h;
-  uint out_w;
-  uint k;
-  uint stride;
-  uint pad;
-  uint has_bias;
-  uint column_groups;  // invocations along one output row
-} p;
+  DirectDataPush p;
+};
 
 void main() {
   uint index = flat_index();
@@ -122,22 +108,8 @@ void main() {
 
 #elif defined(VARIANT_WEIGHT_GRAD)
 layout(push_constant, scalar) uniform Push {
-  ConstFloats g;
-  ConstFloats s;
-  Floats dw;  // [chunks][g_channels][s_channels][k][k]
-  uint batch;
-  uint g_channels;
-  uint g_h;
-  uint g_w;
-  uint s_channels;
-  uint s_h;
-  uint s_w;
-  uint k;
-  uint stride;
-  uint pad;
-  uint rows_per_chunk;  // rows (n, i) of g per chunk
-  uint chunks;
-} p;
+  DirectWeightPush p;
+};
 
 void main() {
   uint index = flat_index();
@@ -185,11 +157,8 @@ void main() {
 
 #else  // VARIANT_WEIGHT_GRAD_REDUCE: dw = sum over chunks of the partial weight gradients
 layout(push_constant, scalar) uniform Push {
-  ConstFloats partial;
-  Floats dw;
-  uint count;
-  uint chunks;
-} p;
+  ChunkSumPush p;
+};
 
 void main() {
   uint i = flat_index();

@@ -64,7 +64,6 @@ struct Fused {
   Activation activation = Activation::none;
   float slope = 0.0f;
 
-  // Activation's values are the kernels' ACT codes (conv_kernels.cpp's activation_constant too).
   uint32_t act() const { return static_cast<uint32_t>(activation); }
   uint32_t slope_bits() const { return std::bit_cast<uint32_t>(slope); }
 };

@@ -50,24 +50,28 @@ struct Kernel {
   const char* name;
   // Whether the kernel can run on this device at all (features, limits).
   bool (*supports)(const vk::DeviceInfo&, const Problem&);
-  // Whether it is the automatic choice for this shape (tables are tried in order).
-  bool (*suits)(const vk::DeviceInfo&, const Problem&);
+  // Whether it is the automatic choice for this shape (production tables are tried in order);
+  // experiments have no rule.
+  bool (*suits)(const vk::DeviceInfo&, const Problem&) = nullptr;
   Tensor (*run)(const Problem&);
   // Whether the autotuner times it (conv_tuning.hpp): not the direct fallback, slower than the
   // blocked kernel on every measured shape and seconds long on large ones.
   bool tuned = true;
   // Whether it runs DataProblem's inference epilogue.
   bool fuses = false;
-  // Whether it rounds weights or inputs to float16 (the _half and coop kernels).
-  bool float16 = false;
 };
 
+// The production tables: the kernels that the built-in rules and the autotuner choose among.
 const std::vector<Kernel<DataProblem>>& data_kernels();
 const std::vector<Kernel<WeightProblem>>& weight_kernels();
+// The experiments (engine/ops/experimental/conv_experiments.hpp): data kernels that no rule
+// picks and that have not run on a GPU, run only where their name is forced (force_variant(),
+// or `bench ops --variant`).
+const std::vector<Kernel<DataProblem>>& experimental_data_kernels();
 
-// Runs the chosen kernel: the forced one (below) where it supports the device, else the one the
-// autotuner measured fastest for this shape (conv_tuning.hpp), else the first that supports and
-// suits the problem. Not recorded by autograd.
+// Runs the chosen kernel: the forced one (below, an experiment too) where it supports the device,
+// else the one the autotuner measured fastest for this shape (conv_tuning.hpp), else the first
+// that supports and suits the problem. Not recorded by autograd.
 Tensor run(const DataProblem& problem);
 Tensor run(const WeightProblem& problem);
 // As run(), among the kernels that fuse (Kernel::fuses); undefined where none can run.
@@ -75,16 +79,12 @@ Tensor run_fused(const DataProblem& problem);
 
 // The autotuner's measurement (conv_tuning.hpp), public for tests with tables of their own:
 // times every tuned kernel of `table` that can run `problem` (the best of two runs after a
-// warm-up) and returns the fastest one's name, a float16 kernel only where it is 10 % faster
-// than every float32 one. A kernel whose output differs from the automatic choice's by more
-// than its precision allows (a miscompiled or misbehaving kernel on some driver), or that throws
-// (a pipeline the driver cannot build), is left out with a line on stderr. "" where no kernel
-// can run the problem.
+// warm-up) and returns the fastest one's name. A kernel whose output differs from the automatic
+// choice's by more than float32 summation order explains (a miscompiled or misbehaving kernel on
+// some driver), or that throws (a pipeline the driver cannot build), is left out with a line on
+// stderr. "" where no kernel can run the problem.
 template <class Problem>
 std::string measure_fastest(const std::vector<Kernel<Problem>>& table, const Problem& problem);
-
-// Whether the kernel of this name rounds to float16 (Kernel::float16).
-bool is_float16(const std::string& kernel);
 
 // The kernel the built-in rules pick for `problem` on `device`, without a forced name or a
 // tuning file ("" where none can run it): for tests of those rules on other kinds of device.
@@ -96,21 +96,21 @@ std::string automatic_choice(const vk::DeviceInfo& device, const WeightProblem& 
 // undefined). Kept per version of its inputs.
 Tensor fold_batch_norm(const BatchNormEval& batch_norm, const Tensor& conv_bias);
 
-// The _half data kernels (gemm_half, gemm_split_half, rows_half, tiled_half) store the packed
+// The _half experiments (gemm_half, gemm_split_half, rows_half, tiled_half) store the packed
 // weights as float16, rounded to nearest even: half the bytes per load, every product and sum
 // still in float32. They need 16-bit storage buffers (storageBuffer16BitAccess) and are allowed
 // unless switched off here; the switch starts as Settings::fp16 (`--no-fp16`, AEGAN_VK_FP16=0:
-// drivers that advertise 16-bit storage and mishandle it exist). No built-in rule picks them yet:
-// the autotuner or a forced name does.
+// drivers that advertise 16-bit storage and mishandle it exist).
 void allow_half_weights(bool allowed);
 // Whether the _half kernels can run on `device` under the current switch.
 bool half_weights(const vk::DeviceInfo& device);
-// coop (VK_NV_cooperative_matrix, tensor cores) and its portable twin coop_emulated round the
-// input values to float16 as well, summing the products in float32, and so run forward passes
-// only (DataProblem::gradient). The switch above rules them out too.
+// The experiments coop (VK_NV_cooperative_matrix, tensor cores) and its portable twin
+// coop_emulated round the input values to float16 as well, summing the products in float32, and
+// so run forward passes only (DataProblem::gradient). The switch above rules them out too.
 
-// Forces the kernel of this name in every table that has one ("" = automatic). Starts as
-// Settings::conv_variant (AEGAN_VK_CONV_VARIANT); tests force each name of variant_names() in turn.
+// Forces the kernel of this name, production or experiment, in every table that has one
+// ("" = automatic). Starts as Settings::conv_variant (AEGAN_VK_CONV_VARIANT); tests force each
+// name of variant_names() in turn.
 void force_variant(const std::string& name);
 std::vector<std::string> variant_names();
 

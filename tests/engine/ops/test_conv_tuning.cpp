@@ -4,12 +4,12 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "engine/ops.hpp"
 #include "engine/ops/conv_kernels.hpp"
 #include "engine/ops/conv_tuning.hpp"
-#include "tests/engine/ops/conv_variants.hpp"
 #include "tests/support/compare.hpp"
 
 namespace aegan {
@@ -61,7 +61,7 @@ TEST(ConvTuning, KeysTellShapesApart) {
   c.transposed = true;
   ops::conv::DataProblem d = a;
   d.stride = 2;
-  ops::conv::DataProblem e = c;  // an input gradient: coop kernels cannot take it
+  ops::conv::DataProblem e = c;  // an input gradient: the coop experiments cannot take it
   e.gradient = true;
   const std::vector<std::string> keys{ops::conv::tuning_key(a), ops::conv::tuning_key(b),
                                       ops::conv::tuning_key(c), ops::conv::tuning_key(d),
@@ -96,24 +96,23 @@ TEST(ConvTuning, MeasuringRecordsAChoiceAndKeepsResultsRight) {
   EXPECT_NE(*chosen, "direct");  // the fallback is never timed
   EXPECT_TRUE(std::filesystem::exists(tuning.file()));
 
-  // A float16 kernel wins where it is clearly faster: then the results have its rounding.
-  const auto w16 = reference::round_to_float16(w), x16 = reference::round_to_float16(x);
-  const bool inputs = test::rounding_of(*chosen) == test::Rounding::weights_and_inputs;
-  EXPECT_TRUE(test::close_to_either(y, reference::conv2d(x, w, {}, 2, 1),
-                                    reference::conv2d(inputs ? x16 : x, w16, {}, 2, 1)));
+  EXPECT_TRUE(test::close(y, reference::conv2d(x, w, {}, 2, 1)));
   const auto grads = reference::conv2d_backward(x, w, false, r, 2, 1);
-  EXPECT_TRUE(test::close_to_either(x_d.grad(), grads.x,
-                                    reference::conv2d_backward(x, w16, false, r, 2, 1).x));
+  EXPECT_TRUE(test::close(x_d.grad(), grads.x));
   EXPECT_TRUE(test::close(w_d.grad(), grads.weight));
 }
 
-TEST(ConvTuning, Float16KernelsAreKnownByName) {
-  for (const char* name :
-       {"rows_half", "gemm_half", "gemm_split_half", "tiled_half", "coop", "coop_emulated"}) {
-    EXPECT_TRUE(ops::conv::is_float16(name)) << name;
-  }
-  for (const char* name : {"rows", "rows_texel", "gemm", "tiled", "blocked", "no such kernel"}) {
-    EXPECT_FALSE(ops::conv::is_float16(name)) << name;
+// The autotuner chooses among the production kernels only (its file lists them): experiments run
+// only when named.
+TEST(ConvTuning, ExperimentsAreNotTuned) {
+  const auto file = temporary_file("kernels.json");
+  ops::conv::Tuning(file).record("data 1x3x5x5", "blocked");
+  const nlohmann::json kernels = nlohmann::json::parse(std::ifstream(file)).at("kernels");
+  EXPECT_TRUE(std::find(kernels.begin(), kernels.end(), "data gemm") != kernels.end());
+  for (const auto& kernel : ops::conv::experimental_data_kernels()) {
+    EXPECT_TRUE(std::find(kernels.begin(), kernels.end(), std::string("data ") + kernel.name) ==
+                kernels.end())
+        << kernel.name;
   }
 }
 
