@@ -9,6 +9,7 @@
 #include "engine/error.hpp"
 #include "engine/runtime.hpp"
 #include "nets/latent_walk.hpp"
+#include "nets/models/aegan/model.hpp"
 #include "viewer/core/inference.hpp"
 
 namespace aegan::app {
@@ -24,11 +25,11 @@ struct ViewBenchOptions {
 // The viewer's per-frame work without a window: one z of a walk through G_E, F, phi and the
 // conversion for display, waiting for each frame so its stages can be read.
 void bench_preset(const Preset& preset, const ViewBenchOptions& options) {
-  viewer::ViewerModel model = viewer::fresh_viewer_model(preset, 1);
-  viewer::Inference inference(1);
-  const LatentWalk walk(preset.nz, 8, 1, Interpolation::spline, true);
+  viewer::ViewerModel model = viewer::fresh_viewer_model("aegan", preset_sizes(preset), 1);
+  viewer::Inference inference(*model.model, 1);
+  const LatentWalk walk(preset.nz, 8, 1, Interpolation::spline, true, model.model->prior());
   const viewer::DisplaySettings display{1, viewer::PixelOrder::bgra, true};
-  std::vector<double> totals(viewer::Inference::kStages.size(), 0.0), stages;
+  std::vector<double> totals(inference.stages().size(), 0.0), stages;
   int measured = 0;
   double wall = 0;
   const auto deadline =
@@ -50,7 +51,7 @@ void bench_preset(const Preset& preset, const ViewBenchOptions& options) {
               measured / wall, measured,
               inference.clock().gpu() ? "stages by GPU timestamps" : "stages by host timing");
   for (size_t i = 0; i < totals.size(); ++i) {
-    std::printf("  %-8s %9.3f ms\n", viewer::Inference::kStages[i], totals[i] / measured);
+    std::printf("  %-8s %9.3f ms\n", inference.stages()[i].c_str(), totals[i] / measured);
   }
   std::printf("  %-8s %9.3f ms (host, per frame)\n", "total", 1000.0 * wall / measured);
 }

@@ -5,7 +5,6 @@
 #include "app/model_options.hpp"
 #include "engine/error.hpp"
 #include "nets/latent_walk.hpp"
-#include "nets/models/aegan/model.hpp"
 #ifdef AEGAN_VK_HAVE_VIEWER
 #include "viewer/viewer.hpp"
 #endif
@@ -37,10 +36,10 @@ void run_view(const ViewFlags& flags, const GlobalOptions& globals) {
   viewer::ViewerOptions options;
   options.settings = globals;
   options.checkpoint = flags.checkpoint;
-  if (flags.model.model != "aegan") {
-    throw Error("view shows AEGAN models only, not " + flags.model.model);
+  if (flags.checkpoint.empty()) {
+    options.model = flags.model.model;
+    options.sizes = flags.model.resolve();
   }
-  if (flags.checkpoint.empty()) options.preset = preset_from_sizes(flags.model.resolve());
   options.init_seed = flags.init_seed;
   options.walk = {flags.seed, flags.keyframes, interpolation_by_name(flags.mode), !flags.no_loop,
                   flags.speed};
@@ -75,8 +74,8 @@ void register_view(CLI::App& app, const GlobalOptions& globals) {
       "the engine's Vulkan device).");
   auto flags = std::make_shared<ViewFlags>();
   command->add_option("--checkpoint", flags->checkpoint,
-                      "checkpoint or model file (reloaded when it changes); without one, fresh "
-                      "weights of --preset");
+                      "checkpoint or model file of any model (reloaded when it changes); without "
+                      "one, fresh weights of --model and --preset");
   add_model_options(*command, flags->model);
   command->add_option("--init-seed", flags->init_seed, "seed of the fresh weights")
       ->capture_default_str();
@@ -87,7 +86,8 @@ void register_view(CLI::App& app, const GlobalOptions& globals) {
   command->add_option("--speed", flags->speed, "keyframes per second")->capture_default_str();
   command
       ->add_option("--walk-in", flags->walk_in,
-                   "z: interpolate latent vectors; embedding: interpolate their embeddings G_E(z)")
+                   "z: interpolate latent vectors; embedding: interpolate their embeddings "
+                   "(AEGAN's G_E(z); models with an embedding space only)")
       ->capture_default_str();
   command
       ->add_option("--samples", flags->samples,

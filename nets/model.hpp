@@ -40,6 +40,22 @@ struct StepInputs {
 std::map<std::string, std::string> model_metadata(const std::string& model, const ModelSizes& sizes,
                                                   Prior prior);
 
+// A space between z and the images that a model's generation passes through (AEGAN's embedding
+// G_E(z)): walks may interpolate there instead of in z, and generate() can be run one network at
+// a time from it, so that a viewer can show the embedding and time each network.
+class EmbeddingSpace {
+ public:
+  virtual ~EmbeddingSpace() = default;
+  // The network from z to the embedding ("G_E").
+  virtual std::string encoder_name() const = 0;
+  // The networks from the embedding to the images, in order ("F", "phi"): network i makes image i
+  // of generate() from image i - 1 (the first from the embedding).
+  virtual std::vector<std::string> decoder_names() const = 0;
+  // z [N, nz, 1, 1] to the embedding [N, c, s, s].
+  virtual Tensor embed(const Tensor& z) = 0;
+  virtual NamedImages decode(size_t network, const Tensor& input) = 0;
+};
+
 // A generative model as the trainer, sampler, walker, evaluator and benchmarks drive it, without
 // knowing which one it is. A model lives in nets/models/<name>/ and is registered by name in
 // nets/models/registry.cpp.
@@ -85,6 +101,8 @@ class Model {
   // An encoder of images into features, [N, c, s, s] (AEGAN's H gives FD-H); none by default.
   virtual bool has_encoder() const { return false; }
   virtual Tensor encode(const Tensor& x);
+  // The space generation passes through, where the model has one; none by default.
+  virtual EmbeddingSpace* embedding_space() { return nullptr; }
 
  protected:
   Model(ModelSizes sizes, Prior prior) : sizes_(std::move(sizes)), prior_(prior) {}

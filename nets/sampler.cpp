@@ -82,15 +82,4 @@ Tensor reconstruct(Model& model, const Tensor& x, int64_t batch) {
   })[0];
 }
 
-Generated generate(Aegan& model, const Tensor& z, int64_t batch) {
-  const int nz = model.preset().nz;
-  check_z(z, nz);
-  auto out = chunked(model.networks(), z, batch, [&](const Tensor& part) {
-    const Tensor embedding = model.g_e().forward(part.reshape({part.dim(0), nz, 1, 1}));
-    const Tensor x_hat = model.f().forward(embedding);
-    return std::vector<Tensor>{embedding, x_hat, model.phi().forward(x_hat)};
-  });
-  return {out[0], out[1], out[2]};
-}
-
 }  // namespace aegan

@@ -3,7 +3,6 @@
 #include <vector>
 
 #include "nets/model.hpp"
-#include "nets/models/aegan/networks.hpp"
 
 namespace aegan {
 
@@ -18,15 +17,5 @@ Tensor sample_z(int64_t count, int nz, uint64_t seed, Prior prior = Prior::unifo
 std::vector<NamedImages> generate(Model& model, const Tensor& z, int64_t batch);
 // Model::reconstruct of x in chunks of `batch`, eval mode.
 Tensor reconstruct(Model& model, const Tensor& x, int64_t batch);
-
-// Every intermediate of AEGAN's inference (docs/aegan.md, "Inference"), eval mode.
-struct Generated {
-  Tensor embedding;  // G_E(z)        [N, ec, es, es]
-  Tensor x_hat;      // F(embedding)  [N, 3, r, r]
-  Tensor image;      // phi(x_hat)    [N, 3, r, r]
-};
-
-// The same chunking and modes as generate(Model&, ...), with AEGAN's embedding too.
-Generated generate(Aegan& model, const Tensor& z, int64_t batch);
 
 }  // namespace aegan

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <string>
 
 namespace aegan::viewer {
 namespace {
@@ -14,7 +15,8 @@ constexpr float kTitle = 50;  // a window's title bar and padding around an imag
 
 // Reserves the image's size in the current window and records where its pixels must land,
 // clipped to what of the window is visible.
-void place_image(const DisplayImage& image, const char* name, std::vector<Placement>& images) {
+void place_image(const DisplayImage& image, const char* name, const std::string& window,
+                 std::vector<Placement>& images) {
   const ImVec2 size(static_cast<float>(std::max(image.width, 1)),
                     static_cast<float>(std::max(image.height, 1)));
   const ImVec2 at = ImGui::GetCursorScreenPos();
@@ -25,6 +27,7 @@ void place_image(const DisplayImage& image, const char* name, std::vector<Placem
   Placement p;
   p.image = &image;
   p.name = name;
+  p.window = window;
   p.x = static_cast<int>(at.x * scale.x);
   p.y = static_cast<int>(at.y * scale.y);
   p.clip_x0 = static_cast<int>(clip_min.x * scale.x);
@@ -34,11 +37,16 @@ void place_image(const DisplayImage& image, const char* name, std::vector<Placem
   images.push_back(p);
 }
 
-void walk_controls(PanelState& state) {
+void walk_controls(PanelState& state, const Inference& inference) {
   ImGui::TextUnformatted("Latent walk");
-  int space = static_cast<int>(state.space);
-  ImGui::Combo("walk in", &space, "z\0embedding G_E(z)\0");
-  state.space = static_cast<WalkSpace>(space);
+  if (inference.has_embedding_space()) {
+    // Combo items end with a zero each; c_str() adds the zero that ends the list.
+    const std::string spaces =
+        std::string("z") + '\0' + "embedding " + inference.stages()[0] + "(z)" + '\0';
+    int space = static_cast<int>(state.space);
+    ImGui::Combo("walk in", &space, spaces.c_str());
+    state.space = static_cast<WalkSpace>(space);
+  }
   ImGui::InputScalar("seed", ImGuiDataType_U64, &state.walk.seed);
   ImGui::SliderInt("keyframes", &state.walk.keyframes, 2, 32);
   int mode = static_cast<int>(state.walk.mode);
@@ -57,31 +65,40 @@ void walk_controls(PanelState& state) {
   if (ImGui::Button("reset")) state.reset = true;
 }
 
-void statistics(const PanelState& state) {
+void statistics(const PanelState& state, const Inference& inference) {
   ImGui::Text("%.1f fps, %.2f ms per frame", state.fps, state.frame_ms);
   ImGui::Text("stages (%s):", state.gpu_timing ? "GPU timestamps" : "host timing");
-  if (state.stage_ms.size() < Inference::kStages.size()) return;
-  const char* first = state.space == WalkSpace::embedding ? "blend" : "G_E";
-  ImGui::Text("  %-8s %7.2f ms", first, state.stage_ms[0]);
-  ImGui::Text("  %-8s %7.2f ms", "F", state.stage_ms[1]);
-  ImGui::Text("  %-8s %7.2f ms", "phi", state.stage_ms[2]);
+  const std::vector<std::string>& stages = inference.stages();
+  if (state.stage_ms.size() < stages.size()) return;
+  // The last stage is the conversion, shown with the copies as "display".
+  const size_t convert = stages.size() - 1;
+  for (size_t i = 0; i < convert; ++i) {
+    const bool blend = i == 0 && state.space == WalkSpace::embedding;
+    ImGui::Text("  %-8s %7.2f ms", blend ? "blend" : stages[i].c_str(), state.stage_ms[i]);
+  }
   if (state.copy_ms >= 0) {
-    ImGui::Text("  %-8s %7.2f ms", "display", state.stage_ms[3] + state.copy_ms);
-    ImGui::Text("    = convert %.2f + copy %.2f", state.stage_ms[3], state.copy_ms);
+    ImGui::Text("  %-8s %7.2f ms", "display", state.stage_ms[convert] + state.copy_ms);
+    ImGui::Text("    = convert %.2f + copy %.2f", state.stage_ms[convert], state.copy_ms);
   } else {
-    ImGui::Text("  %-8s %7.2f ms (conversion; copy untimed)", "display", state.stage_ms[3]);
+    ImGui::Text("  %-8s %7.2f ms (conversion; copy untimed)", "display", state.stage_ms[convert]);
   }
 }
 
-void panel_controls(PanelState& state) {
+void panel_controls(PanelState& state, const Inference& inference) {
   ImGui::SliderInt("zoom", &state.zoom, 1, 8);
-  ImGui::Checkbox("x_hat beside phi(x_hat)", &state.show_x_hat);
-  ImGui::Checkbox("embedding", &state.show_embedding);
-  ImGui::SameLine();
-  int grey = state.embedding_normalise ? 1 : 0;
-  ImGui::SetNextItemWidth(150);
-  ImGui::Combo("grey", &grey, "-1..1 (tanh)\0channel min..max\0");
-  state.embedding_normalise = grey == 1;
+  const std::vector<NamedImages>& made = inference.images();
+  if (made.size() > 1) {
+    const std::string beside = made.front().label + " beside " + made.back().label + "###beside";
+    ImGui::Checkbox(beside.c_str(), &state.show_beside);
+  }
+  if (inference.has_embedding_space()) {
+    ImGui::Checkbox("embedding", &state.show_embedding);
+    ImGui::SameLine();
+    int grey = state.embedding_normalise ? 1 : 0;
+    ImGui::SetNextItemWidth(150);
+    ImGui::Combo("grey", &grey, "-1..1 (tanh)\0channel min..max\0");
+    state.embedding_normalise = grey == 1;
+  }
   ImGui::SliderInt("samples", &state.samples, 0, 16);
   if (ImGui::Button("save PNG")) state.save_png = true;
   ImGui::SameLine();
@@ -113,17 +130,17 @@ void draw_panels(PanelState& state, const Inference& inference, const SampleGrid
   ImGui::TextWrapped("%s", state.device.c_str());
   ImGui::TextWrapped("%s", state.model.c_str());
   ImGui::Separator();
-  statistics(state);
+  statistics(state, inference);
   ImGui::Separator();
-  walk_controls(state);
+  walk_controls(state, inference);
   ImGui::Separator();
-  panel_controls(state);
+  panel_controls(state, inference);
   if (!state.message.empty()) ImGui::TextWrapped("%s", state.message.c_str());
   ImGui::End();
 
   // Fixed, always-behind image windows: their pixels lie under the UI, so a window dragged over
   // them must stay on top. First placed in two rows: the image, the embedding and the sample
-  // grid; below them x_hat beside phi(x_hat).
+  // grid; below them the first intermediate image beside the final one.
   const ImGuiWindowFlags image_window = ImGuiWindowFlags_NoBackground |
                                         ImGuiWindowFlags_AlwaysAutoResize |
                                         ImGuiWindowFlags_NoBringToFrontOnFocus;
@@ -132,26 +149,29 @@ void draw_panels(PanelState& state, const Inference& inference, const SampleGrid
   float x = kControlsWidth + 2 * kMargin;
   ImGui::SetNextWindowPos(ImVec2(x, kMargin), ImGuiCond_FirstUseEver);
   // "###": the same window whatever the title says.
-  const bool walk_z = state.space == WalkSpace::z;
-  ImGui::Begin(walk_z ? "phi(F(G_E(z)))###image" : "phi(F(embedding))###image", nullptr,
-               image_window);
-  place_image(image, "image", images);
+  const std::vector<NamedImages>& made = inference.images();
+  const std::string image_title = inference.formula(made.size() - 1);
+  ImGui::Begin((image_title + "###image").c_str(), nullptr, image_window);
+  place_image(image, "image", image_title, images);
   ImGui::End();
   x += static_cast<float>(image.width) + kTitle / 2;
 
   if (state.show_embedding && embedding.pixels.defined()) {
     const Shape& shape = inference.embedding().shape();
     char title[96];
-    std::snprintf(title, sizeof title, "%s: %lld channels of %lldx%lld",
-                  walk_z ? "G_E(z)" : "between G_E(z_k)", static_cast<long long>(shape[1]),
-                  static_cast<long long>(shape[2]), static_cast<long long>(shape[3]));
+    const std::string& encoder = inference.stages()[0];
+    const std::string source =
+        state.space == WalkSpace::z ? encoder + "(z)" : "between " + encoder + "(z_k)";
+    std::snprintf(title, sizeof title, "%s: %lld channels of %lldx%lld", source.c_str(),
+                  static_cast<long long>(shape[1]), static_cast<long long>(shape[2]),
+                  static_cast<long long>(shape[3]));
     const char* grey = state.embedding_normalise ? "grey: each channel's min .. max"
                                                  : "grey: -1 black .. +1 white";
     ImGui::SetNextWindowPos(ImVec2(x, kMargin), ImGuiCond_FirstUseEver);
     ImGui::Begin("embedding", nullptr, image_window);
     ImGui::TextUnformatted(title);
     ImGui::TextUnformatted(grey);
-    place_image(embedding, "embedding", images);
+    place_image(embedding, "embedding", "embedding", images);
     ImGui::End();
     const float text = std::max(ImGui::CalcTextSize(title).x, ImGui::CalcTextSize(grey).x);
     x += std::max(static_cast<float>(embedding.width), text) + kTitle / 2;
@@ -162,19 +182,22 @@ void draw_panels(PanelState& state, const Inference& inference, const SampleGrid
     ImGui::Begin("samples", nullptr, image_window);
     ImGui::Text("%d samples of seed %llu", grid.count(),
                 static_cast<unsigned long long>(state.walk.seed));
-    place_image(grid.pixels(), "samples", images);
+    place_image(grid.pixels(), "samples", "samples", images);
     ImGui::End();
   }
 
-  if (state.show_x_hat && inference.x_hat_pixels().pixels.defined()) {
+  if (state.show_beside && made.size() > 1 && inference.beside_pixels().pixels.defined()) {
     const float below = kMargin + static_cast<float>(image.height) + kTitle;
     ImGui::SetNextWindowPos(ImVec2(kControlsWidth + 2 * kMargin, below), ImGuiCond_FirstUseEver);
-    ImGui::Begin(walk_z ? "x_hat = F(G_E(z))  |  phi(x_hat)###x_hat"
-                        : "x_hat = F(embedding)  |  phi(x_hat)###x_hat",
-                 nullptr, image_window);
-    place_image(inference.x_hat_pixels(), "x_hat", images);
+    // "x_hat = F(G_E(z))" where the formula says more than the label.
+    const NamedImages& first = made.front();
+    const std::string formula = inference.formula(0);
+    const std::string title =
+        first.label + (formula == first.label ? "" : " = " + formula) + "  |  " + made.back().label;
+    ImGui::Begin((title + "###beside").c_str(), nullptr, image_window);
+    place_image(inference.beside_pixels(), "beside", title, images);
     ImGui::SameLine();
-    place_image(image, "image beside x_hat", images);
+    place_image(image, "image beside", title, images);
     ImGui::End();
   }
   if (state.losses && !state.losses->series.empty()) loss_curves(*state.losses);

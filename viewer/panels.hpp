@@ -11,7 +11,8 @@
 
 namespace aegan::viewer {
 
-// Where the walk interpolates: between latent vectors z, or between their embeddings G_E(z).
+// Where the walk interpolates: between latent vectors z, or between their embeddings (AEGAN's
+// G_E(z)) in a model with an embedding space.
 enum class WalkSpace { z, embedding };
 
 // What the panels show and what the user changed in them this frame.
@@ -21,7 +22,7 @@ struct PanelState {
   std::string model;    // preset and checkpoint
   std::string message;  // last reload error, saved file, ...
   double fps = 0;
-  std::vector<double> stage_ms;  // per Inference::kStages
+  std::vector<double> stage_ms;  // per Inference::stages()
   double copy_ms = -1;           // the copies into the window (GPU only; < 0: not measured)
   bool gpu_timing = false;
   double frame_ms = 0;  // host time of a whole frame
@@ -32,7 +33,7 @@ struct PanelState {
   WalkSpace space = WalkSpace::z;
   bool paused = false;
   int zoom = 1;
-  bool show_x_hat = true;
+  bool show_beside = true;
   bool show_embedding = true;
   bool embedding_normalise = false;
   int samples = 9;  // in the sample grid; 0 hides it
@@ -43,8 +44,9 @@ struct PanelState {
   bool save_png = false;
 };
 
-// Draws the windows: controls and statistics, the generated image, the embedding's channels,
-// x_hat beside phi(x_hat), the sample grid, loss curves. Image windows have no background because
+// Draws the windows: controls and statistics, the generated image, the embedding's channels (of a
+// model with an embedding space), the first intermediate image beside the final one (AEGAN's
+// x_hat beside phi(x_hat)), the sample grid, loss curves. Image windows have no background because
 // their pixels are copied into the frame before the UI is drawn; `images` receives where each goes.
 void draw_panels(PanelState& state, const Inference& inference, const SampleGrid& grid,
                  std::vector<Placement>& images);

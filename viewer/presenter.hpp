@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "viewer/core/display.hpp"
@@ -17,7 +18,9 @@ namespace aegan::viewer {
 // outside) and the rectangle it is clipped to (the panel showing it).
 struct Placement {
   const DisplayImage* image = nullptr;
-  const char* name = "";  // of the panel, for a test to find it in a screenshot
+  // Of the panel and the title of its window, for a test to find it in a screenshot.
+  const char* name = "";
+  std::string window;
   int x = 0, y = 0;
   int clip_x0 = 0, clip_y0 = 0, clip_x1 = 0, clip_y1 = 0;
 };

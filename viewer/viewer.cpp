@@ -22,9 +22,10 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 std::string describe(const ViewerModel& model) {
-  const Preset& p = model.model->preset();
-  std::string text =
-      "preset " + p.name + " (" + std::to_string(p.r) + "px, nz " + std::to_string(p.nz) + ")\n";
+  const Model& m = *model.model;
+  std::string text = m.name() + ", preset " + m.sizes().preset + " (" +
+                     std::to_string(m.image_size()) + "px, nz " + std::to_string(m.latent_size()) +
+                     ", " + prior_name(m.prior()) + " prior)\n";
   if (model.checkpoint.empty()) return text + "fresh weights (no checkpoint)";
   text += model.checkpoint.filename().string();
   if (model.step >= 0) text += ", step " + std::to_string(model.step);
@@ -47,20 +48,38 @@ void save_image(const Inference& inference, const std::filesystem::path& path) {
                            static_cast<int>(image.dim(3)), 1, 0);
 }
 
+ViewerModel open_model(const ViewerOptions& options) {
+  ViewerModel model = options.checkpoint.empty()
+                          ? fresh_viewer_model(options.model, options.sizes, options.init_seed)
+                          : load_viewer_model(options.checkpoint);
+  if (options.space == WalkSpace::embedding) embedding_space(*model.model);
+  return model;
+}
+
+// A reloaded checkpoint must fit what the session was built for: the kind of model (its stages
+// and panels) and the walk's latents.
+void check_same_kind(const Model& loaded, const Model& shown) {
+  if (loaded.name() != shown.name()) {
+    throw Error("the new checkpoint holds a " + loaded.name() + " model, not " + shown.name());
+  }
+  if (loaded.latent_size() != shown.latent_size() || loaded.prior() != shown.prior()) {
+    throw Error("the new checkpoint has a different latent size or prior");
+  }
+}
+
 // One viewer session; separate from run_viewer so that every Vulkan object is destroyed before
 // the runtime and GLFW shut down, also when an error is thrown.
 class Session {
  public:
   explicit Session(const ViewerOptions& options)
       : options_(options),
-        model_(options.checkpoint.empty() ? fresh_viewer_model(options.preset, options.init_seed)
-                                          : load_viewer_model(options.checkpoint)),
+        model_(open_model(options)),
         window_(options.width, options.height, "aegan-vk view",
                 Runtime::get().context().instance()),
         presenter_(window_),
         gui_(window_, presenter_),
-        inference_(Presenter::kFramesInFlight),
-        player_(model_.model->preset().nz, options.walk),
+        inference_(*model_.model, Presenter::kFramesInFlight),
+        player_(model_.model->latent_size(), model_.model->prior(), options.walk),
         log_path_(loss_log_of(options.checkpoint)) {
     state_.device = Runtime::get().device().name;
     const vk::Context& context = Runtime::get().context();
@@ -78,7 +97,7 @@ class Session {
     state_.samples = options.samples;
     state_.embedding_normalise = options.embedding_normalise;
     state_.paused = options.paused;
-    state_.zoom = options.zoom > 0 ? options.zoom : std::max(1, 256 / model_.model->preset().r);
+    state_.zoom = options.zoom > 0 ? options.zoom : std::max(1, 256 / model_.model->image_size());
     state_.gpu_timing = inference_.clock().gpu();
     player_.set_paused(options.paused);
     if (options.exercise_window) exercise_ = std::make_unique<WindowExercise>(window_, std::cout);
@@ -119,7 +138,7 @@ class Session {
       // Before the frame's own stages, so that their times do not include it.
       grid_.update(*model_.model, model_version_, state_.samples, state_.walk.seed,
                    presenter_.pixel_order());
-      const DisplaySettings display{state_.zoom, presenter_.pixel_order(), state_.show_x_hat,
+      const DisplaySettings display{state_.zoom, presenter_.pixel_order(), state_.show_beside,
                                     state_.show_embedding, state_.embedding_normalise};
       if (state_.space == WalkSpace::embedding) {
         embedding_walk_.update(*model_.model, model_version_, player_.settings());
@@ -193,9 +212,7 @@ class Session {
     try {
       Runtime::get().stream().finish();
       ViewerModel loaded = load_viewer_model(model_.checkpoint);
-      if (loaded.model->preset().nz != model_.model->preset().nz) {
-        throw Error("the new checkpoint has a different latent size");
-      }
+      check_same_kind(*loaded.model, *model_.model);
       model_ = std::move(loaded);
       ++model_version_;  // the sample grid and the embedding walk's keyframes are recomputed
       state_.model = describe(model_);
@@ -237,7 +254,8 @@ class Session {
   void report_placement(const std::vector<Placement>& images) const {
     for (const Placement& p : images) {
       std::cout << "screenshot " << options_.screenshot.string() << ": " << p.name << " at " << p.x
-                << "," << p.y << " size " << p.image->width << "x" << p.image->height;
+                << "," << p.y << " size " << p.image->width << "x" << p.image->height << " in '"
+                << p.window << "'";
       if (p.image == &inference_.image_pixels()) std::cout << " zoom " << state_.zoom;
       std::cout << std::endl;
     }

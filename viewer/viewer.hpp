@@ -2,9 +2,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <string>
 
 #include "engine/settings.hpp"
-#include "nets/models/aegan/preset.hpp"
+#include "nets/model_sizes.hpp"
 #include "viewer/core/player.hpp"
 #include "viewer/panels.hpp"
 
@@ -12,8 +13,9 @@ namespace aegan::viewer {
 
 struct ViewerOptions {
   Settings settings;                 // the runtime's: device, validation, kernels, separate_present
-  std::filesystem::path checkpoint;  // empty: fresh weights of `preset`
-  Preset preset;
+  std::filesystem::path checkpoint;  // any model's; empty: fresh weights of `model` and `sizes`
+  std::string model;
+  ModelSizes sizes;
   uint64_t init_seed = 1;  // of the fresh weights
   WalkSettings walk;
   WalkSpace space = WalkSpace::z;

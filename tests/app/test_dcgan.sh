@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # DCGAN through the command line: `train --model dcgan` on a tiny folder, stopped and resumed,
-# then sample, walk and eval from its checkpoint with no flag that names the model; options that
-# do not fit the model, and `view` of its checkpoint, are refused with one line on stderr.
+# then sample, walk, eval and view from its checkpoint with no flag that names the model; options
+# that do not fit the model, and a walk in an embedding space it lacks, are refused with one line
+# on stderr.
 set -uo pipefail
 aegan=$1
 export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp}
@@ -64,12 +65,17 @@ else
   failed=1
 fi
 
-# The viewer shows AEGAN only; its window needs a display, so this part needs Xvfb (and a build
-# with the viewer).
+# The viewer shows the checkpoint, or fresh weights of --model, walking in z only; its window needs
+# a display, so this part needs Xvfb (and a build with the viewer).
 if command -v xvfb-run >/dev/null &&
   ! "$aegan" view --frames 1 2>&1 | grep -q "built without the viewer"; then
-  expect_error "$checkpoint holds a dcgan model, not AEGAN" \
-    xvfb-run -a -s "-screen 0 640x480x24" "$aegan" view --checkpoint "$checkpoint" --frames 1
+  view=(xvfb-run -a -s "-screen 0 640x480x24" "$aegan" view --frames 2 --width 640 --height 480)
+  expect_success "${view[@]}" --checkpoint "$checkpoint"
+  expect_success "${view[@]}" --model dcgan --preset dcgan-tiny64
+  expect_error "dcgan has no embedding space to walk in (walk in z)" \
+    "${view[@]}" --checkpoint "$checkpoint" --walk-in embedding
+  expect_error "dcgan has no embedding space to walk in (walk in z)" \
+    "${view[@]}" --model dcgan --walk-in embedding
 fi
 
 [[ $failed == 0 ]] && echo PASS

@@ -4,7 +4,7 @@
 #include <bit>
 #include <cmath>
 
-#include "nets/models/aegan/networks.hpp"
+#include "nets/models/aegan/model.hpp"
 #include "nets/sampler.hpp"
 #include "viewer/core/display.hpp"
 #include "viewer/core/sample_grid.hpp"
@@ -98,11 +98,11 @@ TEST(DisplayTiles, ShrinksByAveragingAndKeepsTheByteOrder) {
 }
 
 TEST(SampleGrid, ShowsTheSamplesOfTheSeedAndRecomputesOnlyOnChange) {
-  Aegan model(preset_by_name("tiny64"));
+  AeganModel model(preset_sizes(preset_by_name("tiny64")), Prior::uniform);
   model.initialise(3);
   SampleGrid grid;
   ASSERT_TRUE(grid.update(model, 1, 4, 9, PixelOrder::rgba));
-  const Tensor expected = generate(model, sample_z(4, model.preset().nz, 9), 4).image;
+  const Tensor expected = generate(model, sample_z(4, model.latent_size(), 9), 4).back().images;
   EXPECT_EQ(grid.images().to_host(), expected.to_host());
   EXPECT_EQ(grid.pixels().width, 2 * 64 + 2);
   EXPECT_EQ(grid.pixels().height, 2 * 64 + 2);

@@ -5,7 +5,8 @@
 
 #include "engine/autograd.hpp"
 #include "nets/latent_walk.hpp"
-#include "nets/models/aegan/networks.hpp"
+#include "nets/models/aegan/model.hpp"
+#include "nets/models/dcgan/model.hpp"
 #include "viewer/core/embedding_walk.hpp"
 
 namespace aegan::viewer {
@@ -54,7 +55,7 @@ TEST(WalkTerms, MatchTheLatentWalk) {
 
 class EmbeddingWalkTest : public ::testing::Test {
  protected:
-  EmbeddingWalkTest() : model_(preset_by_name("tiny64")) {
+  EmbeddingWalkTest() : model_(preset_sizes(preset_by_name("tiny64")), Prior::uniform) {
     model_.initialise(2);
     model_.set_training(false);
   }
@@ -69,21 +70,21 @@ class EmbeddingWalkTest : public ::testing::Test {
     return rows;
   }
 
-  Aegan model_;
+  AeganModel model_;
 };
 
 TEST_F(EmbeddingWalkTest, KeyframesAreTheEmbeddingsOfTheZWalk) {
   const WalkSettings settings{4, 3, Interpolation::spline, true, 1.0};
   EmbeddingWalk walk;
   ASSERT_TRUE(walk.update(model_, 1, settings));
-  const LatentWalk z_walk(model_.preset().nz, 3, 4, Interpolation::spline, true);
+  const LatentWalk z_walk(model_.latent_size(), 3, 4, Interpolation::spline, true);
   const auto keys = keyframes(walk);
   NoGradGuard no_grad;
   for (int k = 0; k < 3; ++k) {
     const std::vector<float> at_k = walk.at(k).to_host();
     EXPECT_EQ(at_k, keys[static_cast<size_t>(k)]) << "a keyframe is copied, not recomputed";
-    const Tensor z = Tensor::from_host({1, model_.preset().nz, 1, 1}, z_walk.keyframe(k));
-    const std::vector<float> alone = model_.g_e().forward(z).to_host();
+    const Tensor z = Tensor::from_host({1, model_.latent_size(), 1, 1}, z_walk.keyframe(k));
+    const std::vector<float> alone = model_.aegan().g_e().forward(z).to_host();
     // G_E of one z against G_E of all keyframes at once: the same arithmetic per sample.
     EXPECT_LT(max_difference(at_k, alone), 1e-6) << "keyframe " << k;
   }
@@ -115,6 +116,29 @@ TEST_F(EmbeddingWalkTest, IsContinuousAndInterpolatesTheKeyframes) {
       EXPECT_LT(max_difference(device, combine(walk.terms(t), keys)), 1e-5);
       EXPECT_GT(max_difference(device, keys[static_cast<size_t>(t)]), 1e-3 * spread);
     }
+  }
+}
+
+// The keyframes are the embeddings of the z walk's keyframes drawn from the model's prior.
+TEST_F(EmbeddingWalkTest, DrawsTheKeyframesFromThePrior) {
+  model_.set_prior(Prior::normal);
+  EmbeddingWalk walk;
+  walk.update(model_, 1, {4, 2, Interpolation::lerp, true, 1.0});
+  const LatentWalk z_walk(model_.latent_size(), 2, 4, Interpolation::lerp, true, Prior::normal);
+  NoGradGuard no_grad;
+  const Tensor z = Tensor::from_host({1, model_.latent_size(), 1, 1}, z_walk.keyframe(1));
+  EXPECT_LT(max_difference(walk.at(1).to_host(), model_.aegan().g_e().forward(z).to_host()), 1e-6);
+}
+
+TEST(EmbeddingWalk, RefusesAModelWithoutAnEmbeddingSpace) {
+  dcgan::DcganModel model(dcgan::preset_sizes(dcgan::preset_by_name("dcgan-tiny64")),
+                          Prior::normal);
+  EmbeddingWalk walk;
+  try {
+    walk.update(model, 1, {4, 2, Interpolation::lerp, true, 1.0});
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "dcgan has no embedding space to walk in (walk in z)");
   }
 }
 

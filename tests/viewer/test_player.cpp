@@ -7,7 +7,7 @@ namespace aegan::viewer {
 namespace {
 
 TEST(WalkPlayer, AdvancesByWallClockAndLoops) {
-  WalkPlayer player(5, WalkSettings{3, 4, Interpolation::spline, true, 0.5});
+  WalkPlayer player(5, Prior::uniform, WalkSettings{3, 4, Interpolation::spline, true, 0.5});
   player.advance(3.0);  // 1.5 keyframes
   EXPECT_DOUBLE_EQ(player.position(), 1.5);
   player.advance(6.0);  // 4.5 = 0.5 after one loop of 4 keyframes
@@ -21,10 +21,10 @@ TEST(WalkPlayer, AdvancesByWallClockAndLoops) {
   EXPECT_DOUBLE_EQ(player.position(), 0.0);
 }
 
-TEST(WalkPlayer, WholePositionsAreExactKeyframes) {
+TEST(WalkPlayer, WholePositionsAreExactKeyframesOfThePrior) {
   const WalkSettings settings{9, 5, Interpolation::slerp, false, 1.0};
-  WalkPlayer player(7, settings);
-  const LatentWalk walk(7, 5, 9, Interpolation::slerp, false);
+  WalkPlayer player(7, Prior::normal, settings);
+  const LatentWalk walk(7, 5, 9, Interpolation::slerp, false, Prior::normal);
   EXPECT_EQ(player.z(), walk.keyframe(0));
   player.advance(2.0);
   EXPECT_EQ(player.z(), walk.keyframe(2));
@@ -34,7 +34,7 @@ TEST(WalkPlayer, WholePositionsAreExactKeyframes) {
 }
 
 TEST(WalkPlayer, ReconfiguringKeepsTheValidPosition) {
-  WalkPlayer player(3, WalkSettings{1, 8, Interpolation::lerp, true, 1.0});
+  WalkPlayer player(3, Prior::uniform, WalkSettings{1, 8, Interpolation::lerp, true, 1.0});
   player.advance(6.5);
   player.configure(WalkSettings{2, 4, Interpolation::lerp, true, 1.0});
   EXPECT_DOUBLE_EQ(player.position(), 2.5);

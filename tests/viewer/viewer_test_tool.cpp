@@ -1,6 +1,7 @@
-// Helper of test_view.sh: writes a model both `aegan-vk view` and `aegan-vk sample` load, draws
-// the embedding panel's expected picture, and compares the viewer's screenshot with such PNGs.
-//   viewer_test_tool write-model FILE SEED GAIN
+// Helper of the viewer's tests: writes a model both `aegan-vk view` and `aegan-vk sample` load,
+// draws the embedding panel's expected picture, and compares the viewer's screenshot with such
+// PNGs.
+//   viewer_test_tool write-model FILE SEED GAIN [MODEL]   (default aegan, at its default preset)
 //   viewer_test_tool embedding-png MODEL SEED ZOOM COLUMNS GAP OUT.png
 //   viewer_test_tool compare SHOT.png SAMPLE.png X Y ZOOM TOLERANCE
 #include <stb/stb_image.h>
@@ -13,13 +14,12 @@
 #include <string>
 #include <vector>
 
+#include "engine/autograd.hpp"
 #include "engine/error.hpp"
 #include "engine/io/safetensors.hpp"
 #include "engine/runtime.hpp"
 #include "nets/model_io.hpp"
-#include "nets/models/aegan/model.hpp"
-#include "nets/models/aegan/networks.hpp"
-#include "nets/models/aegan/preset.hpp"
+#include "nets/models/registry.hpp"
 #include "nets/report/canvas.hpp"
 #include "nets/report/png.hpp"
 #include "nets/sampler.hpp"
@@ -28,10 +28,12 @@ namespace {
 
 // Freshly initialised weights give an almost uniform grey image, which would make the comparison
 // meaningless; scaling the convolution weights by GAIN gives images with structure.
-int write_model(const std::string& path, uint64_t seed, float gain) {
-  aegan::Aegan model(aegan::preset_by_name("tiny64"));
-  model.initialise(seed);
-  for (auto& [name, tensor] : model.state()) {
+int write_model(const std::string& path, uint64_t seed, float gain, const std::string& kind_name) {
+  const aegan::ModelKind& kind = aegan::model_kind(kind_name);
+  std::unique_ptr<aegan::Model> model =
+      aegan::create_model(kind_name, kind.preset(kind.default_preset));
+  model->initialise(seed);
+  for (auto& [name, tensor] : model->state()) {
     if (tensor.rank() != 4 || name.find("weight") == std::string::npos) continue;
     std::vector<float> values = tensor.to_host();
     for (float& v : values)
@@ -39,8 +41,8 @@ int write_model(const std::string& path, uint64_t seed, float gain) {
     tensor.upload(values);
   }
   aegan::io::Safetensors file;
-  file.metadata = aegan::preset_metadata(model.preset());
-  aegan::store_tensors(model.state(), file);
+  file.metadata = model->metadata();
+  aegan::store_tensors(model->state(), file);
   aegan::io::write_safetensors(path, file);
   return 0;
 }
@@ -49,9 +51,11 @@ int write_model(const std::string& path, uint64_t seed, float gain) {
 // laid out as the viewer's embedding panel does it, but drawn here on the host.
 int embedding_png(const std::string& model_path, uint64_t seed, int zoom, int columns, int gap,
                   const std::string& out) {
-  std::unique_ptr<aegan::Aegan> model = aegan::load_aegan(model_path);
-  const aegan::Tensor embedding =
-      aegan::generate(*model, aegan::sample_z(1, model->preset().nz, seed), 1).embedding;
+  std::unique_ptr<aegan::Model> model = aegan::load_model(model_path);
+  const int nz = model->latent_size();
+  aegan::NoGradGuard no_grad;
+  const aegan::Tensor embedding = model->embedding_space()->embed(
+      aegan::sample_z(1, nz, seed, model->prior()).reshape({1, nz, 1, 1}));
   const std::vector<float> values = embedding.to_host();
   const int channels = static_cast<int>(embedding.dim(1)),
             size = static_cast<int>(embedding.dim(2));
@@ -142,11 +146,16 @@ int compare(const char* shot_path, const char* sample_path, int x0, int y0, int 
 }  // namespace
 
 int main(int argc, char** argv) {
+  // The runtime goes before the exit handlers run: left to its static destructor, its last
+  // submission reaches a driver and validation layer that are being unloaded.
+  struct RuntimeShutdown {
+    ~RuntimeShutdown() { aegan::Runtime::shutdown(); }
+  } shutdown;
   try {
     const std::string command = argc > 1 ? argv[1] : "";
-    if (command == "write-model" && argc == 5) {
+    if (command == "write-model" && (argc == 5 || argc == 6)) {
       return write_model(argv[2], std::strtoull(argv[3], nullptr, 10),
-                         std::strtof(argv[4], nullptr));
+                         std::strtof(argv[4], nullptr), argc == 6 ? argv[5] : "aegan");
     }
     if (command == "embedding-png" && argc == 8) {
       return embedding_png(argv[2], std::strtoull(argv[3], nullptr, 10), std::atoi(argv[4]),
@@ -156,9 +165,10 @@ int main(int argc, char** argv) {
       return compare(argv[2], argv[3], std::atoi(argv[4]), std::atoi(argv[5]), std::atoi(argv[6]),
                      std::atof(argv[7]));
     }
-    std::fprintf(stderr,
-                 "usage: viewer_test_tool write-model FILE SEED GAIN | embedding-png MODEL SEED "
-                 "ZOOM COLUMNS GAP OUT | compare SHOT SAMPLE X Y ZOOM TOLERANCE\n");
+    std::fprintf(
+        stderr,
+        "usage: viewer_test_tool write-model FILE SEED GAIN [MODEL] | embedding-png MODEL SEED "
+        "ZOOM COLUMNS GAP OUT | compare SHOT SAMPLE X Y ZOOM TOLERANCE\n");
     return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "viewer_test_tool: %s\n", e.what());

@@ -76,15 +76,23 @@ std::vector<WalkTerm> walk_terms(Interpolation mode, bool loop, int keyframes, d
           {key(i + 2), 0.5 * (-u2 + u3)}};
 }
 
-bool EmbeddingWalk::update(Aegan& model, uint64_t model_version, const WalkSettings& settings) {
+EmbeddingSpace& embedding_space(Model& model) {
+  EmbeddingSpace* space = model.embedding_space();
+  if (!space) throw Error(model.name() + " has no embedding space to walk in (walk in z)");
+  return *space;
+}
+
+bool EmbeddingWalk::update(Model& model, uint64_t model_version, const WalkSettings& settings) {
   if (keyframes_.defined() && model_version == model_version_ && settings.seed == settings_.seed &&
       settings.keyframes == settings_.keyframes) {
     settings_ = settings;  // mode, loop and speed need no new keyframes
     return false;
   }
-  const int nz = model.preset().nz;
+  EmbeddingSpace& space = embedding_space(model);
+  const int nz = model.latent_size();
   // The z walk's own keyframes, so that both walks pass through the same images.
-  const LatentWalk z_walk(nz, settings.keyframes, settings.seed, settings.mode, settings.loop);
+  const LatentWalk z_walk(nz, settings.keyframes, settings.seed, settings.mode, settings.loop,
+                          model.prior());
   std::vector<float> z;
   for (int k = 0; k < settings.keyframes; ++k) {
     const std::vector<float>& key = z_walk.keyframe(k);
@@ -92,7 +100,7 @@ bool EmbeddingWalk::update(Aegan& model, uint64_t model_version, const WalkSetti
   }
   NoGradGuard no_grad;
   model.set_training(false);
-  keyframes_ = model.g_e().forward(Tensor::from_host({settings.keyframes, nz, 1, 1}, z));
+  keyframes_ = space.embed(Tensor::from_host({settings.keyframes, nz, 1, 1}, z));
   const std::vector<float> values = keyframes_.to_host();
   const size_t size = values.size() / static_cast<size_t>(settings.keyframes);
   std::vector<std::vector<float>> rows;

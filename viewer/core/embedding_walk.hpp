@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "engine/tensor.hpp"
-#include "nets/models/aegan/networks.hpp"
+#include "nets/model.hpp"
 #include "viewer/core/player.hpp"
 
 namespace aegan::viewer {
@@ -29,15 +29,19 @@ KeyframeGeometry keyframe_geometry(const std::vector<std::vector<float>>& keyfra
 std::vector<WalkTerm> walk_terms(Interpolation mode, bool loop, int keyframes, double t,
                                  const KeyframeGeometry& geometry);
 
-// The walk in embedding space (docs/aegan.md, Inference: walks in the embedding space are also
-// meaningful): keyframe k is G_E(z_k) for the z walk's keyframe z_k, and the points between are
-// interpolated between embeddings instead of between z. The keyframe embeddings stay in device
-// memory; each point is one small kernel on the engine's stream.
+// The model's embedding space; a model without one is an aegan::Error naming it.
+EmbeddingSpace& embedding_space(Model& model);
+
+// The walk in a model's embedding space (AEGAN's: docs/aegan.md, Inference: walks in the
+// embedding space are also meaningful): keyframe k is the embedding of the z walk's keyframe z_k
+// (G_E(z_k)), and the points between are interpolated between embeddings instead of between z.
+// The keyframe embeddings stay in device memory; each point is one small kernel on the engine's
+// stream.
 class EmbeddingWalk {
  public:
   // Recomputes the keyframes when the seed, their number or the model (`model_version`) changed;
   // reads them back once to measure them for slerp. Returns true when it recomputed.
-  bool update(Aegan& model, uint64_t model_version, const WalkSettings& settings);
+  bool update(Model& model, uint64_t model_version, const WalkSettings& settings);
 
   const Tensor& keyframes() const { return keyframes_; }  // [K, ec, es, es]
   const KeyframeGeometry& geometry() const { return geometry_; }

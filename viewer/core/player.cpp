@@ -7,7 +7,8 @@
 
 namespace aegan::viewer {
 
-WalkPlayer::WalkPlayer(int dim, const WalkSettings& settings) : dim_(dim) {
+WalkPlayer::WalkPlayer(int dim, Prior prior, const WalkSettings& settings)
+    : dim_(dim), prior_(prior) {
   configure(settings);
 }
 
@@ -15,7 +16,7 @@ void WalkPlayer::configure(const WalkSettings& settings) {
   if (settings.keyframes < 2) throw Error("a walk needs at least 2 keyframes");
   settings_ = settings;
   walk_ = std::make_unique<LatentWalk>(dim_, settings.keyframes, settings.seed, settings.mode,
-                                       settings.loop);
+                                       settings.loop, prior_);
   wrap();
 }
 

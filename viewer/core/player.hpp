@@ -15,11 +15,11 @@ struct WalkSettings {
   double speed = 0.5;  // keyframes per second of wall-clock time
 };
 
-// Plays a LatentWalk by wall-clock time: the position t (in keyframes) advances by speed times
-// the seconds that passed, so the walk looks the same at any frame rate.
+// Plays a LatentWalk through the model's prior by wall-clock time: the position t (in keyframes)
+// advances by speed times the seconds that passed, so the walk looks the same at any frame rate.
 class WalkPlayer {
  public:
-  WalkPlayer(int dim, const WalkSettings& settings);
+  WalkPlayer(int dim, Prior prior, const WalkSettings& settings);
 
   const WalkSettings& settings() const { return settings_; }
   // Rebuilds the walk (new seed, mode, ...) and keeps the position where it is still valid.
@@ -40,6 +40,7 @@ class WalkPlayer {
   void wrap();
 
   int dim_;
+  Prior prior_;
   WalkSettings settings_;
   std::unique_ptr<LatentWalk> walk_;
   double t_ = 0;

@@ -15,7 +15,7 @@ TileLayout SampleGrid::layout(int count, int image_size) {
   return layout;
 }
 
-bool SampleGrid::update(Aegan& model, uint64_t model_version, int count, uint64_t seed,
+bool SampleGrid::update(Model& model, uint64_t model_version, int count, uint64_t seed,
                         PixelOrder order) {
   if (count < 0) throw Error("the sample grid needs a count of at least 0");
   const bool same = count == count_ && seed == seed_ && model_version == model_version_;
@@ -30,10 +30,10 @@ bool SampleGrid::update(Aegan& model, uint64_t model_version, int count, uint64_
     return false;
   }
   if (!same) {
-    const int nz = model.preset().nz;
-    images_ = generate(model, sample_z(count, nz, seed), count).image;
+    const Tensor z = sample_z(count, model.latent_size(), seed, model.prior());
+    images_ = generate(model, z, count).back().images;
   }
-  to_display_tiles(images_, layout(count, model.preset().r), order, pixels_);
+  to_display_tiles(images_, layout(count, model.image_size()), order, pixels_);
   return !same;
 }
 

@@ -2,18 +2,19 @@
 #include <cstdint>
 
 #include "engine/tensor.hpp"
-#include "nets/models/aegan/networks.hpp"
+#include "nets/model.hpp"
 #include "viewer/core/display.hpp"
 
 namespace aegan::viewer {
 
-// N samples phi(F(G_E(z_i))) side by side, for the z that `aegan-vk sample --seed S --count N`
-// draws: computed by the engine at batch N only when N, the seed or the model changed, and
-// converted for display (in device memory) only when they or the pixel order did.
+// N final images of Model::generate side by side, for the z that `aegan-vk sample --seed S
+// --count N` draws from the model's prior: computed by the engine at batch N only when N, the seed
+// or the model changed, and converted for display (in device memory) only when they or the pixel
+// order did.
 class SampleGrid {
  public:
   // Returns true when it recomputed the images. A count of 0 frees them.
-  bool update(Aegan& model, uint64_t model_version, int count, uint64_t seed, PixelOrder order);
+  bool update(Model& model, uint64_t model_version, int count, uint64_t seed, PixelOrder order);
 
   int count() const { return count_; }
   const Tensor& images() const { return images_; }  // [N, 3, r, r]

@@ -55,9 +55,19 @@ train::LossValues AeganModel::step(int stage, train::Optimizers& optimizers, con
 }
 
 std::vector<NamedImages> AeganModel::generate(const Tensor& z) {
-  const Tensor x_hat =
-      aegan_.f().forward(aegan_.g_e().forward(z.reshape({z.dim(0), latent_size(), 1, 1})));
-  return {{"x_hat", "x_hat", x_hat}, {"image", "phi(x_hat)", aegan_.phi().forward(x_hat)}};
+  NamedImages x_hat = decode(0, embed(z));
+  NamedImages image = decode(1, x_hat.images);
+  return {std::move(x_hat), std::move(image)};
+}
+
+Tensor AeganModel::embed(const Tensor& z) {
+  return aegan_.g_e().forward(z.reshape({z.dim(0), latent_size(), 1, 1}));
+}
+
+NamedImages AeganModel::decode(size_t network, const Tensor& input) {
+  if (network == 0) return {"x_hat", "x_hat", aegan_.f().forward(input)};
+  if (network == 1) return {"image", "phi(x_hat)", aegan_.phi().forward(input)};
+  throw Error("AEGAN has no network " + std::to_string(network) + " after the embedding");
 }
 
 Tensor AeganModel::reconstruct(const Tensor& x) {

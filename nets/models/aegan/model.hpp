@@ -15,8 +15,9 @@ ModelSizes preset_sizes(const Preset& preset);
 Preset preset_from_sizes(const ModelSizes& sizes);
 
 // AEGAN (docs/aegan.md) as a Model: three stages (autoencoder; the two GANs; fine-tuning), z from
-// U(-1, 1), generate() gives x_hat = F(G_E(z)) and image = phi(x_hat), and H is the encoder.
-class AeganModel final : public Model {
+// U(-1, 1), generate() gives x_hat = F(G_E(z)) and image = phi(x_hat), H is the encoder and G_E's
+// embedding the embedding space.
+class AeganModel final : public Model, public EmbeddingSpace {
  public:
   AeganModel(const ModelSizes& sizes, Prior prior);
 
@@ -33,6 +34,12 @@ class AeganModel final : public Model {
   Tensor reconstruct(const Tensor& x) override;
   bool has_encoder() const override { return true; }
   Tensor encode(const Tensor& x) override;
+  EmbeddingSpace* embedding_space() override { return this; }
+
+  std::string encoder_name() const override { return "G_E"; }
+  std::vector<std::string> decoder_names() const override { return {"F", "phi"}; }
+  Tensor embed(const Tensor& z) override;
+  NamedImages decode(size_t network, const Tensor& input) override;
 
  private:
   Aegan aegan_;
