@@ -8,6 +8,7 @@
 #include "app/options.hpp"
 #include "engine/error.hpp"
 #include "engine/runtime.hpp"
+#include "nets/train/ranks.hpp"
 
 namespace {
 
@@ -70,5 +71,6 @@ int main(int argc, char** argv) {
   // The device goes before static destruction: by then the Vulkan loader and layers may be torn
   // down, and the stream's final flush of work still recorded crashes in the validation layer.
   aegan::Runtime::shutdown();
+  aegan::train::Ranks::finish(status != 0);
   return status;
 }

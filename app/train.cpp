@@ -11,7 +11,9 @@
 #include "app/model_options.hpp"
 #include "engine/error.hpp"
 #include "engine/runtime.hpp"
+#include "engine/vk/context.hpp"
 #include "nets/models/registry.hpp"
+#include "nets/train/ranks.hpp"
 #include "nets/train/trainer.hpp"
 
 namespace aegan::app {
@@ -33,8 +35,24 @@ struct TrainFlags {
   std::string background = "000000";
   std::string out;
   int64_t max_steps = 0;
+  int accumulate = 1;
   bool resume = false;
 };
+
+// Ranks on one machine take its devices of the best kind (discrete GPUs, say) in turn, by local
+// rank; --device or AEGAN_VK_DEVICE names one for all.
+GlobalOptions with_rank_device(GlobalOptions options, const train::Ranks& ranks) {
+  if (options.device || ranks.size() == 1) return options;
+  const std::vector<vk::DeviceInfo> devices = vk::Context::list_devices();
+  if (devices.empty()) return options;
+  const VkPhysicalDeviceType best = devices[vk::Context::preferred_device(devices)].type;
+  std::vector<uint32_t> candidates;
+  for (const vk::DeviceInfo& device : devices) {
+    if (device.type == best) candidates.push_back(device.index);
+  }
+  options.device = candidates[static_cast<size_t>(ranks.local_rank()) % candidates.size()];
+  return options;
+}
 
 void add_stage_options(CLI::App& command, train::StageSchedule& schedule, int stage) {
   const std::string n = std::to_string(stage);
@@ -73,6 +91,15 @@ void apply_given(const CLI::App& command, const TrainFlags& flags, train::TrainC
   if (was_given("--sample-every")) config.sample_every = given.sample_every;
   if (was_given("--checkpoint-every")) config.checkpoint_every = given.checkpoint_every;
   if (was_given("--data")) config.data = given.data;
+  // The global batch is the run's: another number of ranks resumes it with another
+  // --accumulate, which follows from the saved one.
+  const int ranks = train::Ranks::world().size();
+  if (was_given("--accumulate") && flags.accumulate * ranks != config.micro_batches) {
+    throw Error("--accumulate " + std::to_string(flags.accumulate) + " at " +
+                std::to_string(ranks) + (ranks == 1 ? " rank" : " ranks") + " gives " +
+                std::to_string(flags.accumulate * ranks) + " micro-batches a step; the run has " +
+                std::to_string(config.micro_batches) + " (leave --accumulate out on --resume)");
+  }
 }
 
 void run_training(const CLI::App& command, TrainFlags& flags, const GlobalOptions& globals) {
@@ -89,12 +116,13 @@ void run_training(const CLI::App& command, TrainFlags& flags, const GlobalOption
     throw Error("--max-steps must be at least 1, got " + std::to_string(flags.max_steps) +
                 " (leave it out to run the whole schedule)");
   }
-  start_runtime(globals);
+  train::Ranks& ranks = train::Ranks::world();
+  start_runtime(with_rank_device(globals, ranks));
   train::RunOptions options;
   options.out = flags.out;
   if (step_limit) options.max_steps = flags.max_steps;
   options.stop = &stop_requested;
-  options.progress = &std::cerr;
+  options.progress = ranks.is_root() ? &std::cerr : nullptr;
   options.progress_is_terminal = isatty(STDERR_FILENO) != 0;
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
@@ -113,11 +141,12 @@ void run_training(const CLI::App& command, TrainFlags& flags, const GlobalOption
       config.stages.push_back(stage.schedule);
     apply_given_stages(command, flags, config);
     config.background = parse_colour(flags.background);
+    config.micro_batches = flags.accumulate * ranks.size();
     trainer = std::make_unique<train::Trainer>(config, options);
   }
   // Tiny folders are common in tests and first tries, so a batch larger than the data set is
   // trained with every image rather than refused, but never silently.
-  if (trainer->batch() < trainer->config().batch) {
+  if (trainer->batch() < trainer->config().batch && ranks.is_root()) {
     std::cerr << "aegan-vk: note: the data has " << trainer->batch()
               << (trainer->batch() == 1 ? " image" : " images") << ", fewer than --batch "
               << trainer->config().batch << "; training with batch " << trainer->batch()
@@ -126,6 +155,7 @@ void run_training(const CLI::App& command, TrainFlags& flags, const GlobalOption
   const train::TrainState start = trainer->state();
   const bool done = trainer->run();
   const train::TrainState& end = trainer->state();
+  if (!ranks.is_root()) return;
   std::cout << (done             ? "training done"
                 : stop_requested ? "stopped on request"
                                  : "paused")
@@ -159,6 +189,13 @@ void register_train(CLI::App& app, const GlobalOptions& globals) {
                    "minibatch size, default the model's (AEGAN 16, DCGAN 64, denoiser 16; a data "
                    "set of fewer images trains with all of them)")
       ->check(CLI::PositiveNumber);
+  command
+      ->add_option("--accumulate", flags->accumulate,
+                   "micro-batches of --batch per optimiser step on each rank, their gradients "
+                   "averaged (batch norm per micro-batch): the step's global batch is ranks x "
+                   "accumulate x batch")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   for (size_t s = 0; s < flags->stages.size(); ++s)
     add_stage_options(*command, flags->stages[s], static_cast<int>(s) + 1);
   command

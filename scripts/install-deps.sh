@@ -15,6 +15,8 @@ PACKAGES=(
   libcli11-dev nlohmann-json3-dev libstb-dev
   # the viewer's window and UI (aegan-vk view), and a virtual display for its test
   libglfw3-dev libimgui-dev xvfb
+  # data-parallel training over several processes (aegan-vk train under mpirun)
+  libopenmpi-dev openmpi-bin
   # tests
   libgtest-dev libgmock-dev
   # the same model in PyTorch for `aegan-vk bench train --peer` and its test (bench/peer.py);

@@ -13,6 +13,8 @@ Loader::Loader(const ImageSet& images, const LoaderOptions& options)
     : images_(images),
       seed_(options.seed),
       batch_size_(std::min(options.batch_size, images.size())),
+      slot_begin_(options.slot_begin),
+      slot_count_(options.slot_count == 0 ? batch_size_ : options.slot_count),
       batches_per_epoch_(images.size() / std::max<int64_t>(batch_size_, 1)),
       capacity_(static_cast<size_t>(std::max(options.prefetch, 1))),
       position_(options.start) {
@@ -23,6 +25,10 @@ Loader::Loader(const ImageSet& images, const LoaderOptions& options)
     throw Error("loader start position (epoch " + std::to_string(options.start.epoch) + ", batch " +
                 std::to_string(options.start.batch) + ") is outside an epoch of " +
                 std::to_string(batches_per_epoch_) + " batches");
+  if (slot_begin_ < 0 || slot_count_ < 1 || slot_begin_ + slot_count_ > batch_size_)
+    throw Error("loader slots " + std::to_string(slot_begin_) + " + " +
+                std::to_string(slot_count_) + " are outside a batch of " +
+                std::to_string(batch_size_));
   worker_ = std::thread([this, start = options.start] { run(start); });
 }
 
@@ -83,10 +89,10 @@ bool Loader::fill(const std::vector<int64_t>& order, Position at,
   const int64_t count = images_.size();
   const int64_t r = images_.options().resolution;
   const int64_t image_floats = 3 * r * r;
-  images.resize(static_cast<size_t>(batch_size_ * image_floats));
-  for (int64_t slot = 0; slot < batch_size_; ++slot) {
+  images.resize(static_cast<size_t>(slot_count_ * image_floats));
+  for (int64_t slot = slot_begin_; slot < slot_begin_ + slot_count_; ++slot) {
     if (stopping_) return false;
-    float* out = images.data() + slot * image_floats;
+    float* out = images.data() + (slot - slot_begin_) * image_floats;
     const int64_t first = at.batch * batch_size_ + slot;
     int64_t tried = 0;
     while (!images_.load(order[static_cast<size_t>((first + tried) % count)], out))

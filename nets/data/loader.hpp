@@ -25,9 +25,14 @@ struct LoaderOptions {
   uint64_t seed = 0;
   Position start;    // the first batch to produce; resuming a run starts where it stopped
   int prefetch = 3;  // decoded batches kept ready ahead of the consumer
+  // The slots of each batch to decode, [slot_begin, slot_begin + slot_count): a rank's share of
+  // a global batch. slot_count 0: every slot.
+  int64_t slot_begin = 0;
+  int64_t slot_count = 0;
 };
 
-// One batch: float [batch_size, 3, r, r] in [-1, 1], and where it lies in the stream.
+// One batch: float [slots, 3, r, r] in [-1, 1] (slots: the batch size, or LoaderOptions'
+// slot_count), and where it lies in the stream.
 struct Batch {
   std::vector<float> images;
   Position position;
@@ -66,6 +71,8 @@ class Loader {
   const ImageSet& images_;
   uint64_t seed_;
   int64_t batch_size_;
+  int64_t slot_begin_;
+  int64_t slot_count_;
   int64_t batches_per_epoch_;
   size_t capacity_;
   Position position_;

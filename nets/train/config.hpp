@@ -35,7 +35,11 @@ struct TrainConfig {
   // its checkpoint keeps a copy, so resuming does not read it again.
   std::filesystem::path generator;
   std::filesystem::path data;
-  int batch = 0;                      // 0: the model's default
+  int batch = 0;  // 0: the model's default; per micro-batch
+  // Micro-batches of `batch` images in each optimiser step, over all ranks (ranks x
+  // --accumulate): the step's global batch is micro_batches x batch. Batch norm runs per
+  // micro-batch, the optimisers on the mean of their gradients.
+  int micro_batches = 1;
   std::vector<StageSchedule> stages;  // stage s at [s - 1]; missing stages: the model's defaults
   double beta1 = 0.5, beta2 = 0.999, eps = 1e-8;
   // AEGAN's (docs/aegan.md, "Training schedule"); other models ignore them.

@@ -7,6 +7,7 @@
 
 #include "engine/autograd.hpp"
 #include "engine/ops.hpp"
+#include "nets/train/gradient_sync.hpp"
 
 namespace aegan::train {
 
@@ -35,7 +36,7 @@ optim::Adam& adam(Optimizers& optimizers, const std::string& name) {
   throw Error("internal: no optimiser '" + name + "' in this stage");
 }
 
-StepLosses::StepLosses() : flag_(Tensor::zeros({1})) {}
+StepLosses::StepLosses() : flag_(Tensor::zeros({1})), sync_(GradientSync::current()) {}
 
 void StepLosses::check(const Tensor& loss, const char* name) {
   ops::flag_non_finite(loss, flag_);
@@ -47,6 +48,10 @@ void StepLosses::minimise(const Tensor& loss, const char* name, optim::Adam& opt
   check(loss, name);
   optimizer.zero_grad();
   loss.backward();
+  if (sync_) {
+    sync_->step(optimizer, flag_);
+    return;
+  }
   gated_.push_back({&optimizer, optimizer.steps(), losses_.size()});
   optimizer.step(flag_);
 }
@@ -55,6 +60,7 @@ LossValues StepLosses::values() {
   std::vector<Tensor> tensors = losses_;
   tensors.push_back(flag_);
   const std::vector<float> host = Tensor::items(tensors);
+  if (sync_) return named(host);
   size_t bad = 0;
   while (bad < losses_.size() && std::isfinite(host[bad]))
     ++bad;
@@ -69,6 +75,10 @@ LossValues StepLosses::values() {
     }
     throw NonFiniteLoss(names_[bad]);
   }
+  return named(host);
+}
+
+LossValues StepLosses::named(const std::vector<float>& host) const {
   LossValues values;
   for (size_t i = 0; i < losses_.size(); ++i)
     values.emplace_back(names_[i], host[i]);

@@ -14,6 +14,8 @@
 // generator's update.
 namespace aegan::train {
 
+class GradientSync;
+
 using LossValues = std::vector<std::pair<std::string, float>>;
 
 // A loss came out NaN or infinite. The device checks each loss as it is computed, and every
@@ -50,6 +52,10 @@ optim::Adam& adam(Optimizers& optimizers, const std::string& name);
 // The losses of one step and the optimisers they drive, read back with one wait for the device at
 // the end. Each loss's finiteness goes into a flag on the device that every optimiser recorded
 // after it reads, so that no update follows a non-finite loss although the host has not seen it.
+//
+// Within GradientSync::run (micro-batches, several ranks) the optimisers step through the sync,
+// which skips a step on every rank when a flag is set anywhere, and values() returns the losses
+// as they are: the caller averages them and raises NonFiniteLoss for all ranks alike.
 class StepLosses {
  public:
   StepLosses();
@@ -63,6 +69,8 @@ class StepLosses {
   LossValues values();
 
  private:
+  LossValues named(const std::vector<float>& host) const;
+
   struct Gated {
     optim::Adam* optimizer;
     std::vector<int64_t> steps_before;
@@ -72,6 +80,7 @@ class StepLosses {
   std::vector<Tensor> losses_;
   std::vector<const char*> names_;
   std::vector<Gated> gated_;
+  GradientSync* sync_;
 };
 
 // BCE(D(real), 1) + BCE(D(fake), 0), the two batches in separate passes (separate BN statistics).

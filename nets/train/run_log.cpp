@@ -24,7 +24,8 @@ RunLog::RunLog(std::filesystem::path path) : path_(std::move(path)) {
 }
 
 void RunLog::append(const TrainState& state, const LossValues& losses, double lr, int64_t batch,
-                    double images_per_s, uint64_t device_bytes) {
+                    double images_per_s, uint64_t device_bytes,
+                    std::optional<double> communication_s) {
   nlohmann::json entry = {{"stage", state.stage},
                           {"step", state.stage_step},
                           {"global_step", state.global_step},
@@ -36,6 +37,7 @@ void RunLog::append(const TrainState& state, const LossValues& losses, double lr
                           {"time", seconds_since_epoch()}};
   for (const auto& [name, value] : losses)
     entry["losses"][name] = value;
+  if (communication_s) entry["communication_s"] = *communication_s;
   write(entry);
 }
 

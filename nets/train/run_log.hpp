@@ -2,6 +2,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,13 +13,15 @@
 namespace aegan::train {
 
 // RUN/log.jsonl: one JSON object per line with the stage, steps, every loss, the learning rate,
-// the batch size, images per second, device bytes in use and the wall-clock time.
+// the batch size, images per second, device bytes in use and the wall-clock time; in runs of
+// several ranks also the global batch's images per second and the seconds spent communicating.
 class RunLog {
  public:
   explicit RunLog(std::filesystem::path path);
 
   void append(const TrainState& state, const LossValues& losses, double lr, int64_t batch,
-              double images_per_s, uint64_t device_bytes);
+              double images_per_s, uint64_t device_bytes,
+              std::optional<double> communication_s = std::nullopt);
   // One line of quality figures ({"quality": {name: value}}) at the current step.
   void append_quality(const TrainState& state,
                       const std::vector<std::pair<std::string, double>>& figures);

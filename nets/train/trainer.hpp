@@ -58,10 +58,12 @@ class Trainer {
   const TrainConfig& config() const { return config_; }
   const TrainState& state() const { return state_; }
   Model& model() { return *model_; }
-  // The minibatch size trained with: config().batch, or the image count where the data set has
-  // fewer images than that.
+  // The micro-batch size trained with: config().batch, or the image count where the data set
+  // has fewer images than that (one micro-batch only).
   int64_t batch() const;
-  // Steps of stage `stage` for this data set and batch size.
+  // The images of one optimiser step over all ranks: batch() x config().micro_batches.
+  int64_t global_batch() const;
+  // Steps of stage `stage` for this data set and global batch.
   int64_t stage_steps(int stage) const;
 
  private:
@@ -69,6 +71,11 @@ class Trainer {
           std::unique_ptr<RunLock> lock);
   // Prepares the current stage's networks and its fresh optimisers (none once all are done).
   void start_stage();
+  // One optimiser step on this rank's micro-batches of the step's global batch; returns the
+  // losses averaged over all micro-batches.
+  LossValues step(const TrainingStage& info, const std::vector<float>& images);
+  // Rank 0's weights, BN statistics and optimiser state on every rank.
+  void broadcast_state();
   void write_samples();
   void log_quality(const eval::GeneratedImages& generated);
   int stage_count() const { return static_cast<int>(config_.stages.size()); }

@@ -19,7 +19,10 @@
 #include "engine/error.hpp"
 #include "engine/init.hpp"
 #include "engine/io/safetensors.hpp"
+#include "engine/ops.hpp"
 #include "engine/runtime.hpp"
+#include "nets/data/image_set.hpp"
+#include "nets/data/loader.hpp"
 #include "nets/model_io.hpp"
 #include "nets/models/aegan/preset.hpp"
 #include "nets/models/aegan/steps.hpp"
@@ -166,6 +169,77 @@ TEST_F(TrainingTest, ResumingGivesTheSameWeightsAsNotStopping) {
     }
   }
   EXPECT_EQ(log_lines(root_ / "straight").size(), log_lines(root_ / "stopped").size());
+}
+
+// Two micro-batches of 4 in one step of stage 1 are the mean of two models' gradients on the two
+// halves of the step's batch of 8 (each half with its own batch norm), and the mean of their BN
+// statistics.
+TEST_F(TrainingTest, AccumulatedStepIsTheMeanOfItsMicroBatches) {
+  TrainConfig c = config();
+  c.micro_batches = 2;
+  c.stages = {{0, 1, 1e-3}, {0, 1, 2e-4}};
+  RunOptions one_step = options("accumulated");
+  one_step.max_steps = 1;
+  Trainer trainer(c, one_step);
+  EXPECT_EQ(trainer.global_batch(), 8);
+  ASSERT_FALSE(trainer.run());
+
+  const Preset preset = preset_by_name("tiny64");
+  data::ImageOptions image_options;
+  image_options.resolution = preset.r;
+  const data::ImageSet images = data::ImageSet::open(c.data, image_options, {});
+  data::Loader loader(images, {8, c.seed + 1, {}});
+  const std::vector<float> batch = loader.next().images;
+  const size_t half = batch.size() / 2;
+  Aegan a(preset), b(preset);
+  a.initialise(c.seed);
+  b.initialise(c.seed);
+  prepare_stage(a, 1);
+  prepare_stage(b, 1);
+  Optimizers optimizers = make_optimizers(a, 1, c);
+  for (Aegan* model : {&a, &b}) {
+    const Tensor x = Tensor::from_host({4, 3, preset.r, preset.r},
+                                       std::span(batch).subspan(model == &a ? 0 : half, half));
+    ops::l1_loss(model->f().forward(model->h().forward(x)), x).backward();
+  }
+  const nn::NamedTensors a_state = a.state(), b_state = b.state();
+  optim::Adam& adam = *optimizers[0].adam;
+  for (Tensor parameter : adam.parameters()) {
+    for (size_t i = 0; i < a_state.size(); ++i) {
+      if (a_state[i].second.impl() != parameter.impl()) continue;
+      parameter.set_grad(ops::scale(ops::add(parameter.grad(), b_state[i].second.grad()), 0.5f));
+    }
+  }
+  adam.step();
+  const nn::NamedTensors trained = trainer.model().state();
+  ASSERT_EQ(trained.size(), a_state.size());
+  for (size_t i = 0; i < trained.size(); ++i) {
+    const std::vector<float> got = trained[i].second.to_host();
+    std::vector<float> want = a_state[i].second.to_host();
+    if (trained[i].first.find("running_") != std::string::npos) {
+      const std::vector<float> other = b_state[i].second.to_host();
+      for (size_t j = 0; j < want.size(); ++j)
+        want[j] = (want[j] + other[j]) * 0.5f;
+    }
+    for (size_t j = 0; j < want.size(); ++j)
+      ASSERT_NEAR(got[j], want[j], 1e-5 + 1e-5 * std::abs(want[j]))
+          << trained[i].first << "[" << j << "]";
+  }
+}
+
+TEST_F(TrainingTest, MicroBatchesBeyondTheDataAreRefused) {
+  TrainConfig c = config();
+  c.micro_batches = 3;  // 12 images a step; there are 8
+  EXPECT_THROW(
+      {
+        try {
+          Trainer trainer(c, options("refused"));
+        } catch (const Error& e) {
+          EXPECT_STREQ(e.what(), "the data has 8 images, fewer than a step's 3 micro-batches of 4");
+          throw;
+        }
+      },
+      Error);
 }
 
 TEST_F(TrainingTest, TruncatedCheckpointGivesAClearError) {

@@ -1,0 +1,196 @@
+#include "nets/train/gradient_sync.hpp"
+
+#include <bit>
+#include <cstdint>
+#include <thread>
+
+#include "engine/error.hpp"
+#include "engine/ops.hpp"
+#include "nets/train/ranks.hpp"
+
+namespace aegan::train {
+namespace {
+
+// Thread-local, so that StepLosses finds the sync of its micro-batch without every model
+// passing it through its step code.
+thread_local GradientSync* current_sync = nullptr;
+thread_local int current_index = 0;
+
+// Unwinds the micro-batches still running once one has failed; never reaches a caller.
+struct Abandoned {};
+
+// The sum of the tensors, in their order (so that the same inputs always give the same bits).
+Tensor sum(const std::vector<Tensor>& tensors) {
+  Tensor total = tensors[0];
+  for (size_t k = 1; k < tensors.size(); ++k)
+    total = ops::add(total, tensors[k]);
+  return total;
+}
+
+}  // namespace
+
+GradientSync::GradientSync(int micro_batches, Ranks& ranks)
+    : micro_batches_(micro_batches), ranks_(ranks) {}
+
+GradientSync* GradientSync::current() {
+  return current_sync;
+}
+
+void GradientSync::run(const std::vector<std::function<void()>>& steps) {
+  if (static_cast<int>(steps.size()) != micro_batches_) {
+    throw Error("internal: " + std::to_string(steps.size()) + " micro-batch steps for a sync of " +
+                std::to_string(micro_batches_));
+  }
+  turn_ = 0;
+  failed_ = false;
+  error_ = nullptr;
+  finished_.assign(steps.size(), false);
+  arrivals_.assign(steps.size(), {});
+  auto body = [&](int k) {
+    current_sync = this;
+    current_index = k;
+    wait_for_turn(k);
+    try {
+      steps[static_cast<size_t>(k)]();
+    } catch (const Abandoned&) {
+    } catch (...) {
+      const std::lock_guard lock(mutex_);
+      if (!failed_) error_ = std::current_exception();
+      failed_ = true;
+    }
+    current_sync = nullptr;
+    {
+      const std::lock_guard lock(mutex_);
+      finished_[static_cast<size_t>(k)] = true;
+    }
+    pass_turn(k);
+  };
+  if (micro_batches_ == 1) {
+    body(0);
+  } else {
+    std::vector<std::thread> threads;
+    for (int k = 0; k < micro_batches_; ++k)
+      threads.emplace_back(body, k);
+    for (std::thread& thread : threads)
+      thread.join();
+  }
+  if (error_) std::rethrow_exception(error_);
+}
+
+void GradientSync::wait_for_turn(int index) {
+  std::unique_lock lock(mutex_);
+  turn_changed_.wait(lock, [&] { return turn_ == index; });
+}
+
+void GradientSync::pass_turn(int index) {
+  {
+    const std::lock_guard lock(mutex_);
+    for (int step = 1; step <= micro_batches_; ++step) {
+      const int next = (index + step) % micro_batches_;
+      if (!finished_[static_cast<size_t>(next)]) {
+        turn_ = next;
+        break;
+      }
+    }
+  }
+  turn_changed_.notify_all();
+}
+
+void GradientSync::step(optim::Adam& optimizer, const Tensor& flag) {
+  const int k = current_index;
+  if (failed_) throw Abandoned{};
+  arrivals_[static_cast<size_t>(k)] = {&optimizer, flag};
+  if (k == micro_batches_ - 1) reduce();
+  if (micro_batches_ == 1) return;
+  pass_turn(k);
+  wait_for_turn(k);
+  if (failed_) throw Abandoned{};
+}
+
+void GradientSync::reduce() {
+  optim::Adam& model = *arrivals_[0].optimizer;
+  std::vector<Tensor> flags;
+  for (const Arrival& arrival : arrivals_)
+    flags.push_back(arrival.flag);
+  bool skip = false;
+  for (const float value : Tensor::items(flags))
+    skip = skip || std::bit_cast<uint32_t>(value) != 0;
+  if (ranks_.any(skip)) return;
+
+  // Parameters without a gradient (frozen ones) have none in any replica, nor on any rank.
+  std::vector<size_t> with_gradients;
+  std::vector<Tensor> sums;
+  for (size_t p = 0; p < model.parameters().size(); ++p) {
+    if (!model.parameters()[p].grad().defined()) continue;
+    std::vector<Tensor> gradients;
+    for (const Arrival& arrival : arrivals_)
+      gradients.push_back(arrival.optimizer->parameters()[p].grad());
+    with_gradients.push_back(p);
+    sums.push_back(sum(gradients));
+  }
+  const std::vector<Tensor> means = mean_over_ranks(sums);
+  for (size_t i = 0; i < with_gradients.size(); ++i) {
+    Tensor parameter = model.parameters()[with_gradients[i]];
+    parameter.set_grad(means[i]);
+  }
+  model.step();
+}
+
+std::vector<Tensor> GradientSync::mean_over_ranks(const std::vector<Tensor>& local_sums) {
+  const float scale =
+      static_cast<float>(1.0 / (static_cast<double>(micro_batches_) * ranks_.size()));
+  std::vector<Tensor> means;
+  if (ranks_.size() == 1) {
+    for (const Tensor& total : local_sums)
+      means.push_back(ops::scale(total, scale));
+    return means;
+  }
+  // Vulkan memory is not MPI's to read, so the sums go through host memory, as one buffer in
+  // the tensors' order: one all-reduce per optimiser step, the same split on every run.
+  std::vector<float> host;
+  for (const Tensor& total : local_sums) {
+    const std::vector<float> values = total.to_host();
+    host.insert(host.end(), values.begin(), values.end());
+  }
+  ranks_.sum(host);
+  size_t at = 0;
+  for (const Tensor& total : local_sums) {
+    const size_t count = static_cast<size_t>(total.numel());
+    for (size_t i = at; i < at + count; ++i)
+      host[i] *= scale;
+    means.push_back(Tensor::from_host(total.shape(), std::span(host).subspan(at, count)));
+    at += count;
+  }
+  return means;
+}
+
+void GradientSync::average_buffers(const std::vector<nn::NamedTensors>& replicas) {
+  std::vector<Tensor> sums;
+  for (size_t b = 0; b < replicas[0].size(); ++b) {
+    std::vector<Tensor> copies;
+    for (const nn::NamedTensors& replica : replicas)
+      copies.push_back(replica[b].second);
+    sums.push_back(sum(copies));
+  }
+  const std::vector<Tensor> means = mean_over_ranks(sums);
+  for (const nn::NamedTensors& replica : replicas) {
+    for (size_t b = 0; b < replica.size(); ++b) {
+      Tensor buffer = replica[b].second;
+      buffer.copy_from(means[b]);
+    }
+  }
+}
+
+void GradientSync::average(std::vector<double>& sums) {
+  ranks_.sum(sums);
+  for (double& value : sums)
+    value /= static_cast<double>(micro_batches_) * ranks_.size();
+}
+
+void share_parameters(const nn::NamedTensors& model, const nn::NamedTensors& replica) {
+  if (model.size() != replica.size()) throw Error("internal: replica of another model");
+  for (size_t p = 0; p < model.size(); ++p)
+    replica[p].second.impl()->storage = model[p].second.impl()->storage;
+}
+
+}  // namespace aegan::train

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Data-parallel training under mpirun on one machine: 2 ranks x batch 8 give the weights of one
+# process with --accumulate 2 (AEGAN stages 1 and 2, DCGAN); a 2-rank run resumed at 1 rank
+# continues as if it had not stopped; only rank 0 writes the run folder. Skipped (exit code 77)
+# where this build has no MPI or mpirun is missing.
+set -uo pipefail
+aegan=$1
+mpi_built=$2
+export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp}
+if [[ $mpi_built != TRUE && $mpi_built != 1 ]] || ! command -v mpirun >/dev/null; then
+  echo "skip: this build has no MPI or mpirun is missing (apt-get install libopenmpi-dev openmpi-bin)"
+  exit 77
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# shellcheck source=tests/app/expect.sh
+source "$(dirname "${BASH_SOURCE[0]}")/expect.sh"
+# shellcheck source=tests/app/images.sh
+source "$(dirname "${BASH_SOURCE[0]}")/images.sh"
+
+# As root (CI) Open MPI wants both variables; on 2 cores, 2 ranks need --oversubscribe.
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export OMPI_MCA_rmaps_base_oversubscribe=1
+mpi2=(mpirun -np 2 --oversubscribe)
+
+mkdir "$work/images"
+for i in $(seq 0 15); do
+  write_bmp "$work/images/c$i.bmp" "$(printf '%02x%02x%02x' $((i * 16)) $((255 - i * 12)) $((i * 37 % 256)))"
+done
+common=(--data "$work/images" --batch 8 --sample-count 4 --sample-every 1000 --log-every 5)
+
+# same_weights A B: every tensor of checkpoint B within 1e-4 (relative to the largest value of
+# the tensor) of A's.
+same_weights() {
+  python3 - "$1" "$2" <<'PY'
+import json, struct, sys
+def read(path):
+    data = open(path, "rb").read()
+    n = struct.unpack("<Q", data[:8])[0]
+    header = json.loads(data[8:8 + n])
+    out = {}
+    for name, info in header.items():
+        if name == "__metadata__": continue
+        begin, end = info["data_offsets"]
+        raw = data[8 + n + begin:8 + n + end]
+        out[name] = struct.unpack("<%df" % (len(raw) // 4), raw)
+    return out, json.loads(header["__metadata__"]["aegan_vk.training"])
+a, ta = read(sys.argv[1])
+b, tb = read(sys.argv[2])
+assert a.keys() == b.keys(), "different tensors"
+assert (ta["stage"], ta["global_step"]) == (tb["stage"], tb["global_step"]), (ta, tb)
+worst = 0.0
+for name in a:
+    scale = max(max(abs(v) for v in a[name]), 1e-6)
+    diff = max(abs(x - y) for x, y in zip(a[name], b[name])) / scale
+    if diff > worst: worst, at = diff, name
+assert worst <= 1e-4, "%s differs by %g (relative)" % (at, worst)
+print("same weights: largest relative difference %g" % worst)
+PY
+}
+
+# compare NAME ARGS...: 2 ranks and one process with --accumulate 2, then their checkpoints.
+compare() {
+  local name=$1
+  shift
+  expect_success "${mpi2[@]}" "$aegan" train "${common[@]}" --out "$work/$name-ranks" "$@"
+  expect_success "$aegan" train "${common[@]}" --accumulate 2 --out "$work/$name-accumulate" "$@"
+  same_weights "$work/$name-ranks/checkpoint.safetensors" \
+    "$work/$name-accumulate/checkpoint.safetensors" ||
+    { echo "FAIL: $name: 2 ranks and --accumulate 2 differ"; failed=1; }
+}
+
+compare stage1 --steps1 10 --max-steps 10
+compare stage2 --epochs1 0 --steps2 10 --max-steps 10
+compare dcgan --model dcgan --steps1 10
+
+# Rank 0 alone writes: one loss line per --log-every, not one per rank.
+lines=$(grep -c '"losses"' "$work/dcgan-ranks/log.jsonl")
+[[ $lines == 2 ]] || { echo "FAIL: the 2-rank log has $lines loss lines, not 2"; failed=1; }
+grep -q '"communication_s"' "$work/dcgan-ranks/log.jsonl" ||
+  { echo "FAIL: the 2-rank log has no communication time"; failed=1; }
+grep -q '"batch":16' "$work/dcgan-ranks/log.jsonl" ||
+  { echo "FAIL: the 2-rank log does not give the global batch"; failed=1; }
+
+# 5 steps at 2 ranks, the other 5 at one process: its --accumulate follows from the run's.
+expect_success "${mpi2[@]}" "$aegan" train "${common[@]}" --model dcgan --steps1 10 \
+  --max-steps 5 --out "$work/resumed"
+expect_error "--accumulate 1 at 1 rank gives 1 micro-batches a step; the run has 2 (leave --accumulate out on --resume)" \
+  "$aegan" train --out "$work/resumed" --resume --accumulate 1
+expect_success "$aegan" train --out "$work/resumed" --resume
+same_weights "$work/dcgan-ranks/checkpoint.safetensors" "$work/resumed/checkpoint.safetensors" ||
+  { echo "FAIL: a 2-rank run resumed at 1 rank differs from one that did not stop"; failed=1; }
+
+exit "${failed:-0}"
