@@ -186,7 +186,7 @@ Trainer::Trainer(const TrainConfig& config, const RunOptions& options,
   }
 
   if (from) {
-    model_ = build_model(from->file.metadata, checkpoint.string());
+    model_ = build_model(from->file.metadata, (options.out / "checkpoint.safetensors").string());
   } else {
     model_ = create_model(config_.model, config_.preset, config_.prior,
                           config_.generator.empty() ? nullptr : load_model(config_.generator));
@@ -302,6 +302,11 @@ std::unique_ptr<Trainer> Trainer::resume(const RunOptions& options,
     std::string text = nlohmann::json(checkpoint.config).dump();
     ranks.broadcast(text);
     checkpoint.config = nlohmann::json::parse(text).get<TrainConfig>();
+    // The metadata that rebuilds the model (a denoiser's generator among it).
+    std::string metadata = nlohmann::json(checkpoint.file.metadata).dump();
+    ranks.broadcast(metadata);
+    checkpoint.file.metadata =
+        nlohmann::json::parse(metadata).get<std::map<std::string, std::string>>();
     std::array<int64_t, 3> state{checkpoint.state.stage, checkpoint.state.stage_step,
                                  checkpoint.state.global_step};
     ranks.broadcast(std::as_writable_bytes(std::span(state)));
