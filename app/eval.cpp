@@ -78,7 +78,9 @@ void run_eval(const EvalFlags& flags, const GlobalOptions& globals) {
     eval::GeneratedImages generated =
         eval::generate_images(*model, count, flags.seed, flags.batch, stderr_progress("generate"));
     // The image the model's denoiser improves: the one before the last, where there is one.
-    if (generated.parts.size() > 1) before_phi = generated.parts[generated.parts.size() - 2];
+    if (generated.parts.size() > 1) {
+      before_phi = std::move(generated.parts[generated.parts.size() - 2]);
+    }
     other_set = {"generated",
                  generated.parts.back().label + ", z seed " + std::to_string(flags.seed)};
     other = std::move(generated.parts.back().images);

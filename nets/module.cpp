@@ -73,13 +73,31 @@ Tensor Sequential::forward(const Tensor& x) {
   return y;
 }
 
-NamedTensors state(const Networks& networks) {
+namespace {
+
+// What `collect` gives of each network under "<prefix>.", in the networks' order.
+NamedTensors of_each(const Networks& networks,
+                     NamedTensors (Module::*collect)(const std::string&) const) {
   NamedTensors all;
   for (const auto& [prefix, net] : networks) {
-    NamedTensors part = net->state(std::string(prefix) + ".");
+    NamedTensors part = (net->*collect)(std::string(prefix) + ".");
     all.insert(all.end(), part.begin(), part.end());
   }
   return all;
+}
+
+}  // namespace
+
+NamedTensors state(const Networks& networks) {
+  return of_each(networks, &Module::state);
+}
+
+NamedTensors parameters(const Networks& networks) {
+  return of_each(networks, &Module::parameters);
+}
+
+NamedTensors buffers(const Networks& networks) {
+  return of_each(networks, &Module::buffers);
 }
 
 void initialise(const Networks& networks, uint64_t seed) {

@@ -79,6 +79,9 @@ class Sequential : public Module {
 using Networks = std::vector<std::pair<const char*, Module*>>;
 // Every parameter and buffer of the networks, "<prefix>.<name>".
 NamedTensors state(const Networks& networks);
+// Only their parameters, or only their buffers, in the networks' order.
+NamedTensors parameters(const Networks& networks);
+NamedTensors buffers(const Networks& networks);
 // Initialises the networks in order from one generator, so that a seed fixes them all.
 void initialise(const Networks& networks, uint64_t seed);
 void set_training(const Networks& networks, bool training);

@@ -59,13 +59,6 @@ Images load_images(const data::ImageSet& set, int64_t count, uint64_t seed,
   return out;
 }
 
-const Images* GeneratedImages::find(const std::string& name) const {
-  for (const Part& part : parts) {
-    if (part.name == name) return &part.images;
-  }
-  return nullptr;
-}
-
 GeneratedImages generate_images(Model& model, int64_t count, uint64_t seed, int64_t batch,
                                 const ProgressFn& progress) {
   if (count < 1) throw Error("the number of samples must be at least 1");

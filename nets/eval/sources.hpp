@@ -24,8 +24,6 @@ struct GeneratedImages {
   std::vector<Part> parts;  // the model's order: the final image is last
 
   const Images& image() const { return parts.back().images; }
-  // The part called `name`, or null.
-  const Images* find(const std::string& name) const;
 };
 
 // All of them for `count` latents z = sample_z(count, nz, seed, the model's prior), in eval mode,

@@ -44,23 +44,12 @@ uint64_t micro_batch_seed(uint64_t step_noise_seed, int micro) {
   return micro == 0 ? step_noise_seed : step_seed(step_noise_seed, micro, 3);
 }
 
-// The model's parameters, or its buffers, under their checkpoint names.
-nn::NamedTensors model_tensors(Model& model, bool want_parameters) {
-  nn::NamedTensors out;
-  for (auto [prefix, net] : model.networks()) {
-    const std::string path = std::string(prefix) + ".";
-    for (auto& entry : want_parameters ? net->parameters(path) : net->buffers(path))
-      out.push_back(std::move(entry));
-  }
-  return out;
-}
-
 nn::NamedTensors buffers(Model& model) {
-  return model_tensors(model, false);
+  return nn::buffers(model.networks());
 }
 
 nn::NamedTensors parameters(Model& model) {
-  return model_tensors(model, true);
+  return nn::parameters(model.networks());
 }
 
 // Rank 0's values of the tensors on every rank.

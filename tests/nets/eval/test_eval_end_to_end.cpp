@@ -89,8 +89,9 @@ TEST(EvalEndToEnd, GeneratedSamplesAgainstAFolder) {
   auto model = saved_and_loaded_model(dir.path() / "model.safetensors");
   const GeneratedImages both = generate_images(*model, 3, 5, 2);
   const Images& generated = both.image();
-  ASSERT_NE(both.find("x_hat"), nullptr);
-  const Images& x_hat = *both.find("x_hat");
+  ASSERT_EQ(both.parts.size(), 2u);
+  ASSERT_EQ(both.parts[0].name, "x_hat");
+  const Images& x_hat = both.parts[0].images;
   ASSERT_EQ(generated.count, 3);
   ASSERT_EQ(generated.data.size(), 3u * 3 * 64 * 64);
   ASSERT_EQ(x_hat.count, 3);
