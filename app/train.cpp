@@ -156,9 +156,9 @@ void run_training(const CLI::App& command, TrainFlags& flags, const GlobalOption
   const bool done = trainer->run();
   const train::TrainState& end = trainer->state();
   if (!ranks.is_root()) return;
-  std::cout << (done             ? "training done"
-                : stop_requested ? "stopped on request"
-                                 : "paused")
+  std::cout << (done                            ? "training done"
+                : trainer->stopped_on_request() ? "stopped on request"
+                                                : "paused")
             << " after " << end.global_step - start.global_step << " steps (global step "
             << end.global_step << "); checkpoint: " << flags.out << "/checkpoint.safetensors";
   if (!done) std::cout << " (continue with --resume)";

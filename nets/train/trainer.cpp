@@ -26,6 +26,7 @@
 #include "nets/train/ranks.hpp"
 #include "nets/train/run_lock.hpp"
 #include "nets/train/run_log.hpp"
+#include "nets/train/weight_check.hpp"
 
 namespace aegan::train {
 namespace {
@@ -50,6 +51,13 @@ nn::NamedTensors buffers(Model& model) {
 
 nn::NamedTensors parameters(Model& model) {
   return nn::parameters(model.networks());
+}
+
+std::vector<Tensor> parameter_tensors(Model& model) {
+  std::vector<Tensor> tensors;
+  for (const auto& [name, tensor] : parameters(model))
+    tensors.push_back(tensor);
+  return tensors;
 }
 
 // Rank 0's values of the tensors on every rank.
@@ -426,8 +434,8 @@ bool Trainer::run() {
     while (state_.stage_step < total) {
       // A stop asked of any rank stops them all at the same step.
       const bool stop = options_.stop && options_.stop->load();
-      if ((impl_->ranks.size() > 1 ? impl_->ranks.any(stop) : stop) ||
-          (options_.max_steps && steps_this_run >= *options_.max_steps)) {
+      stopped_on_request_ = impl_->ranks.size() > 1 ? impl_->ranks.any(stop) : stop;
+      if (stopped_on_request_ || (options_.max_steps && steps_this_run >= *options_.max_steps)) {
         save("checkpoint.safetensors");
         if (progress) progress->finish();
         return false;
@@ -455,6 +463,8 @@ bool Trainer::run() {
         const double seconds = std::chrono::duration<double>(now - interval_start).count();
         std::optional<double> communication;
         if (impl_->ranks.size() > 1) {
+          check_same_weights(impl_->ranks, parameter_tensors(*model_),
+                             "at " + info.title + " step " + std::to_string(state_.stage_step));
           communication = impl_->ranks.seconds() - interval_communication;
           interval_communication = impl_->ranks.seconds();
         }

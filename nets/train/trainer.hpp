@@ -54,6 +54,8 @@ class Trainer {
   // Trains until every stage is done, max_steps were taken or a stop was requested. Returns
   // true when the whole schedule is done.
   bool run();
+  // Whether the last run() ended on a stop asked of this rank or of any other.
+  bool stopped_on_request() const { return stopped_on_request_; }
 
   const TrainConfig& config() const { return config_; }
   const TrainState& state() const { return state_; }
@@ -86,6 +88,7 @@ class Trainer {
   TrainConfig config_;
   RunOptions options_;
   TrainState state_;
+  bool stopped_on_request_ = false;
   std::unique_ptr<Model> model_;
   std::vector<TrainingStage> stages_;
   std::unique_ptr<Impl> impl_;
