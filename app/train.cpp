@@ -192,10 +192,15 @@ void register_train(CLI::App& app, const GlobalOptions& globals) {
   command
       ->add_option("--accumulate", flags->accumulate,
                    "micro-batches of --batch per optimiser step on each rank, their gradients "
-                   "averaged (batch norm per micro-batch): the step's global batch is ranks x "
+                   "averaged (batch norm per micro-batch unless --sync-bn): the step's global "
+                   "batch is ranks x "
                    "accumulate x batch")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  command->add_flag("--sync-bn", c.sync_batch_norm,
+                    "batch norm in training over the step's global batch (every micro-batch of "
+                    "every rank) rather than per micro-batch: gathers each layer's statistics, "
+                    "twice a layer a step (kept on --resume)");
   for (size_t s = 0; s < flags->stages.size(); ++s)
     add_stage_options(*command, flags->stages[s], static_cast<int>(s) + 1);
   command

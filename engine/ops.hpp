@@ -126,4 +126,20 @@ Tensor batch_norm2d_activation(const Tensor& x, const Tensor& weight, const Tens
                                Activation activation, float leaky_slope = 0.0f,
                                float momentum = 0.1f, float eps = 1e-5f);
 
+// Batch norm over a batch whose parts run apart (micro-batches of one optimiser step, MPI ranks:
+// sync BN). While a thread has a sync, each batch_norm2d it runs in training hands gather() its
+// per-chunk partials [C, chunks, 2] and normalises with the statistics of what comes back, the
+// partials of every part [C, parts * chunks, 2] (part-major within each channel, the same order
+// on every part). The backward pass gathers its sums the same way for the input gradient; the
+// weight and bias gradients stay this part's, for the caller to average like any other.
+class BatchNormSync {
+ public:
+  virtual ~BatchNormSync() = default;
+  virtual int parts() const = 0;
+  // Collective over the parts: each calls it for the same ops in the same order.
+  virtual Tensor gather(const Tensor& partials) = 0;
+};
+// The calling thread's sync; null (the default) normalises over each call's own input.
+void set_batch_norm_sync(BatchNormSync* sync);
+
 }  // namespace aegan::ops

@@ -101,6 +101,8 @@ layout(push_constant, scalar) uniform Push {
   uint chunks;  // chunks per channel
   float eps;
   float momentum;
+  uint parts;  // train_stats, grad_sums_dx: the partials are those of this many parts, each of
+               // `chunks` chunks of `count` values (engine/ops.hpp's BatchNormSync)
 } p;
 #endif
 
@@ -261,10 +263,11 @@ void main() {
 #if defined(VARIANT_TRAIN_STATS)
   // Chan et al.'s pairwise combination of (count, mean, M2), in chunk order. x holds the partials.
   float n = 0.0, mu = 0.0, m2 = 0.0;
-  for (uint k = 0; k < p.chunks; ++k) {
-    float nk = float(min(p.chunk, p.count - k * p.chunk));
-    float mk = p.x.v[2 * (c * p.chunks + k)];
-    float qk = p.x.v[2 * (c * p.chunks + k) + 1];
+  uint chunks = p.chunks * p.parts;
+  for (uint k = 0; k < chunks; ++k) {
+    float nk = float(min(p.chunk, p.count - (k % p.chunks) * p.chunk));
+    float mk = p.x.v[2 * (c * chunks + k)];
+    float qk = p.x.v[2 * (c * chunks + k) + 1];
     float total = n + nk;
     float delta = mk - mu;
     mu += delta * (nk / total);
@@ -289,9 +292,10 @@ void main() {
 #elif defined(VARIANT_GRAD_SUMS) || defined(VARIANT_GRAD_SUMS_DX)
   // x holds the chunk partials; out0 = dgamma = sum(dy * xhat), out1 = dbeta = sum(dy).
   float s = 0.0, sx = 0.0;
-  for (uint k = 0; k < p.chunks; ++k) {
-    s += p.x.v[2 * (c * p.chunks + k)];
-    sx += p.x.v[2 * (c * p.chunks + k) + 1];
+  uint chunks = p.chunks * p.parts;
+  for (uint k = 0; k < chunks; ++k) {
+    s += p.x.v[2 * (c * chunks + k)];
+    sx += p.x.v[2 * (c * chunks + k) + 1];
   }
   p.out0.v[c] = sx;
   p.out1.v[c] = s;
@@ -299,7 +303,7 @@ void main() {
   // dx = scale * (dy - dbeta / M - xhat * dgamma / M), xhat = (x - mean) * invstd.
   float invstd = p.invstd.v[c];
   float scale = p.gamma.v[c] * invstd;
-  float inv_count = 1.0 / float(p.count);
+  float inv_count = 1.0 / (float(p.count) * float(p.parts));
   store_coef(c, vec4(-scale * invstd * sx * inv_count, p.mean.v[c], scale, -scale * s * inv_count));
 #endif
 #else  // VARIANT_COEF_DX_EVAL

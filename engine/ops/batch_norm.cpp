@@ -11,6 +11,21 @@
 namespace aegan::ops {
 namespace {
 
+thread_local BatchNormSync* current_sync = nullptr;
+
+// The partials of the whole batch where the thread's batch is part of one, else `partials`.
+Tensor whole_batch(const Tensor& partials, uint32_t& parts) {
+  parts = current_sync ? static_cast<uint32_t>(current_sync->parts()) : 1;
+  if (parts == 1) return partials;
+  const Tensor all = current_sync->gather(partials);
+  const Shape want{partials.dim(0), partials.dim(1) * parts, 2};
+  if (all.shape() != want) {
+    throw Error("internal: batch norm sync gave partials " + to_string(all.shape()) + " for " +
+                to_string(want));
+  }
+  return all;
+}
+
 struct BatchNormPush {
   VkDeviceAddress x;
   VkDeviceAddress coef;
@@ -29,6 +44,7 @@ struct BatchNormPush {
   uint32_t chunks;
   float eps;
   float momentum;
+  uint32_t parts;  // train_stats, grad_sums_dx: partials of this many parts of the batch
 };
 
 // The chunk_stats and chunk_grad kernels' push constants.
@@ -109,8 +125,8 @@ Layout layout_of(const Tensor& x) {
 // Every pointer starts valid (x's address) so that fields a variant ignores are harmless.
 BatchNormPush push_for(const Tensor& x, const Layout& l, float eps, float momentum) {
   const VkDeviceAddress a = x.address();
-  return {a, a,          a,       a,       a,       a,        a,   a,       a,
-          a, l.channels, l.inner, l.count, l.chunk, l.chunks, eps, momentum};
+  return {a, a,          a,       a,       a,       a,        a,   a,        a,
+          a, l.channels, l.inner, l.count, l.chunk, l.chunks, eps, momentum, 1};
 }
 
 struct Stats {
@@ -150,11 +166,12 @@ Stats batch_stats(const Tensor& x, const Layout& l, const Tensor& gamma, const T
                  {x.reads(), partials.writes()});
   BatchNormPush push = push_for(x, l, eps, momentum);
   const Stats s = stats_push(push, l.channels, gamma, beta);
-  push.x = partials.address();
+  const Tensor all = whole_batch(partials, push.parts);
+  push.x = all.address();
   push.running_mean = running_mean.address();
   push.running_var = running_var.address();
   launch_1d(shaders::batch_norm_train_stats, l.channels, push,
-            {partials.reads(), gamma.reads(), beta.reads(), s.mean.writes(), s.invstd.writes(),
+            {all.reads(), gamma.reads(), beta.reads(), s.mean.writes(), s.invstd.writes(),
              s.coef.writes(), running_mean.writes(), running_var.writes()});
   return s;
 }
@@ -206,6 +223,7 @@ struct Saved {
   Stats stats;
   Layout layout;
   bool training;
+  uint32_t parts;  // of the batch normalised over (BatchNormSync)
   bool x_grad, gamma_grad, beta_grad;
   Fused fused;
   Tensor y;  // with a fused activation: its output, whose derivative gates dy
@@ -242,8 +260,26 @@ std::vector<Tensor> backward(const Saved& s, const Tensor& dy) {
     push.x = partials.address();
     push.out0 = dgamma.address();
     push.out1 = dbeta.address();
-    // In training the input gradient's coefficients come from the sums, in the same dispatch.
-    if (s.training && s.x_grad) {
+    // In training the input gradient's coefficients come from the sums, in the same dispatch;
+    // over a batch in parts, from the whole batch's sums, while this part's weight and bias
+    // gradients come from its own.
+    if (s.training && s.x_grad && s.parts > 1) {
+      launch_1d(shaders::batch_norm_grad_sums, l.channels, push,
+                {partials.reads(), dgamma.writes(), dbeta.writes()});
+      uint32_t parts = 0;
+      const Tensor all = whole_batch(partials, parts);
+      if (parts != s.parts) throw Error("internal: batch norm sync changed between passes");
+      const Tensor whole_dgamma = Tensor::empty({int64_t{l.channels}});
+      const Tensor whole_dbeta = Tensor::empty({int64_t{l.channels}});
+      BatchNormPush whole = push;
+      whole.x = all.address();
+      whole.out0 = whole_dgamma.address();
+      whole.out1 = whole_dbeta.address();
+      whole.parts = parts;
+      launch_1d(shaders::batch_norm_grad_sums_dx, l.channels, whole,
+                {all.reads(), s.stats.mean.reads(), s.stats.invstd.reads(), s.gamma.reads(),
+                 whole_dgamma.writes(), whole_dbeta.writes(), coef.writes()});
+    } else if (s.training && s.x_grad) {
       launch_1d(shaders::batch_norm_grad_sums_dx, l.channels, push,
                 {partials.reads(), s.stats.mean.reads(), s.stats.invstd.reads(), s.gamma.reads(),
                  dgamma.writes(), dbeta.writes(), coef.writes()});
@@ -285,6 +321,7 @@ Tensor normalize(const Tensor& x, const Tensor& weight, const Tensor& bias,
     throw Error("batch_norm2d in training needs more than one value per channel, got input " +
                 to_string(x.shape()));
   }
+  const uint32_t parts = training && current_sync ? current_sync->parts() : 1;
   Stats stats = training ? batch_stats(x, l, weight, bias, running_mean, running_var, eps, momentum)
                          : running_stats(x, l, weight, bias, running_mean, running_var, eps);
   Tensor y = affine(x, x, stats.coef, l, fused);
@@ -294,6 +331,7 @@ Tensor normalize(const Tensor& x, const Tensor& weight, const Tensor& bias,
                 stats,
                 l,
                 training,
+                parts,
                 x.requires_grad(),
                 weight.requires_grad(),
                 bias.requires_grad(),
@@ -306,6 +344,10 @@ Tensor normalize(const Tensor& x, const Tensor& weight, const Tensor& bias,
 }
 
 }  // namespace
+
+void set_batch_norm_sync(BatchNormSync* sync) {
+  current_sync = sync;
+}
 
 Tensor batch_norm2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
                     const Tensor& running_mean, const Tensor& running_var, bool training,

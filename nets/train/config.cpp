@@ -52,6 +52,7 @@ void to_json(nlohmann::json& j, const TrainConfig& c) {
   if (!c.generator.empty()) j["generator"] = c.generator.string();
   // Written only where it says something, so that one-process runs keep their checkpoints.
   if (c.micro_batches != 1) j["micro_batches"] = c.micro_batches;
+  if (c.sync_batch_norm) j["sync_batch_norm"] = true;
   for (size_t s = 0; s < c.stages.size(); ++s)
     j["stage" + std::to_string(s + 1)] = schedule_json(c.stages[s]);
 }
@@ -69,6 +70,7 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
   c.data = j.at("data").get<std::string>();
   c.batch = j.at("batch").get<int>();
   c.micro_batches = j.value("micro_batches", 1);
+  c.sync_batch_norm = j.value("sync_batch_norm", false);
   c.stages.clear();
   for (int s = 1; j.contains("stage" + std::to_string(s)); ++s)
     c.stages.push_back(schedule_from(j.at("stage" + std::to_string(s))));

@@ -40,6 +40,9 @@ struct TrainConfig {
   // --accumulate): the step's global batch is micro_batches x batch. Batch norm runs per
   // micro-batch, the optimisers on the mean of their gradients.
   int micro_batches = 1;
+  // --sync-bn: batch norm in training over the global batch instead, its statistics gathered
+  // from every micro-batch (train::GradientSync).
+  bool sync_batch_norm = false;
   std::vector<StageSchedule> stages;  // stage s at [s - 1]; missing stages: the model's defaults
   double beta1 = 0.5, beta2 = 0.999, eps = 1e-8;
   // AEGAN's (docs/aegan.md, "Training schedule"); other models ignore them.

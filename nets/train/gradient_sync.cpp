@@ -1,6 +1,8 @@
 #include "nets/train/gradient_sync.hpp"
 
+#include <algorithm>
 #include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <thread>
 
@@ -29,8 +31,8 @@ Tensor sum(const std::vector<Tensor>& tensors) {
 
 }  // namespace
 
-GradientSync::GradientSync(int micro_batches, Ranks& ranks)
-    : micro_batches_(micro_batches), ranks_(ranks) {}
+GradientSync::GradientSync(int micro_batches, Ranks& ranks, bool sync_batch_norm)
+    : micro_batches_(micro_batches), ranks_(ranks), sync_batch_norm_(sync_batch_norm) {}
 
 GradientSync* GradientSync::current() {
   return current_sync;
@@ -46,9 +48,11 @@ void GradientSync::run(const std::vector<std::function<void()>>& steps) {
   error_ = nullptr;
   finished_.assign(steps.size(), false);
   arrivals_.assign(steps.size(), {});
+  partials_.assign(steps.size(), {});
   auto body = [&](int k) {
     current_sync = this;
     current_index = k;
+    ops::set_batch_norm_sync(sync_batch_norm_ ? this : nullptr);
     wait_for_turn(k);
     try {
       steps[static_cast<size_t>(k)]();
@@ -59,6 +63,7 @@ void GradientSync::run(const std::vector<std::function<void()>>& steps) {
       failed_ = true;
     }
     current_sync = nullptr;
+    ops::set_batch_norm_sync(nullptr);
     {
       const std::lock_guard lock(mutex_);
       finished_[static_cast<size_t>(k)] = true;
@@ -96,15 +101,49 @@ void GradientSync::pass_turn(int index) {
   turn_changed_.notify_all();
 }
 
-void GradientSync::step(optim::Adam& optimizer, const Tensor& flag) {
+template <class AtLast>
+void GradientSync::meet(AtLast at_last) {
   const int k = current_index;
-  if (failed_) throw Abandoned{};
-  arrivals_[static_cast<size_t>(k)] = {&optimizer, flag};
-  if (k == micro_batches_ - 1) reduce();
+  if (k == micro_batches_ - 1) at_last();
   if (micro_batches_ == 1) return;
   pass_turn(k);
   wait_for_turn(k);
   if (failed_) throw Abandoned{};
+}
+
+void GradientSync::step(optim::Adam& optimizer, const Tensor& flag) {
+  if (failed_) throw Abandoned{};
+  arrivals_[static_cast<size_t>(current_index)] = {&optimizer, flag};
+  meet([&] { reduce(); });
+}
+
+int GradientSync::parts() const {
+  return micro_batches_ * ranks_.size();
+}
+
+Tensor GradientSync::gather(const Tensor& partials) {
+  if (failed_) throw Abandoned{};
+  partials_[static_cast<size_t>(current_index)] = partials;
+  meet([&] { gathered_ = gather_everywhere(partials_); });
+  return gathered_;
+}
+
+Tensor GradientSync::gather_everywhere(const std::vector<Tensor>& local) {
+  const Tensor here = micro_batches_ == 1 ? local[0] : ops::concat(local, 1);
+  if (ranks_.size() == 1) return here;
+  // [rank][C][L][2] from MPI to [C][rank * L][2], L being this rank's chunks of a channel.
+  const std::vector<float> all = ranks_.gather(here.to_host());
+  const size_t channels = static_cast<size_t>(here.dim(0));
+  const size_t row = static_cast<size_t>(here.dim(1)) * 2;
+  const size_t ranks = static_cast<size_t>(ranks_.size());
+  std::vector<float> ordered(all.size());
+  for (size_t r = 0; r < ranks; ++r) {
+    for (size_t c = 0; c < channels; ++c) {
+      std::copy_n(all.begin() + static_cast<std::ptrdiff_t>((r * channels + c) * row), row,
+                  ordered.begin() + static_cast<std::ptrdiff_t>((c * ranks + r) * row));
+    }
+  }
+  return Tensor::from_host({here.dim(0), here.dim(1) * ranks_.size(), 2}, ordered);
 }
 
 void GradientSync::reduce() {

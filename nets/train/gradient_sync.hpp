@@ -5,6 +5,7 @@
 #include <mutex>
 #include <vector>
 
+#include "engine/ops.hpp"
 #include "engine/optim/adam.hpp"
 #include "engine/tensor.hpp"
 #include "nets/module.hpp"
@@ -23,10 +24,14 @@ class Ranks;
 // device at a time: micro-batch 0 runs up to its first optimiser step, then 1, ..., then the
 // last averages the gradients and steps, then 0 continues. So a model's step code runs unchanged
 // and one process with K micro-batches computes what K ranks do.
-class GradientSync {
+//
+// With sync_batch_norm, batch norm in training normalises over the whole global batch instead
+// (ops::BatchNormSync): each batch norm's partial statistics are gathered the same way, from
+// every micro-batch here and on every rank, once in the forward and once in the backward pass.
+class GradientSync : public ops::BatchNormSync {
  public:
   // `micro_batches` replicas here (the first being the model trained), of ranks.size() processes.
-  GradientSync(int micro_batches, Ranks& ranks);
+  GradientSync(int micro_batches, Ranks& ranks, bool sync_batch_norm);
 
   // The sync of the micro-batch that the calling thread runs; null outside run().
   static GradientSync* current();
@@ -44,6 +49,10 @@ class GradientSync {
   // The mean of a host value over every micro-batch of every rank, given the sum here.
   void average(std::vector<double>& sums);
 
+  // ops::BatchNormSync: the parts are every micro-batch of every rank.
+  int parts() const override;
+  Tensor gather(const Tensor& partials) override;
+
  private:
   struct Arrival {
     optim::Adam* optimizer = nullptr;
@@ -52,11 +61,17 @@ class GradientSync {
   void wait_for_turn(int index);
   void pass_turn(int index);
   void reduce();
+  // Waits, after the last micro-batch here has run `at_last`, for this micro-batch's turn.
+  template <class AtLast>
+  void meet(AtLast at_last);
+  // The partials of every micro-batch here and on every rank, [C, parts * chunks, 2].
+  Tensor gather_everywhere(const std::vector<Tensor>& local);
   // Mean of summed tensors over the ranks, scaled by 1 / (micro-batches x ranks), in place.
   std::vector<Tensor> mean_over_ranks(const std::vector<Tensor>& local_sums);
 
   int micro_batches_;
   Ranks& ranks_;
+  bool sync_batch_norm_;
   std::mutex mutex_;
   std::condition_variable turn_changed_;
   int turn_ = 0;
@@ -64,6 +79,8 @@ class GradientSync {
   bool failed_ = false;
   std::exception_ptr error_;
   std::vector<Arrival> arrivals_;
+  std::vector<Tensor> partials_;  // of the gather in progress, by micro-batch
+  Tensor gathered_;               // its result, read by each micro-batch in its turn
 };
 
 // Makes each parameter of `replica` share the memory of the same parameter of `model` (the same

@@ -1,5 +1,6 @@
 #include "nets/train/ranks.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -180,6 +181,23 @@ void Ranks::sum([[maybe_unused]] std::span<double> values) {
 #ifdef AEGAN_VK_MPI
   sum_in_chunks(values, MPI_DOUBLE, seconds_);
 #endif
+}
+
+std::vector<float> Ranks::gather(std::span<const float> values) {
+  std::vector<float> all(values.size() * static_cast<size_t>(size_));
+  if (size_ == 1) {
+    std::copy(values.begin(), values.end(), all.begin());
+    return all;
+  }
+#ifdef AEGAN_VK_MPI
+  // Batch norm partials are small (channels x chunks); one call, whatever MPI's int counts allow.
+  if (values.size() > kMaxChunk) throw Error("internal: gathering more than 2^30 values");
+  const int count = static_cast<int>(values.size());
+  collective(seconds_, [&] {
+    MPI_Allgather(values.data(), count, MPI_FLOAT, all.data(), count, MPI_FLOAT, MPI_COMM_WORLD);
+  });
+#endif
+  return all;
 }
 
 void Ranks::broadcast([[maybe_unused]] std::span<std::byte> bytes) {

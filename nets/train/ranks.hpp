@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace aegan::train {
 
@@ -27,6 +28,8 @@ class Ranks {
   // Element-wise sums over the ranks, in place.
   void sum(std::span<float> values);
   void sum(std::span<double> values);
+  // Every rank's values, in rank order; the same size on every rank.
+  std::vector<float> gather(std::span<const float> values);
   // Rank 0's bytes into every rank's; the same size on every rank.
   void broadcast(std::span<std::byte> bytes);
   // Rank 0's text into every rank's.

@@ -229,7 +229,8 @@ Trainer::Trainer(const TrainConfig& config, const RunOptions& options,
   }
   impl_->fixed_images = Tensor::from_host({shown, 3, r, r}, pixels);
   if (config_.micro_batches > 1) {
-    impl_->sync = std::make_unique<GradientSync>(impl_->local_micro_batches, ranks);
+    impl_->sync =
+        std::make_unique<GradientSync>(impl_->local_micro_batches, ranks, config_.sync_batch_norm);
     for (int k = 1; k < impl_->local_micro_batches; ++k)
       impl_->replicas.push_back(build_model(model_->metadata(), options.out.string()));
   }
