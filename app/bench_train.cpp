@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -97,11 +98,21 @@ nlohmann::ordered_json peer_timings(const ModelSizes& preset, const std::vector<
   return theirs;
 }
 
+// bench/peer.py is AEGAN's peer; another model's is bench/peer_<model>.py beside it, unless
+// --peer-script names one.
+std::string peer_script(const std::string& model, const PeerCommand& peer) {
+  if (model == "aegan" || peer.script != AEGAN_VK_PEER_SCRIPT) return peer.script;
+  const std::filesystem::path script =
+      std::filesystem::path(peer.script).parent_path() / ("peer_" + model + ".py");
+  if (!std::filesystem::exists(script)) {
+    throw Error("--peer: no PyTorch peer times " + model + " (" + script.string() + ")");
+  }
+  return script.string();
+}
+
 void run_train_bench(const GlobalOptions& globals, TrainBenchOptions options) {
   const std::vector<ModelSizes> presets = presets_of(options.model, options.preset);
-  if (options.peer && options.model != "aegan") {
-    throw Error("--peer times AEGAN only (bench/peer.py), not " + options.model);
-  }
+  if (options.peer) options.peer_command.script = peer_script(options.model, options.peer_command);
   // Opened before the long run so that a bad path fails at once.
   std::ofstream json_file;
   if (!options.json.empty()) {
@@ -174,7 +185,8 @@ void register_bench_train(CLI::App& bench, const GlobalOptions& globals) {
       "train",
       "Images per second and peak device memory of one step of each training stage (AEGAN: "
       "autoencoder, and gan = D_E, G_E, D_R, phi; DCGAN: gan = D, G) and of inference on fresh "
-      "weights; with --peer, side by side with the same AEGAN in PyTorch (bench/peer.py).");
+      "weights; with --peer, side by side with the same model in PyTorch (bench/peer.py, "
+      "bench/peer_dcgan.py).");
   command->add_option("--model", options->model, "the model: aegan or dcgan")
       ->capture_default_str();
   auto* preset = command
@@ -213,8 +225,9 @@ void register_bench_train(CLI::App& bench, const GlobalOptions& globals) {
                     "warm-up and keep the fastest for this device and driver (used by every "
                     "later run), then time the figures with those choices");
   add_peer_options(*command, options->peer, options->peer_command,
-                   "also time bench/peer.py (the same model in PyTorch) and print both with the "
-                   "ratio aegan-vk time / PyTorch time");
+                   "also time the same model in PyTorch (bench/peer.py for AEGAN, "
+                   "bench/peer_<model>.py for another) and print both with the ratio aegan-vk "
+                   "time / PyTorch time");
   command->callback([&globals, options, preset, steps] {
     TrainBenchOptions run = *options;
     if (run.quick) {

@@ -331,27 +331,36 @@ def measure(figure, batch, iteration, device, args):
     }
 
 
-def bench_preset(preset, args, device):
-    p = PRESETS[preset]
-    nets = build(preset).to(device)
+def aegan_iteration(figure, nets, p, batch, generator, device):
+    """The iteration that `figure` times on AEGAN's networks `nets` of preset sizes `p`."""
+    if figure == "inference":
+        return inference_iteration(nets, uniform(generator, device, batch, p["nz"], 1, 1))
+    x = uniform(generator, device, batch, 3, p["r"], p["r"])
+    if figure == "autoencoder":
+        return autoencoder_iteration(nets, x)
+    return gan_iteration(nets, x, uniform(generator, device, batch, p["nz"], 1, 1))
+
+
+class Model:
+    """What the timing needs of one model's peer: its presets (sizes by name, each with r), how
+    to build its networks, its figures and the iteration each figure times."""
+
+    def __init__(self, presets, build, figures, iteration):
+        self.presets, self.build, self.figures, self.iteration = presets, build, figures, iteration
+
+
+def bench_preset(model, preset, args, device):
+    p = model.presets[preset]
+    nets = model.build(preset).to(device)
     result = {"preset": preset, "sizes": sizes(nets), "figures": []}
     generator = torch.Generator().manual_seed(args.seed)
 
     for batch in args.batch:
-        for figure in FIGURES:
+        for figure in model.figures:
             if figure not in args.figure:
                 continue
             print(f"peer: {preset} batch {batch}: {figure}", file=sys.stderr, flush=True)
-            if figure == "autoencoder":
-                x = uniform(generator, device, batch, 3, p["r"], p["r"])
-                iteration = autoencoder_iteration(nets, x)
-            elif figure == "gan":
-                x = uniform(generator, device, batch, 3, p["r"], p["r"])
-                z = uniform(generator, device, batch, p["nz"], 1, 1)
-                iteration = gan_iteration(nets, x, z)
-            else:
-                z = uniform(generator, device, batch, p["nz"], 1, 1)
-                iteration = inference_iteration(nets, z)
+            iteration = model.iteration(figure, nets, p, batch, generator, device)
             result["figures"].append(measure(figure, batch, iteration, device, args))
             # Gradients outlive a step; dropped so the next figure's peak memory excludes them.
             for parameter in nets.parameters():
@@ -432,6 +441,9 @@ def bench_convs(path, args, device):
     return {"batch": spec["batch"], "measurements": measurements}
 
 
+AEGAN = Model(PRESETS, build, FIGURES, aegan_iteration)
+
+
 def write_json(report, path):
     """To the file at `path`, or to stdout where it is None."""
     text = json.dumps(report, indent=2)
@@ -442,20 +454,22 @@ def write_json(report, path):
         print(text)
 
 
-def parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--preset", choices=[*PRESETS, "all"],
-                        help="default: all, or tiny64 with --quick")
+def parse_args(argv, model, description):
+    parser = argparse.ArgumentParser(description=description)
+    quick_preset = min(model.presets, key=lambda preset: model.presets[preset]["r"])
+    parser.add_argument("--preset", choices=[*model.presets, "all"],
+                        help=f"default: all, or {quick_preset} with --quick")
     parser.add_argument("--batch", type=int, action="append",
                         help="batch size, repeatable (default: 16 and 1)")
-    parser.add_argument("--figure", choices=FIGURES, action="append",
-                        help="time only this figure, repeatable (default: all three)")
+    parser.add_argument("--figure", choices=model.figures, action="append",
+                        help="time only this figure, repeatable (default: all)")
     parser.add_argument("--warmup", type=int, default=1, help="untimed iterations first")
     parser.add_argument("--steps", type=int, default=0,
                         help="timed iterations (0: as many as fit in --seconds, at least one)")
     parser.add_argument("--seconds", type=float, default=20.0, help="time budget per figure")
     parser.add_argument("--quick", action="store_true",
-                        help="tiny64 unless --preset is given, batch 2, one timed iteration")
+                        help=f"{quick_preset} unless --preset is given, batch 2, one timed "
+                             "iteration")
     parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
     parser.add_argument("--tf32", action="store_true",
                         help="let cuDNN convolve in TF32 (PyTorch's default on CUDA); without "
@@ -472,19 +486,22 @@ def parse_args(argv):
                         help="time the passes of the convolutions listed in FILE instead")
     args = parser.parse_args(argv)
     if args.quick:
-        args.preset = args.preset or "tiny64"
+        args.preset = args.preset or quick_preset
         args.batch = args.batch or [2]
         args.steps = args.steps or 1
     args.preset = args.preset or "all"
     args.batch = args.batch or [16, 1]
-    args.figure = args.figure or list(FIGURES)
+    args.figure = args.figure or list(model.figures)
     if min(args.batch) < 1 or args.warmup < 0 or args.steps < 0:
         parser.error("--batch must be positive, --warmup and --steps not negative")
     return args
 
 
-def main(argv):
-    args = parse_args(argv)
+def main(argv, model=None, description=__doc__.splitlines()[0]):
+    """Times `model` (AEGAN's unless given) as the engine's `bench train` does, or with
+    --conv-shapes single convolutions."""
+    model = model or AEGAN
+    args = parse_args(argv, model, description)
     if args.device == "cuda" and not torch.cuda.is_available():
         fail("--device cuda: this PyTorch has no CUDA device", 4)
     threads = args.threads or int(os.environ.get("OMP_NUM_THREADS") or 2)
@@ -502,16 +519,16 @@ def main(argv):
         print(f"PyTorch {torch.__version__} on {name}")
         return
     torch.manual_seed(args.seed)
-    presets = list(PRESETS) if args.preset == "all" else [args.preset]
-    presets.sort(key=lambda preset: PRESETS[preset]["r"])
+    presets = list(model.presets) if args.preset == "all" else [args.preset]
+    presets.sort(key=lambda preset: model.presets[preset]["r"])
     report = {"implementation": "pytorch", "torch": torch.__version__, "device": name,
               "tf32": args.device == "cuda" and args.tf32}
     if args.conv_shapes:
         report["conv"] = bench_convs(args.conv_shapes, args, device)
     elif args.sizes_only:
-        report["presets"] = [{"preset": p, "sizes": sizes(build(p))} for p in presets]
+        report["presets"] = [{"preset": p, "sizes": sizes(model.build(p))} for p in presets]
     else:
-        report["presets"] = [bench_preset(p, args, device) for p in presets]
+        report["presets"] = [bench_preset(model, p, args, device) for p in presets]
     write_json(report, args.json)
 
 

@@ -1,21 +1,23 @@
 #!/usr/bin/env python3
-"""DCGAN's networks in PyTorch, built from docs/baselines.md (section 1) alone.
+"""DCGAN in PyTorch, built from docs/baselines.md (section 1) alone, to time against `aegan-vk
+bench train --model dcgan`.
 
 G and D of each DCGAN preset, their modules named as the engine's checkpoint names, so that the
 state dict of `build(preset)` has exactly the engine's tensors ("g.up0.conv.weight",
 "d.head.weight", ...), initialised as the spec says. The layers are bench/peer.py's, which also
 builds D: docs/baselines.md's D is docs/aegan.md's D_R.
 
-As a command, writes the element counts of G's and D's parameters and buffers for each preset as
-JSON (the fields of `peer.py --sizes-only`), for a test to check against the engine's. Exit status
-3: PyTorch is not installed.
+As a command it takes bench/peer.py's options and writes the same JSON, for the figures of the
+engine's `bench train --model dcgan`: gan (a D step, then a G step through a frozen D, each with
+its Adam) and inference G(z) in eval mode; `--sizes-only` gives the element counts of G's and D's
+parameters and buffers for a test to check against the engine's. Exit status 3: PyTorch is not
+installed.
 """
 
-import argparse
 import sys
 
 import peer
-from peer import nn
+from peer import nn, torch
 
 PRESETS = {
     # r, w, nz (docs/baselines.md, "Parameters of a model"; nets/models/dcgan/dcgan.cpp)
@@ -51,16 +53,48 @@ def build(preset):
     return nets
 
 
-def main(argv):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--preset", choices=[*PRESETS, "all"], default="all")
-    parser.add_argument("--json", metavar="FILE", help="write the JSON here instead of stdout")
-    args = parser.parse_args(argv)
-    presets = list(PRESETS) if args.preset == "all" else [args.preset]
-    report = {"implementation": "pytorch", "torch": peer.torch.__version__,
-              "presets": [{"preset": p, "sizes": peer.sizes(build(p))} for p in presets]}
-    peer.write_json(report, args.json)
+def normal(generator, device, *shape):
+    """N(0, 1), DCGAN's default prior, drawn on the CPU from `generator`."""
+    return torch.randn(*shape, generator=generator).to(device)
 
+
+def gan_iteration(nets, x, z, lr=2e-4):
+    g, d = nets["g"], nets["d"]
+    nets.train()
+    peer.set_trainable(nets, True)
+    opt_d, opt_g = peer.adam(lr, d), peer.adam(lr, g)
+
+    def iteration():
+        fake = g(z)
+        loss_d = peer.bce(d(x), 1.0) + peer.bce(d(fake.detach()), 0.0)
+        peer.update(opt_d, loss_d)
+        peer.set_trainable(d, False)
+        loss_g = peer.bce(d(fake), 1.0)
+        peer.update(opt_g, loss_g)
+        peer.set_trainable(d, True)
+        return [loss_d, loss_g]
+
+    return iteration
+
+
+def inference_iteration(nets, z):
+    nets.eval()
+
+    def iteration():
+        with torch.no_grad():
+            return [nets["g"](z)]
+
+    return iteration
+
+
+def iteration_for(figure, nets, p, batch, generator, device):
+    z = normal(generator, device, batch, p["nz"], 1, 1)
+    if figure == "inference":
+        return inference_iteration(nets, z)
+    return gan_iteration(nets, peer.uniform(generator, device, batch, 3, p["r"], p["r"]), z)
+
+
+DCGAN = peer.Model(PRESETS, build, ("gan", "inference"), iteration_for)
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    peer.main(sys.argv[1:], DCGAN, __doc__.splitlines()[0] + " " + __doc__.splitlines()[1])

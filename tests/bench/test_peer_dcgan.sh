@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # bench/peer_dcgan.py against the engine: for every DCGAN preset both build G and D with the
-# element counts of docs/baselines.md ("Parameter counts"). Skipped (77) where PyTorch is missing.
+# element counts of docs/baselines.md ("Parameter counts"), and `bench train --model dcgan --quick
+# --peer` times both and reports the ratio. Skipped (77) where PyTorch is missing.
 set -euo pipefail
 tool=$1
 peer=$2
+aegan=$3
 source "$(dirname "$0")/../support/torch_test.sh"
 
 "$tool" sizes >"$work/engine.json"
-"$python" "$peer" --json "$work/peer.json"
+"$python" "$peer" --sizes-only --json "$work/peer.json"
 "$python" - "$work/engine.json" "$work/peer.json" <<'EOF_PY'
 import json
 import sys
@@ -30,5 +32,22 @@ for preset, spec in SPEC.items():
     counts = tuple(n[key] for n in engine[preset] for key in ("parameters", "buffers"))
     assert [n["network"] for n in engine[preset]] == ["g", "d"], engine[preset]
     assert counts == spec, (preset, counts, spec)
+print("PASS")
+EOF_PY
+
+"$aegan" bench train --model dcgan --quick --peer --python "$python" --json "$work/compare.json" |
+  tee "$work/out.txt"
+grep -q "ratio = aegan-vk time / PyTorch time" "$work/out.txt"
+"$python" - "$work/compare.json" <<'EOF_PY'
+import json
+import sys
+
+report = json.load(open(sys.argv[1]))
+rows = report["comparison"]
+assert [(r["preset"], r["figure"], r["batch"]) for r in rows] == [
+    ("dcgan-tiny64", figure, 2) for figure in ("gan", "inference")], rows
+for row in rows:
+    assert row["aegan_vk_ms"] > 0 and row["pytorch_ms"] > 0, row
+    assert abs(row["ratio"] - row["aegan_vk_ms"] / row["pytorch_ms"]) < 1e-9 * row["ratio"], row
 print("PASS")
 EOF_PY
