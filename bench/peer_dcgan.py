@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""DCGAN's networks in PyTorch, built from docs/baselines.md (section 1) alone.
+"""DCGAN's networks in PyTorch, built from docs/models/dcgan.md (section 1) alone.
 
 G and D of each DCGAN preset, their modules named as the engine's checkpoint names, so that the
 state dict of `build(preset)` has exactly the engine's tensors ("g.up0.conv.weight",
 "d.head.weight", ...), initialised as the spec says. The layers are bench/peer.py's, which also
-builds D: docs/baselines.md's D is docs/aegan.md's D_R.
+builds D: docs/models/dcgan.md's D is docs/models/aegan.md's D_R.
 
 As a command, writes the element counts of G's and D's parameters and buffers for each preset as
 JSON (the fields of `peer.py --sizes-only`), for a test to check against the engine's. Exit status
@@ -18,7 +18,7 @@ import peer
 from peer import nn
 
 PRESETS = {
-    # r, w, nz (docs/baselines.md, "Parameters of a model"; nets/models/dcgan/dcgan.cpp)
+    # r, w, nz (docs/models/dcgan.md, "Sizes and presets"; nets/models/dcgan/dcgan.cpp)
     "dcgan64": dict(r=64, w=64, nz=100),
     "dcgan512": dict(r=512, w=64, nz=100),
     "dcgan-tiny64": dict(r=64, w=16, nz=100),
