@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""AEGAN in PyTorch, built from docs/aegan.md alone, to time against `aegan-vk bench train`.
+"""AEGAN in PyTorch, built from docs/models/aegan.md alone, to time against `aegan-vk bench train`.
 
 Times the same three figures as the engine's benchmark: step 1 (autoencoder H, F: L1 + Adam),
 step 2 (D_E, G_E, D_R, phi, in that order) and inference phi(F(G_E(z))) in eval mode. Each
@@ -23,7 +23,7 @@ import sys
 import time
 
 PRESETS = {
-    # r, es, ec, w, nz (docs/aegan.md, "Parameters of a model"; nets/preset.cpp)
+    # r, es, ec, w, nz (docs/models/aegan.md, "Sizes and presets"; nets/models/aegan/preset.cpp)
     "paper512": dict(r=512, es=32, ec=64, w=64, nz=100),
     "tiny64": dict(r=64, es=16, ec=16, w=16, nz=100),
 }
@@ -188,7 +188,7 @@ BUILDERS = {
 
 
 def initialise(nets):
-    """Conv weights ~ N(0, 0.02), BN weights ~ N(1, 0.02), biases 0 (docs/aegan.md)."""
+    """Conv weights ~ N(0, 0.02), BN weights ~ N(1, 0.02), biases 0 (docs/models/aegan.md)."""
     for module in nets.modules():
         if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):
             nn.init.normal_(module.weight, 0.0, 0.02)

@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""DCGAN in PyTorch, built from docs/baselines.md (section 1) alone, to time against `aegan-vk
-bench train --model dcgan`.
+"""DCGAN in PyTorch, built from docs/models/dcgan.md alone, to time against `aegan-vk bench
+train --model dcgan`.
 
 G and D of each DCGAN preset, their modules named as the engine's checkpoint names, so that the
 state dict of `build(preset)` has exactly the engine's tensors ("g.up0.conv.weight",
 "d.head.weight", ...), initialised as the spec says. The layers are bench/peer.py's, which also
-builds D: docs/baselines.md's D is docs/aegan.md's D_R.
+builds D: docs/models/dcgan.md's D is docs/models/aegan.md's D_R.
 
 As a command it takes bench/peer.py's options and writes the same JSON, for the figures of the
 engine's `bench train --model dcgan`: gan (a D step, then a G step through a frozen D, each with
@@ -20,7 +20,7 @@ import peer
 from peer import nn, torch
 
 PRESETS = {
-    # r, w, nz (docs/baselines.md, "Parameters of a model"; nets/models/dcgan/dcgan.cpp)
+    # r, w, nz (docs/models/dcgan.md, "Sizes and presets"; nets/models/dcgan/dcgan.cpp)
     "dcgan64": dict(r=64, w=64, nz=100),
     "dcgan512": dict(r=512, w=64, nz=100),
     "dcgan-tiny64": dict(r=64, w=16, nz=100),

@@ -7,7 +7,7 @@
 
 namespace aegan {
 
-// One convolution of a network, as docs/aegan.md defines it; square kernels and inputs.
+// One convolution of a network, as docs/models/aegan.md defines it; square kernels and inputs.
 struct ConvLayer {
   std::string name;  // checkpoint prefix of its parameters, e.g. "g_e.up1.conv"
   bool transposed;   // ConvT (weight [cin, cout, k, k]) rather than Conv ([cout, cin, k, k])

@@ -6,7 +6,7 @@
 
 namespace aegan::nn {
 
-// The building blocks of docs/aegan.md ("Notation").
+// The building blocks of docs/models/aegan.md ("Building blocks").
 // A square convolution: Conv (weight [cout, cin, k, k]) or ConvT (weight [cin, cout, k, k]).
 // Weights are drawn from N(0, 0.02) and biases start at 0 ("Initialisation").
 struct ConvSpec {
@@ -65,12 +65,12 @@ class ResBlock : public Module {
 using Activation = ops::Activation;
 
 // One named layer of a network ("up1", "enc3", ...): a 4x4 convolution ("conv"), optional BN
-// ("bn"), optional activation, optional dropout, optional ResBlock ("res"). docs/aegan.md puts
-// phi's activations at the start of each level; nets/networks.cpp ends the level before with them
-// instead (the same function, as nothing else reads the values between), where they fuse with
+// ("bn"), optional activation, optional dropout, optional ResBlock ("res"). docs/models/aegan.md
+// puts phi's activations at the start of each level; nets/networks.cpp ends the level before with
+// them instead (the same function, as nothing else reads the values between), where they fuse with
 // that level's BN. Dropout zeroes values or scales them by 1/(1-p) > 0, which commutes with ReLU
-// and leaky ReLU, so docs/aegan.md's order BN, dropout, activation is the same as this one; a
-// stage with dropout takes no other activation (the constructor checks).
+// and leaky ReLU, so docs/models/aegan.md's order BN, dropout, activation is the same as this one;
+// a stage with dropout takes no other activation (the constructor checks).
 struct StageSpec {
   bool transposed = false;
   int cin = 0, cout = 0, k = 4, stride = 2, pad = 1;

@@ -18,7 +18,7 @@ using NamedTensors = std::vector<std::pair<std::string, Tensor>>;
 int64_t element_count(const NamedTensors& tensors);
 
 // A node of a network's module tree. Parameters (trained) and buffers (BN running statistics)
-// are named by their path in the tree, which gives the checkpoint names of docs/aegan.md
+// are named by their path in the tree, which gives the checkpoint names of docs/models/aegan.md
 // ("up0.res.bn2.running_var") without a separate table.
 class Module {
  public:

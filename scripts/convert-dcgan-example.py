@@ -3,7 +3,7 @@
 
 The example (`dcgan/main.py` of pytorch/examples, 64x64 images) saves G and D as state dicts
 with its nn.Sequential's indices, `netG_epoch_<e>.pth` and `netD_epoch_<e>.pth`. This writes
-them under docs/baselines.md's checkpoint names (`g.up0.conv.weight`, ..., `d.head.weight`),
+them under docs/models/dcgan.md's checkpoint names (`g.up0.conv.weight`, ..., `d.head.weight`),
 with r, w and nz in `__metadata__`, and drops PyTorch's `num_batches_tracked` counters. The
 example's D ends with a Sigmoid, which has no parameters; aegan-vk's D returns the logit before
 it.
@@ -28,7 +28,7 @@ def fail(message, status=2):
 
 
 def example_names():
-    """The example's `main.<i>` module of every aegan-vk module (docs/baselines.md)."""
+    """The example's `main.<i>` module of every aegan-vk module (docs/models/dcgan.md)."""
     names = {}
     for k in range(4):
         names[f"g.up{k}.conv"] = ("g", f"main.{3 * k}")

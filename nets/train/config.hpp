@@ -45,7 +45,7 @@ struct TrainConfig {
   bool sync_batch_norm = false;
   std::vector<StageSchedule> stages;  // stage s at [s - 1]; missing stages: the model's defaults
   double beta1 = 0.5, beta2 = 0.999, eps = 1e-8;
-  // AEGAN's (docs/aegan.md, "Training schedule"); other models ignore them.
+  // AEGAN's (docs/models/aegan.md, "Training"); other models ignore them.
   double lambda = 100.0;  // weight of phi's L1 term
   PhiWarmStart phi_warm_start = PhiWarmStart::none;
   uint64_t seed = 1;

@@ -63,7 +63,7 @@ print("PASS")
 EOF
 
 # DCGAN through the same model interface: its one stage ("gan") and inference, with the spec's
-# parameter counts (docs/baselines.md, "Parameter counts").
+# parameter counts (docs/models/dcgan.md, "Parameter counts").
 "$aegan" bench train --model dcgan --quick >"$work/dcgan.txt" 2>&1 || {
   cat "$work/dcgan.txt"
   echo "FAIL: aegan-vk bench train --model dcgan --quick exited with an error"

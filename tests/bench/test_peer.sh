@@ -23,7 +23,7 @@ for preset in engine:
               f", PyTorch {theirs['parameters']:9} + {theirs['buffers']:6}")
         assert ours == theirs, (preset, ours, theirs)
 phi = next(s for s in engine["paper512"] if s["network"] == "phi")
-# docs/aegan.md: "phi holds 47.5 M parameters".
+# docs/models/aegan.md: "phi holds 47.5 M parameters".
 assert round(phi["parameters"] / 1e5) == 475, phi
 EOF
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/peer_dcgan.py against the engine: for every DCGAN preset both build G and D with the
-# element counts of docs/baselines.md ("Parameter counts"), and `bench train --model dcgan --quick
-# --peer` times both and reports the ratio. Skipped (77) where PyTorch is missing.
+# element counts of docs/models/dcgan.md ("Parameter counts"), and `bench train --model dcgan
+# --quick --peer` times both and reports the ratio. Skipped (77) where PyTorch is missing.
 set -euo pipefail
 tool=$1
 peer=$2
@@ -14,7 +14,7 @@ source "$(dirname "$0")/../support/torch_test.sh"
 import json
 import sys
 
-# docs/baselines.md: (G parameters, G BN buffers, D parameters, D BN buffers).
+# docs/models/dcgan.md: (G parameters, G BN buffers, D parameters, D BN buffers).
 SPEC = {
     "dcgan64": (3576704, 1920, 2765568, 1792),
     "dcgan512": (3773696, 2304, 2962560, 2176),

@@ -1,6 +1,7 @@
 #pragma once
 // Checks that every model's networks share: element counts, names and shapes of a checkpoint's
-// tensors, and the initial values of docs/aegan.md and docs/baselines.md ("Initialisation").
+// tensors, and the initial values of docs/models/aegan.md and docs/models/dcgan.md
+// ("Initialisation").
 #include <gtest/gtest.h>
 
 #include <algorithm>

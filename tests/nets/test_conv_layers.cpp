@@ -1,5 +1,5 @@
-// The convolution list of every network against docs/aegan.md: layer counts, named shapes, and
-// the parameter and multiply-accumulate counts the spec states for paper512.
+// The convolution list of every network against docs/models/aegan.md: layer counts, named shapes,
+// and the parameter and multiply-accumulate counts the spec states for paper512.
 #include <gtest/gtest.h>
 
 #include <map>

@@ -5,8 +5,8 @@ parity.py ROOT FOLDER [TOLERANCE]: FOLDER holds initial.safetensors and final.sa
 by tests/parity/parity_tool (the model's tensors before and after K steps of one stage, and the
 inputs of each step). Loads the initial tensors into bench/peer.py's or bench/peer_dcgan.py's
 networks and runs the same K steps with torch.optim.Adam (betas 0.5, 0.999, the engine's eps) as
-the specs (docs/aegan.md, docs/baselines.md) describe each stage, once in float64 (the reference)
-and once in float32. For every tensor whose update d is not zero it prints
+the model pages (docs/models/aegan.md, dcgan.md, denoiser.md) describe each stage, once in
+float64 (the reference) and once in float32. For every tensor whose update d is not zero it prints
 ||d_engine - d_torch|| / ||d_torch|| and fails (exit 1) above TOLERANCE (default 0.01), or when the
 engine changed a tensor that PyTorch did not (a frozen network that moved).
 Left out: convolution biases ahead of a training-mode BN (their gradient is rounding noise), and
@@ -71,7 +71,7 @@ def real_fake(d, real, fake):
 
 
 def dcgan_stage(nets, stage, lr):
-    """docs/baselines.md: a D step, then a G step through a frozen D, on the same fake batch."""
+    """docs/models/dcgan.md: a D step, then a G step through a frozen D, on the same fake batch."""
     g, d = nets["g"], nets["d"]
     nets.train()
     opt_d, opt_g = adam(lr, d), adam(lr, g)
@@ -96,7 +96,7 @@ def denoiser_updates(d_r, phi, opt_d_r, opt_phi, x, x_hat, lam):
 
 
 def aegan_stage(nets, stage, lr, lam=100.0):
-    """docs/aegan.md's three stages; phi's dropout is off on both sides (see parity_tool)."""
+    """docs/models/aegan.md's three stages; phi's dropout is off on both sides (see parity_tool)."""
     h, f, g_e, d_e, d_r, phi = (nets[n] for n in ("h", "f", "g_e", "d_e", "d_r", "phi"))
     nets.train()
     if stage == 1:
@@ -150,7 +150,7 @@ def aegan_stage(nets, stage, lr, lam=100.0):
 
 
 def denoiser_stage(nets, stage, lr, lam=100.0):
-    """docs/baselines.md section 4: AEGAN's D_R and phi updates on a frozen generator's G(z)."""
+    """docs/models/denoiser.md: AEGAN's D_R and phi updates on a frozen generator's G(z)."""
     d_r, phi, base = nets["d_r"], nets["phi"], nets["base"]
     nets.train()
     base.eval()

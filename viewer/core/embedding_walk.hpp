@@ -32,7 +32,7 @@ std::vector<WalkTerm> walk_terms(Interpolation mode, bool loop, int keyframes, d
 // The model's embedding space; a model without one is an aegan::Error naming it.
 EmbeddingSpace& embedding_space(Model& model);
 
-// The walk in a model's embedding space (AEGAN's: docs/aegan.md, Inference: walks in the
+// The walk in a model's embedding space (AEGAN's: docs/models/aegan.md, Inference: walks in the
 // embedding space are also meaningful): keyframe k is the embedding of the z walk's keyframe z_k
 // (G_E(z_k)), and the points between are interpolated between embeddings instead of between z.
 // The keyframe embeddings stay in device memory; each point is one small kernel on the engine's

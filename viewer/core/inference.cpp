@@ -79,7 +79,7 @@ void Inference::run(Model& model, std::span<const float> z, const DisplaySetting
   const int nz = model.latent_size();
   if (z.size() != static_cast<size_t>(nz)) throw Error("internal error: z has the wrong size");
   NoGradGuard no_grad;
-  // Eval mode: BN uses running statistics and dropout is off (docs/aegan.md, Inference).
+  // Eval mode: BN uses running statistics and dropout is off (docs/models/aegan.md, Inference).
   model.set_training(false);
   if (!z_.defined() || z_.dim(1) != nz) z_ = Tensor::empty({1, nz, 1, 1});
   from_walk_ = false;

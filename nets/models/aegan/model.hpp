@@ -14,9 +14,9 @@ namespace aegan {
 ModelSizes preset_sizes(const Preset& preset);
 Preset preset_from_sizes(const ModelSizes& sizes);
 
-// AEGAN (docs/aegan.md) as a Model: three stages (autoencoder; the two GANs; fine-tuning), z from
-// U(-1, 1), generate() gives x_hat = F(G_E(z)) and image = phi(x_hat), H is the encoder and G_E's
-// embedding the embedding space.
+// AEGAN (docs/models/aegan.md) as a Model: three stages (autoencoder; the two GANs; fine-tuning), z
+// from U(-1, 1), generate() gives x_hat = F(G_E(z)) and image = phi(x_hat), H is the encoder and
+// G_E's embedding the embedding space.
 class AeganModel final : public Model, public EmbeddingSpace {
  public:
   AeganModel(const ModelSizes& sizes, Prior prior);
@@ -45,8 +45,8 @@ class AeganModel final : public Model, public EmbeddingSpace {
   Aegan aegan_;
 };
 
-// AEGAN's sizes in a checkpoint's __metadata__ (docs/aegan.md, "Checkpoint names"): "r", "es",
-// "ec", "w", "nz" and the preset's name, with "model" and "prior". Reading a file of another
+// AEGAN's sizes in a checkpoint's __metadata__ (docs/models/aegan.md, "Checkpoint names"): "r",
+// "es", "ec", "w", "nz" and the preset's name, with "model" and "prior". Reading a file of another
 // model is an aegan::Error naming it.
 std::map<std::string, std::string> preset_metadata(const Preset& preset);
 Preset preset_from_metadata(const io::Safetensors& file);

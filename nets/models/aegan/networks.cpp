@@ -98,7 +98,8 @@ Denoiser::Denoiser(int r, int w) : net_(std::make_unique<nn::Sequential>()) {
   nn::Sequential* net = net_.get();
   const int n = log2_of(r);
   auto width = [&](int i) { return std::min(w << i, 8 * w); };
-  // Each level ends with the activation docs/aegan.md starts the next one with (see StageSpec).
+  // Each level ends with the activation docs/models/aegan.md starts the next one with (see
+  // StageSpec).
   for (int i = 0; i < n; ++i) {
     add_stage(*net, indexed("enc", i),
               {.cin = i == 0 ? 3 : width(i - 1),

@@ -10,12 +10,13 @@
 
 namespace aegan {
 
-// Throws aegan::Error unless the six networks of docs/aegan.md can be built for these numbers
-// (r, es powers of two with r/es >= 4 and es >= 8, r >= 64, positive widths).
+// Throws aegan::Error unless the six networks of docs/models/aegan.md can be built for these
+// numbers (r, es powers of two with r/es >= 4 and es >= 8, r >= 64, positive widths).
 void check_preset(const Preset& preset);
 
-// phi of docs/aegan.md for r x r images and base width w, with dropout masks seeded per step.
-// AEGAN trains it on its own x_hat; the denoiser model (nets/models/denoiser) on a baseline's G(z).
+// phi of docs/models/aegan.md for r x r images and base width w, with dropout masks seeded per
+// step. AEGAN trains it on its own x_hat; the denoiser model (nets/models/denoiser) on a baseline's
+// G(z).
 class Denoiser {
  public:
   Denoiser(int r, int w);
@@ -31,8 +32,8 @@ class Denoiser {
   std::vector<nn::Stage*> dropout_stages_;
 };
 
-// The six networks of AEGAN, built by the rules of docs/aegan.md for any preset, named as the
-// checkpoint names ("g_e.up0.conv.weight").
+// The six networks of AEGAN, built by the rules of docs/models/aegan.md for any preset, named as
+// the checkpoint names ("g_e.up0.conv.weight").
 class Aegan {
  public:
   explicit Aegan(const Preset& preset);

@@ -3,7 +3,7 @@
 
 namespace aegan {
 
-// The numbers that size every network of a model (see docs/aegan.md, "Parameters of a model").
+// The numbers that size every network of a model (see docs/models/aegan.md, "Sizes and presets").
 struct Preset {
   std::string name;
   int r;   // image size

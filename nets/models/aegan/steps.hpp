@@ -3,7 +3,7 @@
 #include "nets/train/config.hpp"
 #include "nets/train/gan.hpp"
 
-// AEGAN's training stages (docs/aegan.md, Algorithm 1).
+// AEGAN's training stages (docs/models/aegan.md, "Training").
 namespace aegan::train {
 
 // Stage 1: "ae" over H and F. Stage 2: "d_e", "g_e", "d_r", "phi". Stage 3: "d_e", "d_r" and
@@ -15,7 +15,7 @@ Optimizers make_optimizers(Aegan& model, int stage, const TrainConfig& config);
 // (H and F in stage 2) run with their running statistics and compute no weight gradients.
 void prepare_stage(Aegan& model, int stage);
 
-// One minibatch of each stage, as docs/aegan.md ("Losses", "Training schedule") gives it. x is a
+// One minibatch of each stage, as docs/models/aegan.md ("Losses", "Training") gives it. x is a
 // batch of images [N, 3, r, r], z a batch of latents [N, nz, 1, 1]. Returns every loss in the
 // order computed, read back at the end of the step with the step's one wait for the device (the
 // trainer's upload of x and z waits for nothing).

@@ -9,7 +9,7 @@
 #include "engine/tensor.hpp"
 #include "nets/module.hpp"
 
-// DCGAN, docs/baselines.md section 1: the networks G and D, their presets, their checkpoint
+// DCGAN, docs/models/dcgan.md: the networks G and D, their presets, their checkpoint
 // names and metadata.
 namespace aegan::dcgan {
 

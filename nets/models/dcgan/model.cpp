@@ -6,7 +6,7 @@
 namespace aegan::dcgan {
 namespace {
 
-// docs/baselines.md, "Training schedule": Adam at 2e-4 for both players; 200 epochs as in the
+// docs/models/dcgan.md, "Training": Adam at 2e-4 for both players; 200 epochs as in the
 // AEGAN comparison (the PyTorch example's 25 is an --epochs1 away).
 const std::vector<TrainingStage>& training_stages() {
   static const std::vector<TrainingStage> stages = {
@@ -67,7 +67,7 @@ ModelKind dcgan_kind() {
         return std::make_unique<DcganModel>(sizes, prior);
       },
       Prior::normal,
-      64,  // docs/baselines.md: the PyTorch example's batch
+      64,  // docs/models/dcgan.md: the PyTorch example's batch
       training_stages()};
 }
 

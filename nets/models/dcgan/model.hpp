@@ -11,7 +11,7 @@ namespace aegan::dcgan {
 ModelSizes preset_sizes(const Preset& preset);
 Preset preset_from_sizes(const ModelSizes& sizes);
 
-// DCGAN (docs/baselines.md section 1) as a Model: one stage of a D step then a G step per
+// DCGAN (docs/models/dcgan.md) as a Model: one stage of a D step then a G step per
 // minibatch, z from N(0, I) by default, generate() gives image = G(z).
 class DcganModel final : public Model {
  public:

@@ -8,7 +8,7 @@
 namespace aegan::denoiser {
 namespace {
 
-// docs/baselines.md section 4: AEGAN's stage-2 budget and Adam settings.
+// docs/models/denoiser.md: AEGAN's stage-2 budget and Adam settings.
 const std::vector<TrainingStage>& training_stages() {
   static const std::vector<TrainingStage> stages = {
       {"denoiser", "denoiser (phi and D_R on G(z))", {200, 0, 2e-4}, true}};

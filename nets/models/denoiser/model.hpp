@@ -10,7 +10,7 @@
 namespace aegan::denoiser {
 
 // AEGAN's denoiser phi and its discriminator D_R trained on the images of another model's frozen
-// generator (docs/baselines.md section 4, the paper's Table II): x_hat = G_b(z) takes the place
+// generator (docs/models/denoiser.md, the paper's Table II): x_hat = G_b(z) takes the place
 // of F(G_E(z)) in AEGAN's stage-2 updates of phi and D_R. generate() gives the baseline's image
 // and phi of it. The generator's networks are part of the model, under "base.", so that its
 // checkpoint alone rebuilds both.

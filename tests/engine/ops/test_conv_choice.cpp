@@ -1,6 +1,6 @@
 // The built-in kernel choice of the convolution tables, on this device as it is and as if it were
 // a discrete GPU (its limits kept): CI has only lavapipe, and the GPU rules come from
-// measurements on a GPU (README, Benchmarks).
+// measurements on a GPU (docs/kernels.md).
 #include <gtest/gtest.h>
 
 #include "engine/ops/conv_kernels.hpp"

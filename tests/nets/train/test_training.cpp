@@ -273,8 +273,8 @@ TEST_F(TrainingTest, NonFiniteLossStopsWithTheLastGoodWeights) {
   EXPECT_NO_THROW(load_model(root_ / "run" / "last-good.safetensors"));
 }
 
-// AEGAN's schedule (docs/aegan.md) for the step functions, which the Trainer otherwise fills in
-// from the model.
+// AEGAN's schedule (docs/models/aegan.md) for the step functions, which the Trainer otherwise fills
+// in from the model.
 TrainConfig aegan_schedule() {
   TrainConfig config;
   config.stages = {{100, 0, 1e-5}, {200, 0, 2e-4}, {0, 0, 1e-7}};

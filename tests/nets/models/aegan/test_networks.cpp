@@ -20,7 +20,7 @@ std::map<std::string, Shape> shapes(Aegan& model) {
 
 TEST(Networks, Paper512ParameterCountsMatchTheSpec) {
   Aegan model(preset_by_name("paper512"));
-  // docs/aegan.md and issue 3, in millions, to the two decimals given there.
+  // docs/models/aegan.md and issue 3, in millions, to the two decimals given there.
   const std::map<std::string, double> expected = {{"g_e", 9.77}, {"h", 0.42},   {"f", 0.42},
                                                   {"d_e", 2.76}, {"d_r", 2.96}, {"phi", 47.47}};
   for (auto [name, net] : model.networks()) {
@@ -91,8 +91,8 @@ TEST(Networks, InitialisationFollowsTheSpec) {
   test::expect_initialisation_of_the_spec(model.state());
 }
 
-// phi as docs/aegan.md writes it, from the model's own parameters: each level starts with its
-// activation, dropout follows batch norm. Batch norm's running statistics are copied, so that
+// phi as docs/models/aegan.md writes it, from the model's own parameters: each level starts with
+// its activation, dropout follows batch norm. Batch norm's running statistics are copied, so that
 // the model's own forward pass finds them as they were.
 Tensor denoiser_as_specified(Aegan& model, const Tensor& x, bool training, uint64_t dropout_seed) {
   std::map<std::string, Tensor> state;

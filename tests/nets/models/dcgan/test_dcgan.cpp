@@ -18,7 +18,7 @@ struct Sizes {
   int64_t g_parameters, g_buffers, d_parameters, d_buffers;
 };
 
-// docs/baselines.md, "Parameter counts (computed)".
+// docs/models/dcgan.md, "Parameter counts".
 const std::map<std::string, Sizes>& spec_sizes() {
   static const std::map<std::string, Sizes> sizes = {
       {"dcgan64", {3576704, 1920, 2765568, 1792}},
@@ -50,7 +50,7 @@ TEST(Dcgan, ParameterAndBufferCountsMatchTheSpec) {
 }
 
 TEST(Dcgan, OtherImageSizesHaveTheSpecsCounts) {
-  // docs/baselines.md: "r = 128: G 3,642,368, D 2,831,232; r = 256: G 3,708,032, D 2,896,896".
+  // docs/models/dcgan.md: "r = 128: G 3,642,368, D 2,831,232; r = 256: G 3,708,032, D 2,896,896".
   Dcgan r128({"r128", 128, 64, 100}), r256({"r256", 256, 64, 100});
   EXPECT_EQ(test::parameter_count(r128.g()), 3642368);
   EXPECT_EQ(test::parameter_count(r128.d()), 2831232);
@@ -69,7 +69,7 @@ TEST(Dcgan, LayerWidthsAreTheSpecs) {
 TEST(Dcgan, CheckpointNamesAndShapesFollowTheSpec) {
   Dcgan model(preset_by_name("dcgan512"));
   const auto all = test::shapes(model.state());
-  // docs/baselines.md's examples, "Checkpoint names".
+  // docs/models/dcgan.md's examples, "Checkpoint names".
   EXPECT_EQ(all.at("g.up0.conv.weight"), (Shape{100, 512, 4, 4}));
   EXPECT_EQ(all.at("g.up0.bn.running_var"), (Shape{512}));
   EXPECT_EQ(all.at("g.up7.conv.weight"), (Shape{64, 3, 4, 4}));
@@ -90,7 +90,7 @@ TEST(Dcgan, CheckpointNamesAndShapesFollowTheSpec) {
   EXPECT_EQ(all.size(), size_t{7 * 5 + 1 + 6 * 5 + 2});
 }
 
-// The spec's D is aegan.md's D_R: both models build it with one function.
+// The spec's D is docs/models/aegan.md's D_R: both models build it with one function.
 TEST(Dcgan, DiscriminatorIsAegansImageDiscriminator) {
   Aegan reference(aegan::preset_by_name("paper512"));
   Dcgan model(preset_by_name("dcgan512"));

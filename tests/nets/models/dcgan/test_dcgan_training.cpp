@@ -90,7 +90,7 @@ TEST(DcganTraining, DefaultsComeFromTheModel) {
   config.model = "dcgan";
   config.data = dir.path() / "data";
   const Trainer trainer(config, run_in(dir.path() / "run"));
-  EXPECT_EQ(trainer.config().batch, 64);  // docs/baselines.md, "Training schedule"
+  EXPECT_EQ(trainer.config().batch, 64);  // docs/models/dcgan.md, "Training"
   EXPECT_EQ(trainer.batch(), 8);          // all the images there are
   EXPECT_EQ(trainer.config().stages.at(0).epochs, 200);
   EXPECT_EQ(trainer.config().stages.at(0).lr, 2e-4);
