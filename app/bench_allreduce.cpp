@@ -1,6 +1,4 @@
 #include <CLI/CLI.hpp>
-#include <chrono>
-#include <ctime>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -24,13 +22,6 @@ struct AllreduceOptions {
   int steps = 20;
   std::string json;
 };
-
-std::string today() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  char buffer[16];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%d", std::localtime(&now));
-  return buffer;
-}
 
 void print_timing(std::ostream& out, const std::string& preset,
                   const bench::AllreduceTiming& timing) {
