@@ -216,6 +216,7 @@ void register_bench(CLI::App& app, const GlobalOptions& globals) {
   register_ops(*bench, globals);
   register_bench_view(*bench, globals);
   register_bench_train(*bench, globals);
+  register_bench_allreduce(*bench, globals);
 }
 
 }  // namespace aegan::app

@@ -1,5 +1,7 @@
 #include "app/bench_report.hpp"
 
+#include <chrono>
+#include <ctime>
 #include <map>
 
 #include "app/format.hpp"
@@ -113,6 +115,13 @@ void print_preset(std::ostream& out, const PresetBench& run, double peak) {
 }
 
 }  // namespace
+
+std::string today() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  char buffer[16];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%d", std::localtime(&now));
+  return buffer;
+}
 
 std::string describe_device(const vk::DeviceInfo& d) {
   return "device " + std::to_string(d.index) + ": " + d.name + " (" + d.type_name() + "), driver " +

@@ -33,6 +33,8 @@ struct OpsReport {
 // "device 0: llvmpipe (...) (CPU), driver llvmpipe Mesa 22.3.6 (LLVM 15.0.6), Vulkan 1.3.230"
 std::string describe_device(const vk::DeviceInfo& device);
 nlohmann::ordered_json device_json(const vk::DeviceInfo& device);
+// The local date, "2026-12-03", that a benchmark's JSON records.
+std::string today();
 
 void print_ops_report(std::ostream& out, const OpsReport& report);
 nlohmann::ordered_json ops_report_json(const OpsReport& report);

@@ -1,7 +1,5 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <chrono>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -59,13 +57,6 @@ std::vector<std::string> peer_arguments(const ModelSizes& preset, const std::vec
   for (const std::string& figure : options.figures)
     arguments.insert(arguments.end(), {"--figure", figure});
   return arguments;
-}
-
-std::string today() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  char buffer[16];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%d", std::localtime(&now));
-  return buffer;
 }
 
 // The model's presets called `name`, or all of them.

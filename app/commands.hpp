@@ -15,11 +15,12 @@ void register_train(CLI::App& app, const GlobalOptions& globals);
 void register_sample(CLI::App& app, const GlobalOptions& globals);
 void register_walk(CLI::App& app, const GlobalOptions& globals);
 void register_eval(CLI::App& app, const GlobalOptions& globals);
-// `bench` and its sub-commands (`bench ops`, `bench view`, `bench train`).
+// `bench` and its sub-commands (`bench ops`, `bench view`, `bench train`, `bench allreduce`).
 void register_bench(CLI::App& app, const GlobalOptions& globals);
-// `bench view` and `bench train`, registered by register_bench.
+// `bench view`, `bench train` and `bench allreduce`, registered by register_bench.
 void register_bench_view(CLI::App& bench, const GlobalOptions& globals);
 void register_bench_train(CLI::App& bench, const GlobalOptions& globals);
+void register_bench_allreduce(CLI::App& bench, const GlobalOptions& globals);
 // `view`: the live viewer (or a message when built without it).
 void register_view(CLI::App& app, const GlobalOptions& globals);
 

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "engine/runtime.hpp"
+#include "nets/train/ranks.hpp"
 
 namespace aegan::app {
 
@@ -37,6 +38,19 @@ vk::ContextOptions context_options(const GlobalOptions& options) {
 
 void start_runtime(const GlobalOptions& options) {
   Runtime::init(RuntimeOptions{options});
+}
+
+GlobalOptions with_rank_device(GlobalOptions options, const train::Ranks& ranks) {
+  if (options.device || ranks.size() == 1) return options;
+  const std::vector<vk::DeviceInfo> devices = vk::Context::list_devices();
+  if (devices.empty()) return options;
+  const VkPhysicalDeviceType best = devices[vk::Context::preferred_device(devices)].type;
+  std::vector<uint32_t> candidates;
+  for (const vk::DeviceInfo& device : devices) {
+    if (device.type == best) candidates.push_back(device.index);
+  }
+  options.device = candidates[static_cast<size_t>(ranks.local_rank()) % candidates.size()];
+  return options;
 }
 
 }  // namespace aegan::app

@@ -8,6 +8,10 @@ namespace CLI {
 class App;
 }
 
+namespace aegan::train {
+class Ranks;
+}
+
 namespace aegan::app {
 
 // Settings every sub-command that touches the GPU honours: the environment's (engine/settings.hpp)
@@ -31,5 +35,9 @@ vk::ContextOptions context_options(const GlobalOptions& options);
 
 // Starts the engine on the chosen device; commands that compute call it first.
 void start_runtime(const GlobalOptions& options);
+
+// Ranks on one machine take its devices of the best kind (discrete GPUs, say) in turn, by local
+// rank; --device or AEGAN_VK_DEVICE names one for all.
+GlobalOptions with_rank_device(GlobalOptions options, const train::Ranks& ranks);
 
 }  // namespace aegan::app

@@ -39,21 +39,6 @@ struct TrainFlags {
   bool resume = false;
 };
 
-// Ranks on one machine take its devices of the best kind (discrete GPUs, say) in turn, by local
-// rank; --device or AEGAN_VK_DEVICE names one for all.
-GlobalOptions with_rank_device(GlobalOptions options, const train::Ranks& ranks) {
-  if (options.device || ranks.size() == 1) return options;
-  const std::vector<vk::DeviceInfo> devices = vk::Context::list_devices();
-  if (devices.empty()) return options;
-  const VkPhysicalDeviceType best = devices[vk::Context::preferred_device(devices)].type;
-  std::vector<uint32_t> candidates;
-  for (const vk::DeviceInfo& device : devices) {
-    if (device.type == best) candidates.push_back(device.index);
-  }
-  options.device = candidates[static_cast<size_t>(ranks.local_rank()) % candidates.size()];
-  return options;
-}
-
 void add_stage_options(CLI::App& command, train::StageSchedule& schedule, int stage) {
   const std::string n = std::to_string(stage);
   const std::string of = " of stage " + n + " (default: the model's schedule)";

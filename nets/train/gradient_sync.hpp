@@ -49,6 +49,11 @@ class GradientSync : public ops::BatchNormSync {
   // The mean of a host value over every micro-batch of every rank, given the sum here.
   void average(std::vector<double>& sums);
 
+  // The mean of summed tensors (one micro-batch sum each) over the ranks, scaled by
+  // 1 / (micro-batches x ranks): the one all-reduce of an optimiser step, public so that
+  // `aegan-vk bench allreduce` times the same path.
+  std::vector<Tensor> mean_over_ranks(const std::vector<Tensor>& local_sums);
+
   // ops::BatchNormSync: the parts are every micro-batch of every rank.
   int parts() const override;
   Tensor gather(const Tensor& partials) override;
@@ -66,9 +71,6 @@ class GradientSync : public ops::BatchNormSync {
   void meet(AtLast at_last);
   // The partials of every micro-batch here and on every rank, [C, parts * chunks, 2].
   Tensor gather_everywhere(const std::vector<Tensor>& local);
-  // Mean of summed tensors over the ranks, scaled by 1 / (micro-batches x ranks), in place.
-  std::vector<Tensor> mean_over_ranks(const std::vector<Tensor>& local_sums);
-
   int micro_batches_;
   Ranks& ranks_;
   bool sync_batch_norm_;

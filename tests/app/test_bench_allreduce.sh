@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# `aegan-vk bench allreduce` under mpirun at 2 ranks on tiny64: every training stage gets a
+# positive all-reduce time and MPI time, in the text and the JSON, with the gradient sizes of
+# the stage's trained networks. Skipped (exit code 77) where this build has no MPI or mpirun is
+# missing.
+set -uo pipefail
+aegan=$1
+mpi_built=$2
+export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp}
+if [[ $mpi_built != TRUE && $mpi_built != 1 ]] || ! command -v mpirun >/dev/null; then
+  echo "skip: this build has no MPI or mpirun is missing (apt-get install libopenmpi-dev openmpi-bin)"
+  exit 77
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# shellcheck source=tests/app/expect.sh
+source "$(dirname "${BASH_SOURCE[0]}")/expect.sh"
+
+# As root (CI) Open MPI wants both variables; on 2 cores, 2 ranks need --oversubscribe.
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export OMPI_MCA_rmaps_base_oversubscribe=1
+
+mpirun -np 2 --oversubscribe "$aegan" bench allreduce --preset tiny64 --warmup 1 --steps 3 \
+  --json "$work/allreduce.json" >"$work/out.txt" 2>&1 ||
+  { cat "$work/out.txt"; echo "FAIL: bench allreduce at 2 ranks"; exit 1; }
+cat "$work/out.txt"
+# Rank 0 alone prints: one line per stage.
+lines=$(grep -c ' ms per step, of which MPI ' "$work/out.txt")
+[[ $lines == 3 ]] || { echo "FAIL: $lines stage lines, not 3 (autoencoder, gan, finetune)"; failed=1; }
+
+python3 - "$work/allreduce.json" <<'PY' || failed=1
+import json, sys
+run = json.load(open(sys.argv[1]))
+stages = {s["stage"]: s for s in run["stages"]}
+assert list(stages) == ["autoencoder", "gan", "finetune"], list(stages)
+for s in stages.values():
+    assert s["ranks"] == 2, s
+    assert s["allreduce_ms"] > 0 and s["mpi_ms"] > 0, s
+    assert s["mpi_ms"] <= s["allreduce_ms"], s
+    assert s["gradient_bytes"] == 4 * s["gradient_elements"] > 0, s
+assert stages["autoencoder"]["optimizers"] == ["ae"], stages["autoencoder"]
+assert stages["gan"]["optimizers"] == ["d_e", "g_e", "d_r", "phi"], stages["gan"]
+# Stage 2 trains neither H nor F: its gradients are other networks' than stage 1's.
+assert stages["gan"]["gradient_elements"] != stages["autoencoder"]["gradient_elements"]
+print("all-reduce figures: " + ", ".join(
+    "%s %.3f ms" % (name, s["allreduce_ms"]) for name, s in stages.items()))
+PY
+
+# The sizes are the networks' own, as bench train counts them.
+sizes=$("$aegan" bench train --preset tiny64 --sizes-only --json "$work/sizes.json" >/dev/null &&
+  python3 -c '
+import json, sys
+nets = {n["network"]: n["parameters"] for n in json.load(open(sys.argv[1]))["aegan_vk"][0]["sizes"]}
+print(nets["h"] + nets["f"], nets["d_e"] + nets["g_e"] + nets["d_r"] + nets["phi"])' "$work/sizes.json")
+expected=$(python3 -c '
+import json, sys
+stages = {s["stage"]: s["gradient_elements"] for s in json.load(open(sys.argv[1]))["stages"]}
+print(stages["autoencoder"], stages["gan"])' "$work/allreduce.json")
+[[ $sizes == "$expected" ]] ||
+  { echo "FAIL: gradient sizes $expected, network parameters $sizes"; failed=1; }
+
+expect_error "bench allreduce builds models on their own; denoiser trains on a frozen generator (its trained networks: bench train --sizes-only)" \
+  "$aegan" bench allreduce --model denoiser
+
+exit "${failed:-0}"
