@@ -116,7 +116,7 @@ void run_training(const CLI::App& command, TrainFlags& flags, const GlobalOption
     throw Error("--max-steps must be at least 1, got " + std::to_string(flags.max_steps) +
                 " (leave it out to run the whole schedule)");
   }
-  train::Ranks& ranks = train::Ranks::world();
+  train::Ranks& ranks = train::Ranks::start(globals);
   start_runtime(with_rank_device(globals, ranks));
   train::RunOptions options;
   options.out = flags.out;
