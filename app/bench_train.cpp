@@ -201,7 +201,7 @@ void register_bench_train(CLI::App& bench, const GlobalOptions& globals) {
                        "timed iterations per figure (0: as many as --seconds allows, at least 1)")
           ->check(CLI::NonNegativeNumber)
           ->capture_default_str();
-  command->add_option("--seconds", options->budget.seconds, "time budget per figure")
+  command->add_option("--seconds", options->budget.seconds, "seconds of timing per figure")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   command->add_flag("--quick", options->quick,

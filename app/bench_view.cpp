@@ -97,7 +97,8 @@ void register_bench_view(CLI::App& bench, const GlobalOptions& globals) {
   command->add_option("--warmup", options->warmup, "frames run first, not measured")
       ->capture_default_str();
   command
-      ->add_option("--max-seconds", options->max_seconds, "stop measuring a preset after this long")
+      ->add_option("--max-seconds", options->max_seconds,
+                   "seconds after which a preset stops being measured")
       ->capture_default_str();
   command->callback([options, &globals] { run_view_bench(globals, *options); });
 }

@@ -23,5 +23,8 @@ void register_bench_train(CLI::App& bench, const GlobalOptions& globals);
 void register_bench_allreduce(CLI::App& bench, const GlobalOptions& globals);
 // `view`: the live viewer (or a message when built without it).
 void register_view(CLI::App& app, const GlobalOptions& globals);
+// `cli-reference` (hidden): docs/cli.md from `app`'s commands and the settings table; register it
+// last, so that it sees the others.
+void register_cli_reference(CLI::App& app);
 
 }  // namespace aegan::app

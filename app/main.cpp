@@ -46,6 +46,7 @@ int run(int argc, char** argv) {
   aegan::app::register_eval(app, globals);
   aegan::app::register_bench(app, globals);
   aegan::app::register_view(app, globals);
+  aegan::app::register_cli_reference(app);
 
   try {
     try {

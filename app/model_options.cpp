@@ -39,11 +39,11 @@ void add_model_options(CLI::App& command, ModelFlags& flags) {
   }
   command.add_option("--model", flags.model, "the model: " + models)->capture_default_str();
   command.add_option("--preset", flags.preset, "model sizes, by model: " + presets);
-  command.add_option("--r", flags.r, "image size (overrides the preset)");
+  command.add_option("--r", flags.r, "image side in pixels (overrides the preset)");
   command.add_option("--es", flags.es, "embedding size (overrides the preset)");
   command.add_option("--ec", flags.ec, "embedding channels (overrides the preset)");
   command.add_option("--w", flags.w, "base width of G_E, D_E, D_R, phi (overrides the preset)");
-  command.add_option("--nz", flags.nz, "latent size (overrides the preset)");
+  command.add_option("--nz", flags.nz, "length of z (overrides the preset)");
 }
 
 std::array<uint8_t, 3> parse_colour(const std::string& text) {

@@ -17,8 +17,8 @@ void add_global_options(CLI::App& app, GlobalFlags& flags) {
                "enable the Khronos validation layer with synchronization checks (also env "
                "AEGAN_VK_VALIDATION=1)");
   app.add_flag("--no-fp16", flags.no_fp16,
-               "keep convolutions in float32: never run the float16 kernels (_half, coop), even "
-               "where the autotuner chose one (also env AEGAN_VK_FP16=0)");
+               "keep convolutions in float32: never run the float16 kernels, even where the "
+               "autotuner chose one (also env AEGAN_VK_FP16=0)");
 }
 
 GlobalOptions resolve_global_options(const GlobalFlags& flags, const Settings& environment) {

@@ -115,8 +115,10 @@ void add_peer_options(CLI::App& command, bool& peer, PeerCommand& peer_command,
                   "PyTorch's device: cpu, cuda or auto (cpu when aegan-vk runs on a CPU)")
       ->check(CLI::IsMember({"cpu", "cuda", "auto"}))
       ->capture_default_str();
-  command.add_option("--peer-script", peer_command.script, "path of bench/peer.py")
-      ->capture_default_str();
+  // The default is an absolute path of the build's source tree, so the text names it instead.
+  command.add_option("--peer-script", peer_command.script,
+                     "the peer script (default: bench/peer.py of the source tree this aegan-vk "
+                     "was built from)");
   command.add_option("--python", peer_command.python,
                      "Python interpreter for the peer (default: python3 on PATH, else "
                      "/usr/bin/python3, where Debian's python3-torch is)");

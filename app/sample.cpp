@@ -113,12 +113,15 @@ void register_sample(CLI::App& app, const GlobalOptions& globals) {
   auto flags = std::make_shared<SampleFlags>();
   command->add_option("--checkpoint", flags->checkpoint, "checkpoint or model file")->required();
   command->add_option("--out", flags->out, "output folder")->required();
-  command->add_option("--count", flags->count, "number of samples")->capture_default_str();
+  command->add_option("--count", flags->count, "number of images to generate")
+      ->capture_default_str();
   command
       ->add_option("--seed", flags->seed, "seed of z (from the prior the model was trained with)")
       ->capture_default_str();
   command->add_option("--batch", flags->batch, "images per GPU pass")->capture_default_str();
-  command->add_option("--z", flags->z_file, "safetensors file with tensor 'z' [N, nz] to use");
+  command->add_option(
+      "--z", flags->z_file,
+      "take z from tensor 'z' [N, nz] of this safetensors file instead of drawing it");
   command->add_option("--tensors", flags->tensors,
                       "also write z and every image the model makes of it (AEGAN: x_hat, image) to "
                       "this safetensors file");

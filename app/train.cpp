@@ -101,7 +101,7 @@ void run_training(const CLI::App& command, TrainFlags& flags, const GlobalOption
     throw Error("--max-steps must be at least 1, got " + std::to_string(flags.max_steps) +
                 " (leave it out to run the whole schedule)");
   }
-  train::Ranks& ranks = train::Ranks::world();
+  train::Ranks& ranks = train::Ranks::start(globals);
   start_runtime(with_rank_device(globals, ranks));
   train::RunOptions options;
   options.out = flags.out;
@@ -176,16 +176,14 @@ void register_train(CLI::App& app, const GlobalOptions& globals) {
       ->check(CLI::PositiveNumber);
   command
       ->add_option("--accumulate", flags->accumulate,
-                   "micro-batches of --batch per optimiser step on each rank, their gradients "
-                   "averaged (batch norm per micro-batch unless --sync-bn): the step's global "
-                   "batch is ranks x "
-                   "accumulate x batch")
+                   "micro-batches of --batch per optimiser step on each rank, gradients averaged; "
+                   "a step's global batch is ranks x accumulate x batch")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   command->add_flag("--sync-bn", c.sync_batch_norm,
-                    "batch norm in training over the step's global batch (every micro-batch of "
-                    "every rank) rather than per micro-batch: gathers each layer's statistics, "
-                    "twice a layer a step (kept on --resume)");
+                    "batch norm over the step's whole global batch (all micro-batches, all ranks) "
+                    "instead of each micro-batch; costs two gathers per layer a step (kept on "
+                    "--resume)");
   for (size_t s = 0; s < flags->stages.size(); ++s)
     add_stage_options(*command, flags->stages[s], static_cast<int>(s) + 1);
   command
@@ -203,20 +201,26 @@ void register_train(CLI::App& app, const GlobalOptions& globals) {
           std::map<std::string, train::PhiWarmStart>{{"none", train::PhiWarmStart::none},
                                                      {"identity", train::PhiWarmStart::identity},
                                                      {"restore", train::PhiWarmStart::restore}}))
-      ->capture_default_str();
+      ->type_name("MODE")
+      ->default_str("none");
   command->add_option("--seed", c.seed, "seed of weights, z, shuffling and dropout")
       ->capture_default_str();
   command->add_flag("--center-crop", c.center_crop, "crop images to a centred square first");
-  command->add_option("--background", flags->background, "RRGGBB colour under transparent pixels")
+  command
+      ->add_option("--background", flags->background, "RRGGBB colour put under transparent pixels")
       ->capture_default_str();
   command->add_option("--cache", c.dataset_cache,
-                      "dataset cache file of pre-resized images (built when missing or stale)");
+                      "file of the data set's images resized once, for quicker starts (built when "
+                      "missing or stale)");
   command->add_option("--log-every", c.log_every, "steps between log lines")->capture_default_str();
-  command->add_option("--sample-every", c.sample_every, "steps between sample grids")
+  command
+      ->add_option("--sample-every", c.sample_every, "steps between sample grids written to --out")
       ->capture_default_str();
   command->add_option("--sample-count", c.sample_count, "images in each sample grid")
       ->capture_default_str();
-  command->add_option("--checkpoint-every", c.checkpoint_every, "steps between checkpoints")
+  command
+      ->add_option("--checkpoint-every", c.checkpoint_every,
+                   "steps between checkpoints written to --out")
       ->capture_default_str();
   command->add_option("--max-steps", flags->max_steps,
                       "stop after this many steps (at least 1) in this invocation, with a "

@@ -82,7 +82,9 @@ void register_view(CLI::App& app, const GlobalOptions& globals) {
   command->add_option("--seed", flags->seed, "seed of the walk's keyframes")->capture_default_str();
   command->add_option("--keyframes", flags->keyframes, "keyframes in the walk")
       ->capture_default_str();
-  command->add_option("--mode", flags->mode, "lerp, slerp or spline")->capture_default_str();
+  command
+      ->add_option("--mode", flags->mode, "interpolation between keyframes: lerp, slerp or spline")
+      ->capture_default_str();
   command->add_option("--speed", flags->speed, "keyframes per second")->capture_default_str();
   command
       ->add_option("--walk-in", flags->walk_in,

@@ -63,7 +63,9 @@ void register_walk(CLI::App& app, const GlobalOptions& globals) {
   command->add_option("--seed", flags->seed, "seed of the keyframes")->capture_default_str();
   command->add_option("--keyframes", flags->keyframes, "keyframes in the walk")
       ->capture_default_str();
-  command->add_option("--mode", flags->mode, "lerp, slerp or spline")->capture_default_str();
+  command
+      ->add_option("--mode", flags->mode, "interpolation between keyframes: lerp, slerp or spline")
+      ->capture_default_str();
   command->add_option("--speed", flags->speed, "keyframes per second")->capture_default_str();
   command->add_option("--fps", flags->fps, "frames per second of the recording")
       ->capture_default_str();

@@ -41,6 +41,12 @@ std::filesystem::path default_cache_dir(const Lookup& lookup) {
   return std::filesystem::temp_directory_path() / "aegan-vk";
 }
 
+// The apply function of the switch that sets `field`.
+template <bool Settings::*field>
+void set_switch(Settings& settings, std::string_view text, const char* name) {
+  settings.*field = parse_switch(text, name);
+}
+
 }  // namespace
 
 bool parse_switch(std::string_view text, std::string_view source) {
@@ -51,10 +57,10 @@ bool parse_switch(std::string_view text, std::string_view source) {
               std::string(text) + "'");
 }
 
-uint64_t parse_integer(std::string_view text, std::string_view source, uint64_t max) {
-  if (const auto value = whole_number(text, max)) return *value;
-  throw Error(std::string(source) + " must be an integer from 0 to " + std::to_string(max) +
-              ", got '" + std::string(text) + "'");
+uint64_t parse_integer(std::string_view text, std::string_view source, uint64_t max, uint64_t min) {
+  if (const auto value = whole_number(text, max); value && *value >= min) return *value;
+  throw Error(std::string(source) + " must be an integer from " + std::to_string(min) + " to " +
+              std::to_string(max) + ", got '" + std::string(text) + "'");
 }
 
 uint32_t parse_device_index(std::string_view text, std::string_view source) {
@@ -73,33 +79,60 @@ std::string parse_choice(std::string_view text, std::string_view source,
               "'");
 }
 
+std::span<const SettingVariable> setting_variables() {
+  static const SettingVariable variables[] = {
+      {"AEGAN_VK_DEVICE",
+       "Vulkan device index from `aegan-vk devices`; unset picks the best usable device.", false,
+       [](Settings& s, std::string_view text, const char* name) {
+         s.device = parse_device_index(text, name);
+       }},
+      {"AEGAN_VK_VALIDATION",
+       "1 turns on the Khronos validation layer with synchronization checks (slow).", false,
+       set_switch<&Settings::validation>},
+      {"AEGAN_VK_FP16",
+       "0 keeps convolutions in float32: the float16 kernels never run (default 1).", false,
+       set_switch<&Settings::fp16>},
+      {"AEGAN_VK_CACHE_DIR",
+       "Folder for the pipeline and tuning caches (default $XDG_CACHE_HOME/aegan-vk, else "
+       "~/.cache/aegan-vk).",
+       false, [](Settings& s, std::string_view text, const char*) { s.cache_dir = text; }},
+      {"AEGAN_VK_PACK_CACHE_MIB",
+       "MiB for the convolutions' cache of packed weights; 0 turns it off (default 256).", false,
+       [](Settings& s, std::string_view text, const char* name) {
+         s.pack_cache_mib = parse_integer(text, name, Settings::kMaxPackCacheMib);
+       }},
+      {"AEGAN_VK_CONV_TUNE",
+       "1 lets the convolution autotuner time every shape it has no recorded choice for.", false,
+       set_switch<&Settings::conv_tune>},
+      {"AEGAN_VK_RANK_TIMEOUT",
+       "Seconds (1 to 86400) a rank of an MPI run waits for the others before it ends with an "
+       "error (default 120).",
+       false,
+       [](Settings& s, std::string_view text, const char* name) {
+         s.rank_timeout_s =
+             static_cast<uint32_t>(parse_integer(text, name, Settings::kMaxRankTimeoutS, 1));
+       }},
+      {"AEGAN_VK_PROFILE", "1 times every kernel on its own (diagnostic; slow).", true,
+       set_switch<&Settings::profile>},
+      {"AEGAN_VK_TEXEL_READS", "0 makes every kernel read through pointers, not texel buffers.",
+       true, set_switch<&Settings::texel_reads>},
+      {"AEGAN_VK_CONV_VARIANT", "Forces one convolution kernel wherever it can run.", true,
+       [](Settings& s, std::string_view text, const char* name) {
+         s.conv_variant = parse_choice(text, name, ops::conv::variant_names());
+       }},
+      {"AEGAN_VK_SEPARATE_PRESENT", "1 makes the viewer present from a queue of its own.", true,
+       set_switch<&Settings::separate_present>},
+  };
+  return variables;
+}
+
 Settings read_settings(const Lookup& lookup, Settings defaults) {
   Settings s = std::move(defaults);
-  // Calls `apply` with the text of variable `name` where it is set and not empty.
-  auto with = [&](const char* name, auto&& apply) {
-    if (const char* value = lookup(name); value && *value) apply(std::string_view(value), name);
-  };
-  auto on_off = [&](const char* name, bool& field) {
-    with(name,
-         [&](std::string_view text, const char* source) { field = parse_switch(text, source); });
-  };
-  with("AEGAN_VK_DEVICE", [&](std::string_view text, const char* source) {
-    s.device = parse_device_index(text, source);
-  });
-  on_off("AEGAN_VK_VALIDATION", s.validation);
-  on_off("AEGAN_VK_FP16", s.fp16);
-  with("AEGAN_VK_CACHE_DIR", [&](std::string_view text, const char*) { s.cache_dir = text; });
+  for (const SettingVariable& variable : setting_variables()) {
+    if (const char* value = lookup(variable.name); value && *value)
+      variable.apply(s, value, variable.name);
+  }
   if (s.cache_dir.empty()) s.cache_dir = default_cache_dir(lookup);
-  with("AEGAN_VK_PACK_CACHE_MIB", [&](std::string_view text, const char* source) {
-    s.pack_cache_mib = parse_integer(text, source, Settings::kMaxPackCacheMib);
-  });
-  on_off("AEGAN_VK_CONV_TUNE", s.conv_tune);
-  on_off("AEGAN_VK_PROFILE", s.profile);
-  on_off("AEGAN_VK_TEXEL_READS", s.texel_reads);
-  with("AEGAN_VK_CONV_VARIANT", [&](std::string_view text, const char* source) {
-    s.conv_variant = parse_choice(text, source, ops::conv::variant_names());
-  });
-  on_off("AEGAN_VK_SEPARATE_PRESENT", s.separate_present);
   return s;
 }
 

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,8 +45,26 @@ struct Settings {
   // path of devices whose drawing queue cannot present (viewer/window.hpp).
   bool separate_present = false;
 
+  // AEGAN_VK_RANK_TIMEOUT (whole seconds, 1 .. kMaxRankTimeoutS): how long a rank of an MPI run
+  // waits for the others in one call before it ends with an error (nets/train/ranks.hpp).
+  uint32_t rank_timeout_s = 120;
+
   static constexpr uint64_t kMaxPackCacheMib = uint64_t{1} << 20;  // 1 TiB
+  static constexpr uint32_t kMaxRankTimeoutS = 86400;              // a day
 };
+
+// One AEGAN_VK_* variable: read_settings reads exactly the variables of setting_variables(), and
+// docs/cli.md lists those that are not test-only.
+struct SettingVariable {
+  const char* name;
+  // What it sets and what it takes, one sentence for the documentation.
+  const char* meaning;
+  // A diagnostic or test switch, not meant for normal runs.
+  bool test_only;
+  // Parses the (non-empty) `text` into `settings`; throws aegan::Error naming the variable.
+  void (*apply)(Settings& settings, std::string_view text, const char* name);
+};
+std::span<const SettingVariable> setting_variables();
 
 // The value of an environment variable, or null where it is unset.
 using Lookup = std::function<const char*(const char* name)>;
@@ -60,8 +79,9 @@ Settings settings_from_environment(Settings defaults = {});
 // in the error message.
 // 1/0, true/false, yes/no, on/off (any case).
 bool parse_switch(std::string_view text, std::string_view source);
-// Decimal digits only, at most `max`.
-uint64_t parse_integer(std::string_view text, std::string_view source, uint64_t max);
+// Decimal digits only, from `min` to `max`.
+uint64_t parse_integer(std::string_view text, std::string_view source, uint64_t max,
+                       uint64_t min = 0);
 uint32_t parse_device_index(std::string_view text, std::string_view source);
 // One of `allowed`, listed in the message otherwise.
 std::string parse_choice(std::string_view text, std::string_view source,

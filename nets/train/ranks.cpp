@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -10,6 +11,7 @@
 #include <thread>
 
 #include "engine/error.hpp"
+#include "engine/settings.hpp"
 
 #ifdef AEGAN_VK_MPI
 #include <mpi.h>
@@ -22,9 +24,11 @@ using Clock = std::chrono::steady_clock;
 
 // The process count a launcher puts in the environment of each process: Open MPI's mpirun, PMI
 // (MPICH's and others'), Slurm's srun (set within a job step only, unlike SLURM_NTASKS).
+// These are the launcher's variables, not settings of ours, but a garbled one is still an error.
 int launched_size() {
   for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "SLURM_STEP_NUM_TASKS"}) {
-    if (const char* value = std::getenv(name)) return std::atoi(value);
+    if (const char* value = std::getenv(name); value && *value)
+      return static_cast<int>(parse_integer(value, name, INT_MAX, 1));
   }
   return 1;
 }
@@ -46,7 +50,7 @@ class Timed {
 
 // A rank that dies mid-run leaves the others waiting in a collective that never completes, and
 // not every launcher ends them (mpirun does; srun with some settings does not). A watchdog ends
-// this process with one line once a call has waited longer than AEGAN_VK_RANK_TIMEOUT seconds
+// this process with one line once a call has waited longer than Settings::rank_timeout_s
 // (default 120: more than rank 0 spends writing samples and checkpoints between two steps).
 class Watchdog {
  public:
@@ -96,18 +100,6 @@ void collective(double& seconds, Call call) {
   if (watchdog()) watchdog()->end();
 }
 
-double rank_timeout() {
-  const char* value = std::getenv("AEGAN_VK_RANK_TIMEOUT");
-  if (!value) return 120.0;
-  char* end = nullptr;
-  const double seconds = std::strtod(value, &end);
-  if (end == value || *end != '\0' || !(seconds > 0)) {
-    throw Error(std::string("AEGAN_VK_RANK_TIMEOUT must be a positive number of seconds, not '") +
-                value + "'");
-  }
-  return seconds;
-}
-
 // MPI's chunks are counted in int; larger spans go in several calls.
 constexpr size_t kMaxChunk = size_t{1} << 30;
 
@@ -125,13 +117,16 @@ void sum_in_chunks(std::span<T> values, MPI_Datatype type, double& seconds) {
 
 bool started = false;
 
+Ranks* instance = nullptr;
+
 }  // namespace
 
-Ranks& Ranks::world() {
-  static Ranks* instance = [] {
+Ranks& Ranks::start([[maybe_unused]] const Settings& settings) {
+  if (instance) return *instance;
+  instance = [&] {
 #ifdef AEGAN_VK_MPI
     if (launched_size() > 1) {
-      const double timeout = rank_timeout();
+      const double timeout = settings.rank_timeout_s;
       int provided = 0;
       // Serialized: the micro-batches of a step run on threads that take turns (GradientSync).
       MPI_Init_thread(nullptr, nullptr, MPI_THREAD_SERIALIZED, &provided);
@@ -159,6 +154,10 @@ Ranks& Ranks::world() {
     return new Ranks(0, 1, 0);
   }();
   return *instance;
+}
+
+Ranks& Ranks::world() {
+  return instance ? *instance : start(settings_from_environment());
 }
 
 void Ranks::finish([[maybe_unused]] bool failed) {

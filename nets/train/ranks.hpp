@@ -5,6 +5,10 @@
 #include <string>
 #include <vector>
 
+namespace aegan {
+struct Settings;
+}
+
 namespace aegan::train {
 
 // The processes of one data-parallel run as MPI (mpirun, srun) started them, or this process
@@ -13,7 +17,10 @@ class Ranks {
  public:
   // This process's world. The first call starts MPI where the build has it and a launcher
   // started the process; a build without MPI that a launcher started with more than one process
-  // is refused, so that N copies never train N unrelated runs into one folder.
+  // is refused, so that N copies never train N unrelated runs into one folder. Later calls return
+  // the same world, whatever `settings` they pass.
+  static Ranks& start(const Settings& settings);
+  // The world start() made, or start() with the environment's settings where none was made.
   static Ranks& world();
   // Ends MPI, if it was started; call it once, at exit. A rank that failed ends every rank (the
   // others would wait for it in their next collective call).

@@ -37,6 +37,13 @@ expect_error "AEGAN_VK_PACK_CACHE_MIB must be an integer from 0 to 1048576, got 
 expect_success env AEGAN_VK_PACK_CACHE_MIB=0 "$aegan" devices
 expect_success env AEGAN_VK_PACK_CACHE_MIB=1048576 "$aegan" devices
 
+# Read by every command, though only an MPI run of `train` uses it.
+expect_error "AEGAN_VK_RANK_TIMEOUT must be an integer from 1 to 86400, got '0'" \
+  env AEGAN_VK_RANK_TIMEOUT=0 "$aegan" devices
+expect_error "AEGAN_VK_RANK_TIMEOUT must be an integer from 1 to 86400, got '1.5'" \
+  env AEGAN_VK_RANK_TIMEOUT=1.5 "$aegan" devices
+expect_success env AEGAN_VK_RANK_TIMEOUT=86400 "$aegan" devices
+
 # The message goes on to list every kernel name.
 expect_error "AEGAN_VK_CONV_VARIANT must be one of ..." \
   env AEGAN_VK_CONV_VARIANT=fastest "$aegan" devices

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <set>
 #include <string>
 
 #include "engine/error.hpp"
@@ -46,15 +47,13 @@ TEST(Settings, DefaultsWhereUnset) {
   EXPECT_TRUE(s.texel_reads);
   EXPECT_EQ(s.conv_variant, "");
   EXPECT_FALSE(s.separate_present);
+  EXPECT_EQ(s.rank_timeout_s, 120u);
 }
 
 TEST(Settings, EmptyValuesCountAsUnset) {
   Environment environment{{"HOME", "/home/u"}};
-  for (const char* name :
-       {"AEGAN_VK_DEVICE", "AEGAN_VK_VALIDATION", "AEGAN_VK_FP16", "AEGAN_VK_CACHE_DIR",
-        "AEGAN_VK_PACK_CACHE_MIB", "AEGAN_VK_CONV_TUNE", "AEGAN_VK_PROFILE", "AEGAN_VK_TEXEL_READS",
-        "AEGAN_VK_CONV_VARIANT", "AEGAN_VK_SEPARATE_PRESENT"})
-    environment[name] = "";
+  for (const SettingVariable& variable : setting_variables())
+    environment[variable.name] = "";
   Settings defaults;
   defaults.validation = true;
   const Settings s = read(environment, defaults);
@@ -65,6 +64,7 @@ TEST(Settings, EmptyValuesCountAsUnset) {
   EXPECT_EQ(s.pack_cache_mib, 256u);
   EXPECT_TRUE(s.texel_reads);
   EXPECT_EQ(s.conv_variant, "");
+  EXPECT_EQ(s.rank_timeout_s, 120u);
 }
 
 TEST(Settings, ProgramDefaultsGiveWayToTheEnvironment) {
@@ -85,7 +85,8 @@ TEST(Settings, WellFormedValues) {
                            {"AEGAN_VK_PROFILE", "TRUE"},
                            {"AEGAN_VK_TEXEL_READS", "0"},
                            {"AEGAN_VK_CONV_VARIANT", variant},
-                           {"AEGAN_VK_SEPARATE_PRESENT", "On"}});
+                           {"AEGAN_VK_SEPARATE_PRESENT", "On"},
+                           {"AEGAN_VK_RANK_TIMEOUT", "20"}});
   EXPECT_EQ(s.device, 3u);
   EXPECT_TRUE(s.validation);
   EXPECT_FALSE(s.fp16);
@@ -96,6 +97,7 @@ TEST(Settings, WellFormedValues) {
   EXPECT_FALSE(s.texel_reads);
   EXPECT_EQ(s.conv_variant, variant);
   EXPECT_TRUE(s.separate_present);
+  EXPECT_EQ(s.rank_timeout_s, 20u);
 }
 
 TEST(Settings, EverySwitchSpelling) {
@@ -113,6 +115,76 @@ TEST(Settings, IntegerLimits) {
                 .pack_cache_mib,
             Settings::kMaxPackCacheMib);
   EXPECT_EQ(read({{"AEGAN_VK_PACK_CACHE_MIB", "0512"}}).pack_cache_mib, 512u);
+  EXPECT_EQ(read({{"AEGAN_VK_RANK_TIMEOUT", "1"}}).rank_timeout_s, 1u);
+  EXPECT_EQ(read({{"AEGAN_VK_RANK_TIMEOUT", "86400"}}).rank_timeout_s, 86400u);
+}
+
+TEST(Settings, TableListsEachVariableOnce) {
+  std::set<std::string> names;
+  for (const SettingVariable& variable : setting_variables()) {
+    EXPECT_TRUE(std::string_view(variable.name).starts_with("AEGAN_VK_")) << variable.name;
+    EXPECT_TRUE(names.insert(variable.name).second) << variable.name << " is listed twice";
+    EXPECT_NE(std::string_view(variable.meaning), "") << variable.name;
+    EXPECT_EQ(std::string_view(variable.meaning).find('\n'), std::string_view::npos)
+        << variable.name;
+  }
+  // read_settings asks for the table's variables, each once, and for no other of ours.
+  std::multiset<std::string> asked;
+  read_settings([&](const char* name) -> const char* {
+    if (std::string_view(name).starts_with("AEGAN_VK_")) asked.insert(name);
+    return nullptr;
+  });
+  EXPECT_EQ(asked, std::multiset<std::string>(names.begin(), names.end()));
+}
+
+// A malformed value of each variable and the whole message it gives. AEGAN_VK_CACHE_DIR is not
+// here: any non-empty text is a path.
+const std::map<std::string, std::pair<std::string, std::string>>& malformed_cases() {
+  const std::string switch_error = " must be 1 or 0 (or true/false, yes/no, on/off), got 'maybe'";
+  static const std::map<std::string, std::pair<std::string, std::string>> cases = {
+      {"AEGAN_VK_DEVICE",
+       {"1x",
+        "AEGAN_VK_DEVICE must be a non-negative integer device index, got '1x' (see `aegan-vk "
+        "devices`)"}},
+      {"AEGAN_VK_VALIDATION", {"maybe", "AEGAN_VK_VALIDATION" + switch_error}},
+      {"AEGAN_VK_FP16", {"maybe", "AEGAN_VK_FP16" + switch_error}},
+      {"AEGAN_VK_PACK_CACHE_MIB",
+       {"256M", "AEGAN_VK_PACK_CACHE_MIB must be an integer from 0 to 1048576, got '256M'"}},
+      {"AEGAN_VK_CONV_TUNE", {"maybe", "AEGAN_VK_CONV_TUNE" + switch_error}},
+      {"AEGAN_VK_RANK_TIMEOUT",
+       {"0", "AEGAN_VK_RANK_TIMEOUT must be an integer from 1 to 86400, got '0'"}},
+      {"AEGAN_VK_PROFILE", {"maybe", "AEGAN_VK_PROFILE" + switch_error}},
+      {"AEGAN_VK_TEXEL_READS", {"maybe", "AEGAN_VK_TEXEL_READS" + switch_error}},
+      {"AEGAN_VK_CONV_VARIANT", {"fastest", ""}},  // the message lists the variants; see below
+      {"AEGAN_VK_SEPARATE_PRESENT", {"maybe", "AEGAN_VK_SEPARATE_PRESENT" + switch_error}},
+  };
+  return cases;
+}
+
+TEST(Settings, MalformedValueOfEveryVariable) {
+  for (const SettingVariable& variable : setting_variables()) {
+    if (std::string_view(variable.name) == "AEGAN_VK_CACHE_DIR") {
+      EXPECT_EQ(read({{variable.name, "any text"}}).cache_dir.string(), "any text");
+      continue;
+    }
+    const auto found = malformed_cases().find(variable.name);
+    ASSERT_NE(found, malformed_cases().end()) << "no malformed case for " << variable.name;
+    const auto& [bad, message] = found->second;
+    const std::string error = error_of({{variable.name, bad}});
+    EXPECT_TRUE(error.starts_with(std::string(variable.name) + " must be ")) << error;
+    EXPECT_EQ(error.find('\n'), std::string::npos) << error;
+    if (!message.empty()) {
+      EXPECT_EQ(error, message);
+    }
+  }
+}
+
+TEST(Settings, MalformedRankTimeout) {
+  for (const char* bad : {"0", "86401", "1.5", "-1", "20s", "99999999999999999999"}) {
+    EXPECT_EQ(
+        error_of({{"AEGAN_VK_RANK_TIMEOUT", bad}}),
+        std::string("AEGAN_VK_RANK_TIMEOUT must be an integer from 1 to 86400, got '") + bad + "'");
+  }
 }
 
 TEST(Settings, CacheDirFallsBackToXdgThenHome) {
