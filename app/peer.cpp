@@ -117,8 +117,8 @@ void add_peer_options(CLI::App& command, bool& peer, PeerCommand& peer_command,
       ->capture_default_str();
   // The default is an absolute path of the build's source tree, so the text names it instead.
   command.add_option("--peer-script", peer_command.script,
-                     "the peer script (default: bench/peer.py of the source tree this aegan-vk "
-                     "was built from)");
+                     "the peer script (default: bench/peer.py, or for `bench train --model M` "
+                     "bench/peer_M.py, of the source tree this aegan-vk was built from)");
   command.add_option("--python", peer_command.python,
                      "Python interpreter for the peer (default: python3 on PATH, else "
                      "/usr/bin/python3, where Debian's python3-torch is)");
