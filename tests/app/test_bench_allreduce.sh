@@ -7,18 +7,12 @@ set -uo pipefail
 aegan=$1
 mpi_built=$2
 export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp}
-if [[ $mpi_built != TRUE && $mpi_built != 1 ]] || ! command -v mpirun >/dev/null; then
-  echo "skip: this build has no MPI or mpirun is missing (apt-get install libopenmpi-dev openmpi-bin)"
-  exit 77
-fi
+# shellcheck source=tests/app/mpi.sh
+source "$(dirname "${BASH_SOURCE[0]}")/mpi.sh" "$mpi_built"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # shellcheck source=tests/app/expect.sh
 source "$(dirname "${BASH_SOURCE[0]}")/expect.sh"
-
-# As root (CI) Open MPI wants both variables; on 2 cores, 2 ranks need --oversubscribe.
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-export OMPI_MCA_rmaps_base_oversubscribe=1
 
 mpirun -np 2 --oversubscribe "$aegan" bench allreduce --preset tiny64 --warmup 1 --steps 3 \
   --json "$work/allreduce.json" >"$work/out.txt" 2>&1 ||

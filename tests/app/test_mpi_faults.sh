@@ -7,10 +7,8 @@ set -uo pipefail
 aegan=$1
 mpi_built=$2
 export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp}
-if [[ $mpi_built != TRUE && $mpi_built != 1 ]] || ! command -v mpirun >/dev/null; then
-  echo "skip: this build has no MPI or mpirun is missing (apt-get install libopenmpi-dev openmpi-bin)"
-  exit 77
-fi
+# shellcheck source=tests/app/mpi.sh
+source "$(dirname "${BASH_SOURCE[0]}")/mpi.sh" "$mpi_built"
 work=$(mktemp -d)
 trap 'pkill -9 -f "$work" 2>/dev/null; rm -rf "$work"' EXIT
 # shellcheck source=tests/app/expect.sh
@@ -18,8 +16,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/expect.sh"
 # shellcheck source=tests/app/images.sh
 source "$(dirname "${BASH_SOURCE[0]}")/images.sh"
 
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-export OMPI_MCA_rmaps_base_oversubscribe=1
 
 mkdir "$work/images"
 for i in $(seq 0 15); do
