@@ -19,6 +19,9 @@ Tensor relu(const Tensor& x);
 Tensor leaky_relu(const Tensor& x, float slope);
 Tensor tanh(const Tensor& x);
 Tensor sigmoid(const Tensor& x);
+Tensor exp(const Tensor& x);
+// NaN for negative elements; the gradient is infinite where an element is 0.
+Tensor sqrt(const Tensor& x);
 
 // Its values are the kernels' activation codes (shaders/activation.h).
 enum class Activation {

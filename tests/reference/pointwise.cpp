@@ -82,6 +82,28 @@ Tensor sigmoid_backward(const Tensor& x, const Tensor& grad_y) {
   });
 }
 
+Tensor exp(const Tensor& x) {
+  return map(x, [](double v) { return std::exp(v); });
+}
+
+Tensor exp_backward(const Tensor& x, const Tensor& grad_y) {
+  return zip(x, grad_y, "exp_backward", [](double v, double g) { return g * std::exp(v); });
+}
+
+Tensor sqrt(const Tensor& x) {
+  return map(x, [](double v) {
+    require(v >= 0.0, "sqrt", "negative element");
+    return std::sqrt(v);
+  });
+}
+
+Tensor sqrt_backward(const Tensor& x, const Tensor& grad_y) {
+  return zip(x, grad_y, "sqrt_backward", [](double v, double g) {
+    require(v > 0.0, "sqrt_backward", "element not positive");
+    return g / (2.0 * std::sqrt(v));
+  });
+}
+
 Tensor dropout(const Tensor& x, const Tensor& mask, double p) {
   const double k = dropout_scale(p);
   return zip(x, mask, "dropout", [k](double v, double m) { return v * m * k; });

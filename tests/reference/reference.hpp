@@ -120,6 +120,11 @@ Tensor tanh(const Tensor& x);
 Tensor tanh_backward(const Tensor& x, const Tensor& grad_y);
 Tensor sigmoid(const Tensor& x);
 Tensor sigmoid_backward(const Tensor& x, const Tensor& grad_y);
+Tensor exp(const Tensor& x);
+Tensor exp_backward(const Tensor& x, const Tensor& grad_y);
+// x >= 0; the backward needs x > 0.
+Tensor sqrt(const Tensor& x);
+Tensor sqrt_backward(const Tensor& x, const Tensor& grad_y);
 
 // y = x * mask / (1 - p) with an explicit keep mask (1 keep, 0 drop); p == 1 gives zeros, as in
 // PyTorch.

@@ -54,6 +54,21 @@ TEST(ReferencePointwiseGrad, Sigmoid) {
       sigmoid_backward(x, r), [&](const Tensor& t) { return dot(sigmoid(t), r); }, x, "sigmoid");
 }
 
+TEST(ReferencePointwiseGrad, Exp) {
+  const Tensor x = input(181);
+  const Tensor r = random_tensor(kShape, 182);
+  expect_gradient(
+      exp_backward(x, r), [&](const Tensor& t) { return dot(exp(t), r); }, x, "exp");
+}
+
+TEST(ReferencePointwiseGrad, Sqrt) {
+  // Kept above 0.1 so that the step of the finite differences stays where sqrt is smooth.
+  const Tensor x = random_tensor(kShape, 183, 0.1, 4.0);
+  const Tensor r = random_tensor(kShape, 184);
+  expect_gradient(
+      sqrt_backward(x, r), [&](const Tensor& t) { return dot(sqrt(t), r); }, x, "sqrt");
+}
+
 TEST(ReferencePointwiseGrad, Dropout) {
   const Tensor x = input(89);
   const Tensor r = random_tensor(kShape, 90);
@@ -116,6 +131,10 @@ TEST(ReferencePointwise, ActivationsByHand) {
   EXPECT_DOUBLE_EQ(tanh(x).data[0], std::tanh(-2.0));
   EXPECT_DOUBLE_EQ(sigmoid(x).data[1], 0.5);
   EXPECT_DOUBLE_EQ(sigmoid(x).data[3], 1.0 / (1.0 + std::exp(-3.0)));
+  EXPECT_DOUBLE_EQ(exp(x).data[1], 1.0);
+  EXPECT_DOUBLE_EQ(exp(x).data[0], std::exp(-2.0));
+  EXPECT_EQ(sqrt(Tensor({3}, {0.0, 0.25, 9.0})).data, (std::vector<double>{0, 0.5, 3}));
+  EXPECT_THROW(sqrt(x), std::invalid_argument);
 }
 
 TEST(ReferencePointwise, DerivativeAtZeroFollowsPyTorch) {
