@@ -47,9 +47,10 @@ Tensor activation_gradient(const Tensor& y, const Tensor& grad, Activation activ
 Tensor dropout(const Tensor& x, float p, uint64_t seed, bool training);
 
 // --- reductions and losses (engine/ops/reduce.cpp, engine/ops/loss.cpp) ---
-Tensor sum(const Tensor& x);                                     // shape [1]
-Tensor mean(const Tensor& x);                                    // shape [1]
-Tensor l1_loss(const Tensor& prediction, const Tensor& target);  // mean |prediction - target|
+Tensor sum(const Tensor& x);                                      // shape [1]
+Tensor mean(const Tensor& x);                                     // shape [1]
+Tensor l1_loss(const Tensor& prediction, const Tensor& target);   // mean |prediction - target|
+Tensor mse_loss(const Tensor& prediction, const Tensor& target);  // mean (prediction - target)^2
 // mean over elements of BCE(sigmoid(logit), target), computed stably from logits.
 Tensor bce_with_logits(const Tensor& logits, const Tensor& targets);
 Tensor bce_with_logits(const Tensor& logits, float target);

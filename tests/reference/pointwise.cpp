@@ -145,6 +145,17 @@ Tensor l1_loss_backward(const Tensor& a, const Tensor& b, double grad_out) {
   });
 }
 
+double mse_loss(const Tensor& a, const Tensor& b) {
+  require(!a.data.empty(), "mse_loss", "empty tensor");
+  return mean(zip(a, b, "mse_loss", [](double u, double v) { return (u - v) * (u - v); }));
+}
+
+Tensor mse_loss_backward(const Tensor& a, const Tensor& b, double grad_out) {
+  require(!a.data.empty(), "mse_loss_backward", "empty tensor");
+  const double k = 2.0 * grad_out / static_cast<double>(a.data.size());
+  return zip(a, b, "mse_loss_backward", [k](double u, double v) { return (u - v) * k; });
+}
+
 // -[t log s + (1 - t) log(1 - s)] with s = sigmoid(x) equals log(1 + e^x) - x t, and
 // log(1 + e^x) = max(x, 0) + log1p(e^{-|x|}) never overflows.
 double bce_with_logits(const Tensor& logits, const Tensor& targets) {

@@ -152,6 +152,9 @@ double dot(const Tensor& a, const Tensor& b);
 // mean |a - b|; backward is the gradient w.r.t. a, sign(a - b) / numel * grad_out, sign(0) = 0.
 double l1_loss(const Tensor& a, const Tensor& b);
 Tensor l1_loss_backward(const Tensor& a, const Tensor& b, double grad_out);
+// mean (a - b)^2; backward is the gradient w.r.t. a, 2 (a - b) / numel * grad_out.
+double mse_loss(const Tensor& a, const Tensor& b);
+Tensor mse_loss_backward(const Tensor& a, const Tensor& b, double grad_out);
 
 // Mean over elements of max(x, 0) - x * t + log1p(exp(-|x|)): binary cross-entropy of
 // sigmoid(x) against t, finite for any logit. Backward w.r.t. the logits: (sigmoid(x) - t) / numel.

@@ -108,6 +108,21 @@ TEST(ReferenceLossGrad, L1) {
   }
 }
 
+TEST(ReferenceLossGrad, Mse) {
+  const Tensor a = input(195);
+  const Tensor b = input(196);
+  for (double grad_out : {1.0, 0.7}) {
+    expect_gradient(
+        mse_loss_backward(a, b, grad_out),
+        [&](const Tensor& t) { return grad_out * mse_loss(t, b); }, a, "mse");
+  }
+}
+
+TEST(ReferenceLoss, MseByHand) {
+  // ((1 - 0)^2 + (2 - 4)^2) / 2
+  EXPECT_DOUBLE_EQ(mse_loss(Tensor({2}, {1.0, 2.0}), Tensor({2}, {0.0, 4.0})), 2.5);
+}
+
 TEST(ReferenceLossGrad, BceWithLogits) {
   const Tensor x = input(97);
   const Tensor hard = random_mask(kShape, 98, 0.5);  // targets 0 and 1
