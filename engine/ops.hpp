@@ -41,6 +41,10 @@ bool gradient_from_output(Activation activation, float leaky_slope);
 Tensor activation_gradient(const Tensor& y, const Tensor& grad, Activation activation,
                            float leaky_slope);
 
+// Gated linear unit over dimension 1 (the channels): the first half of the channels times the
+// sigmoid of the second half. x has rank >= 2 and an even dimension 1, which y has half of.
+Tensor glu(const Tensor& x);
+
 // Zeroes each element with probability p (a counter-based hash of seed and index, so the same
 // seed drops the same elements on every device) and scales the rest by 1/(1-p); identity when
 // not training.

@@ -104,6 +104,63 @@ Tensor sqrt_backward(const Tensor& x, const Tensor& grad_y) {
   });
 }
 
+namespace {
+
+// x as [outer, 2, half, inner] with outer the size of dim 0, half = C / 2 and inner the rest.
+struct GluView {
+  int64_t outer, half, inner;
+};
+
+GluView glu_view(const Tensor& x, const char* where) {
+  require(x.shape.size() >= 2 && x.shape[1] % 2 == 0, where, "needs rank >= 2 and an even dim 1");
+  GluView v{x.shape[0], x.shape[1] / 2, 1};
+  for (size_t d = 2; d < x.shape.size(); ++d)
+    v.inner *= x.shape[d];
+  return v;
+}
+
+// Flat indices of the gate's value and of its gate for output element (o, c, r).
+size_t glu_value(const GluView& v, int64_t o, int64_t c, int64_t r) {
+  return static_cast<size_t>((o * 2 * v.half + c) * v.inner + r);
+}
+
+size_t glu_gate(const GluView& v, int64_t o, int64_t c, int64_t r) {
+  return glu_value(v, o, c + v.half, r);
+}
+
+}  // namespace
+
+Tensor glu(const Tensor& x) {
+  const GluView v = glu_view(x, "glu");
+  std::vector<int64_t> shape = x.shape;
+  shape[1] = v.half;
+  Tensor y(shape);
+  size_t i = 0;
+  for (int64_t o = 0; o < v.outer; ++o)
+    for (int64_t c = 0; c < v.half; ++c)
+      for (int64_t r = 0; r < v.inner; ++r)
+        y.data[i++] = x.data[glu_value(v, o, c, r)] * sigmoid_of(x.data[glu_gate(v, o, c, r)]);
+  return y;
+}
+
+Tensor glu_backward(const Tensor& x, const Tensor& grad_y) {
+  const GluView v = glu_view(x, "glu_backward");
+  detail::require_shape(grad_y, glu(x).shape, "glu_backward", "grad_y");
+  Tensor dx(x.shape);
+  size_t i = 0;
+  for (int64_t o = 0; o < v.outer; ++o) {
+    for (int64_t c = 0; c < v.half; ++c) {
+      for (int64_t r = 0; r < v.inner; ++r) {
+        const size_t a = glu_value(v, o, c, r), b = glu_gate(v, o, c, r);
+        const double s = sigmoid_of(x.data[b]), g = grad_y.data[i++];
+        dx.data[a] = g * s;
+        dx.data[b] = g * x.data[a] * s * (1.0 - s);
+      }
+    }
+  }
+  return dx;
+}
+
 Tensor dropout(const Tensor& x, const Tensor& mask, double p) {
   const double k = dropout_scale(p);
   return zip(x, mask, "dropout", [k](double v, double m) { return v * m * k; });

@@ -126,6 +126,11 @@ Tensor exp_backward(const Tensor& x, const Tensor& grad_y);
 Tensor sqrt(const Tensor& x);
 Tensor sqrt_backward(const Tensor& x, const Tensor& grad_y);
 
+// Gated linear unit over dim 1 (rank >= 2, even size C): y[:, c] = x[:, c] * sigmoid(x[:, c + C/2])
+// for c < C/2.
+Tensor glu(const Tensor& x);
+Tensor glu_backward(const Tensor& x, const Tensor& grad_y);
+
 // y = x * mask / (1 - p) with an explicit keep mask (1 keep, 0 drop); p == 1 gives zeros, as in
 // PyTorch.
 Tensor dropout(const Tensor& x, const Tensor& mask, double p);

@@ -69,6 +69,27 @@ TEST(ReferencePointwiseGrad, Sqrt) {
       sqrt_backward(x, r), [&](const Tensor& t) { return dot(sqrt(t), r); }, x, "sqrt");
 }
 
+TEST(ReferencePointwiseGrad, Glu) {
+  for (const std::vector<int64_t>& shape :
+       {std::vector<int64_t>{2, 6, 3, 5}, std::vector<int64_t>{3, 4}}) {
+    const Tensor x = random_tensor(shape, 185, -3.0, 3.0);
+    std::vector<int64_t> half = shape;
+    half[1] /= 2;
+    const Tensor r = random_tensor(half, 186);
+    expect_gradient(
+        glu_backward(x, r), [&](const Tensor& t) { return dot(glu(t), r); }, x, "glu");
+  }
+}
+
+TEST(ReferencePointwise, GluByHand) {
+  // Channels (1, 2 | 0, 3) of one sample: 1 * sigmoid(0), 2 * sigmoid(3).
+  const Tensor y = glu(Tensor({1, 4}, {1.0, 2.0, 0.0, 3.0}));
+  EXPECT_EQ(y.shape, (std::vector<int64_t>{1, 2}));
+  EXPECT_DOUBLE_EQ(y.data[0], 0.5);
+  EXPECT_DOUBLE_EQ(y.data[1], 2.0 / (1.0 + std::exp(-3.0)));
+  EXPECT_THROW(glu(Tensor({2, 3})), std::invalid_argument);
+}
+
 TEST(ReferencePointwiseGrad, Dropout) {
   const Tensor x = input(89);
   const Tensor r = random_tensor(kShape, 90);
