@@ -66,6 +66,11 @@ void flag_non_finite(const Tensor& values, const Tensor& flag);
 // --- shape (engine/ops/shape.cpp) ---
 Tensor concat(const std::vector<Tensor>& parts, int dim);
 
+// --- spatial enlargement (engine/ops/spatial.cpp) ---
+// Nearest-neighbour upsampling by 2 of [N, C, H, W] to [N, C, 2H, 2W]: each element becomes a
+// 2x2 block (PyTorch's Upsample(scale_factor=2, mode='nearest')).
+Tensor upsample_nearest2x(const Tensor& x);
+
 // --- convolution (engine/ops/conv.cpp) ---
 enum class Padding { zeros, reflect };
 struct Conv2dOptions {

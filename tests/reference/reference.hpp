@@ -174,6 +174,10 @@ Tensor concat(const std::vector<Tensor>& parts, int dim);
 std::vector<Tensor> concat_backward(const Tensor& grad_y,
                                     const std::vector<std::vector<int64_t>>& part_shapes, int dim);
 
+// Nearest-neighbour upsampling of x [N, C, H, W] by 2: y(n, c, h, w) = x(n, c, h / 2, w / 2).
+Tensor upsample_nearest2x(const Tensor& x);
+Tensor upsample_nearest2x_backward(const Tensor& grad_y);
+
 // ---- optimiser
 // ------------------------------------------------------------------------------------
 
