@@ -19,6 +19,9 @@ Tensor relu(const Tensor& x);
 Tensor leaky_relu(const Tensor& x, float slope);
 Tensor tanh(const Tensor& x);
 Tensor sigmoid(const Tensor& x);
+Tensor exp(const Tensor& x);
+// NaN for negative elements; the gradient is infinite where an element is 0.
+Tensor sqrt(const Tensor& x);
 
 // Its values are the kernels' activation codes (shaders/activation.h).
 enum class Activation {
@@ -38,15 +41,20 @@ bool gradient_from_output(Activation activation, float leaky_slope);
 Tensor activation_gradient(const Tensor& y, const Tensor& grad, Activation activation,
                            float leaky_slope);
 
+// Gated linear unit over dimension 1 (the channels): the first half of the channels times the
+// sigmoid of the second half. x has rank >= 2 and an even dimension 1, which y has half of.
+Tensor glu(const Tensor& x);
+
 // Zeroes each element with probability p (a counter-based hash of seed and index, so the same
 // seed drops the same elements on every device) and scales the rest by 1/(1-p); identity when
 // not training.
 Tensor dropout(const Tensor& x, float p, uint64_t seed, bool training);
 
 // --- reductions and losses (engine/ops/reduce.cpp, engine/ops/loss.cpp) ---
-Tensor sum(const Tensor& x);                                     // shape [1]
-Tensor mean(const Tensor& x);                                    // shape [1]
-Tensor l1_loss(const Tensor& prediction, const Tensor& target);  // mean |prediction - target|
+Tensor sum(const Tensor& x);                                      // shape [1]
+Tensor mean(const Tensor& x);                                     // shape [1]
+Tensor l1_loss(const Tensor& prediction, const Tensor& target);   // mean |prediction - target|
+Tensor mse_loss(const Tensor& prediction, const Tensor& target);  // mean (prediction - target)^2
 // mean over elements of BCE(sigmoid(logit), target), computed stably from logits.
 Tensor bce_with_logits(const Tensor& logits, const Tensor& targets);
 Tensor bce_with_logits(const Tensor& logits, float target);
@@ -57,6 +65,11 @@ void flag_non_finite(const Tensor& values, const Tensor& flag);
 
 // --- shape (engine/ops/shape.cpp) ---
 Tensor concat(const std::vector<Tensor>& parts, int dim);
+
+// --- spatial enlargement (engine/ops/spatial.cpp) ---
+// Nearest-neighbour upsampling by 2 of [N, C, H, W] to [N, C, 2H, 2W]: each element becomes a
+// 2x2 block (PyTorch's Upsample(scale_factor=2, mode='nearest')).
+Tensor upsample_nearest2x(const Tensor& x);
 
 // --- convolution (engine/ops/conv.cpp) ---
 enum class Padding { zeros, reflect };

@@ -1,5 +1,5 @@
 #version 460
-// aegan-variants: abs_diff l1_backward bce bce_backward times_grad
+// aegan-variants: abs_diff l1_backward squared_diff mse_backward bce bce_backward times_grad
 #extension GL_GOOGLE_include_directive : require
 #include "common.glsl"
 
@@ -36,6 +36,11 @@ void main() {
   p.y.v[i] = abs(a - p.b.v[i]);
 #elif defined(VARIANT_L1_BACKWARD)
   p.y.v[i] = sign(a - p.b.v[i]) * (p.g.v[0] * p.alpha);
+#elif defined(VARIANT_SQUARED_DIFF)
+  float d = a - p.b.v[i];
+  p.y.v[i] = d * d;
+#elif defined(VARIANT_MSE_BACKWARD)
+  p.y.v[i] = (a - p.b.v[i]) * (p.g.v[0] * p.alpha);
 #elif defined(VARIANT_BCE)
   // max(x, 0) - x t + log(1 + exp(-|x|)): no exp overflows for any logit.
   p.y.v[i] = max(a, 0.0) - a * p.b.v[i] + log1p_small(exp(-abs(a)));

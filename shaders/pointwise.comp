@@ -1,13 +1,13 @@
 #version 460
-// aegan-variants: add sub mul scale relu relu_backward leaky_relu leaky_relu_backward tanh tanh_backward sigmoid sigmoid_backward dropout broadcast
-// aegan-texel-variants: add sub mul scale relu relu_backward leaky_relu leaky_relu_backward tanh tanh_backward sigmoid sigmoid_backward dropout
+// aegan-variants: add sub mul scale relu relu_backward leaky_relu leaky_relu_backward tanh tanh_backward sigmoid sigmoid_backward exp exp_backward sqrt sqrt_backward dropout broadcast
+// aegan-texel-variants: add sub mul scale relu relu_backward leaky_relu leaky_relu_backward tanh tanh_backward sigmoid sigmoid_backward exp exp_backward sqrt sqrt_backward dropout
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
 #include "common.glsl"
 #include "hash.glsl"
 
 // y = f(a, b, alpha) elementwise. Backward variants take the forward's input (relu, leaky_relu)
-// or output (tanh, sigmoid) as a and the output gradient as b. With QUADS (n a multiple of 4,
+// or output (tanh, sigmoid, exp, sqrt) as a and the output gradient as b. With QUADS (n a multiple of 4,
 // 16-byte aligned tensors) each invocation does four elements with vector loads and stores.
 layout(push_constant, scalar) uniform Push {
   ConstFloats a;
@@ -23,7 +23,8 @@ layout(constant_id = 1) const bool QUADS = false;
 
 #if defined(VARIANT_ADD) || defined(VARIANT_SUB) || defined(VARIANT_MUL) || \
     defined(VARIANT_RELU_BACKWARD) || defined(VARIANT_LEAKY_RELU_BACKWARD) ||   \
-    defined(VARIANT_TANH_BACKWARD) || defined(VARIANT_SIGMOID_BACKWARD)
+    defined(VARIANT_TANH_BACKWARD) || defined(VARIANT_SIGMOID_BACKWARD) ||             \
+    defined(VARIANT_EXP_BACKWARD) || defined(VARIANT_SQRT_BACKWARD)
 #define READS_B 1
 #endif
 
@@ -56,6 +57,15 @@ float f(float a, float b, uint i) {
   return a >= 0.0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
 #elif defined(VARIANT_SIGMOID_BACKWARD)
   return a * (1.0 - a) * b;
+#elif defined(VARIANT_EXP)
+  return exp(a);
+#elif defined(VARIANT_EXP_BACKWARD)
+  return a * b;
+#elif defined(VARIANT_SQRT)
+  return sqrt(a);
+#elif defined(VARIANT_SQRT_BACKWARD)
+  // Infinite where the output is 0, as the true derivative (and PyTorch's) is.
+  return b / (2.0 * a);
 #elif defined(VARIANT_DROPOUT)
   // alpha is the drop probability; the same kernel applies the same mask to gradients.
   return dropout_keep(p.seed_lo, p.seed_hi, i, p.alpha) ? a / (1.0 - p.alpha) : 0.0;

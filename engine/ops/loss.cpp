@@ -70,6 +70,23 @@ Tensor l1_loss(const Tensor& prediction, const Tensor& target) {
   return y;
 }
 
+Tensor mse_loss(const Tensor& prediction, const Tensor& target) {
+  const float inverse = inverse_count("mse_loss", prediction, target);
+  Tensor y = mean_of(run(shaders::loss_squared_diff, prediction, target, Tensor(), 0.0f), inverse);
+  if (needs_grad({&prediction, &target})) {
+    record(
+        y, "mse_loss", {prediction, target},
+        [p = prediction.detach(), t = target.detach(), inverse, p_grad = prediction.requires_grad(),
+         t_grad = target.requires_grad()](const Tensor& grad) {
+          // d/dp of (p - t)^2 / N is 2 (p - t) / N.
+          return std::vector<Tensor>{
+              p_grad ? run(shaders::loss_mse_backward, p, t, grad, 2.0f * inverse) : Tensor(),
+              t_grad ? run(shaders::loss_mse_backward, p, t, grad, -2.0f * inverse) : Tensor()};
+        });
+  }
+  return y;
+}
+
 Tensor bce_with_logits(const Tensor& logits, const Tensor& targets) {
   const float inverse = inverse_count("bce_with_logits", logits, targets);
   Tensor y = mean_of(run(shaders::loss_bce, logits, targets, Tensor(), 0.0f), inverse);

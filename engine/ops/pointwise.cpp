@@ -111,6 +111,14 @@ Tensor sigmoid(const Tensor& x) {
                true);
 }
 
+Tensor exp(const Tensor& x) {
+  return unary(shaders::pointwise_exp, shaders::pointwise_exp_backward, "exp", x, 0.0f, true);
+}
+
+Tensor sqrt(const Tensor& x) {
+  return unary(shaders::pointwise_sqrt, shaders::pointwise_sqrt_backward, "sqrt", x, 0.0f, true);
+}
+
 Tensor activate(const Tensor& x, Activation activation, float leaky_slope) {
   switch (activation) {
     case Activation::relu:

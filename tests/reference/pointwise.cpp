@@ -82,6 +82,85 @@ Tensor sigmoid_backward(const Tensor& x, const Tensor& grad_y) {
   });
 }
 
+Tensor exp(const Tensor& x) {
+  return map(x, [](double v) { return std::exp(v); });
+}
+
+Tensor exp_backward(const Tensor& x, const Tensor& grad_y) {
+  return zip(x, grad_y, "exp_backward", [](double v, double g) { return g * std::exp(v); });
+}
+
+Tensor sqrt(const Tensor& x) {
+  return map(x, [](double v) {
+    require(v >= 0.0, "sqrt", "negative element");
+    return std::sqrt(v);
+  });
+}
+
+Tensor sqrt_backward(const Tensor& x, const Tensor& grad_y) {
+  return zip(x, grad_y, "sqrt_backward", [](double v, double g) {
+    require(v > 0.0, "sqrt_backward", "element not positive");
+    return g / (2.0 * std::sqrt(v));
+  });
+}
+
+namespace {
+
+// x as [outer, 2, half, inner] with outer the size of dim 0, half = C / 2 and inner the rest.
+struct GluView {
+  int64_t outer, half, inner;
+};
+
+GluView glu_view(const Tensor& x, const char* where) {
+  require(x.shape.size() >= 2 && x.shape[1] % 2 == 0, where, "needs rank >= 2 and an even dim 1");
+  GluView v{x.shape[0], x.shape[1] / 2, 1};
+  for (size_t d = 2; d < x.shape.size(); ++d)
+    v.inner *= x.shape[d];
+  return v;
+}
+
+// Flat indices of the gate's value and of its gate for output element (o, c, r).
+size_t glu_value(const GluView& v, int64_t o, int64_t c, int64_t r) {
+  return static_cast<size_t>((o * 2 * v.half + c) * v.inner + r);
+}
+
+size_t glu_gate(const GluView& v, int64_t o, int64_t c, int64_t r) {
+  return glu_value(v, o, c + v.half, r);
+}
+
+}  // namespace
+
+Tensor glu(const Tensor& x) {
+  const GluView v = glu_view(x, "glu");
+  std::vector<int64_t> shape = x.shape;
+  shape[1] = v.half;
+  Tensor y(shape);
+  size_t i = 0;
+  for (int64_t o = 0; o < v.outer; ++o)
+    for (int64_t c = 0; c < v.half; ++c)
+      for (int64_t r = 0; r < v.inner; ++r)
+        y.data[i++] = x.data[glu_value(v, o, c, r)] * sigmoid_of(x.data[glu_gate(v, o, c, r)]);
+  return y;
+}
+
+Tensor glu_backward(const Tensor& x, const Tensor& grad_y) {
+  const GluView v = glu_view(x, "glu_backward");
+  detail::require_shape(grad_y, glu(x).shape, "glu_backward", "grad_y");
+  Tensor dx(x.shape);
+  size_t i = 0;
+  for (int64_t o = 0; o < v.outer; ++o) {
+    for (int64_t c = 0; c < v.half; ++c) {
+      for (int64_t r = 0; r < v.inner; ++r) {
+        const size_t a = glu_value(v, o, c, r), b = glu_gate(v, o, c, r);
+        const double s = sigmoid_of(x.data[b]), g = grad_y.data[i++];
+        dx.data[a] = g * s;
+        dx.data[b] = g * x.data[a] * s * (1.0 - s);
+      }
+    }
+  }
+  return dx;
+}
+
 Tensor dropout(const Tensor& x, const Tensor& mask, double p) {
   const double k = dropout_scale(p);
   return zip(x, mask, "dropout", [k](double v, double m) { return v * m * k; });
@@ -121,6 +200,17 @@ Tensor l1_loss_backward(const Tensor& a, const Tensor& b, double grad_out) {
     const double d = u - v;
     return d > 0.0 ? k : (d < 0.0 ? -k : 0.0);
   });
+}
+
+double mse_loss(const Tensor& a, const Tensor& b) {
+  require(!a.data.empty(), "mse_loss", "empty tensor");
+  return mean(zip(a, b, "mse_loss", [](double u, double v) { return (u - v) * (u - v); }));
+}
+
+Tensor mse_loss_backward(const Tensor& a, const Tensor& b, double grad_out) {
+  require(!a.data.empty(), "mse_loss_backward", "empty tensor");
+  const double k = 2.0 * grad_out / static_cast<double>(a.data.size());
+  return zip(a, b, "mse_loss_backward", [k](double u, double v) { return (u - v) * k; });
 }
 
 // -[t log s + (1 - t) log(1 - s)] with s = sigmoid(x) equals log(1 + e^x) - x t, and

@@ -120,6 +120,16 @@ Tensor tanh(const Tensor& x);
 Tensor tanh_backward(const Tensor& x, const Tensor& grad_y);
 Tensor sigmoid(const Tensor& x);
 Tensor sigmoid_backward(const Tensor& x, const Tensor& grad_y);
+Tensor exp(const Tensor& x);
+Tensor exp_backward(const Tensor& x, const Tensor& grad_y);
+// x >= 0; the backward needs x > 0.
+Tensor sqrt(const Tensor& x);
+Tensor sqrt_backward(const Tensor& x, const Tensor& grad_y);
+
+// Gated linear unit over dim 1 (rank >= 2, even size C): y[:, c] = x[:, c] * sigmoid(x[:, c + C/2])
+// for c < C/2.
+Tensor glu(const Tensor& x);
+Tensor glu_backward(const Tensor& x, const Tensor& grad_y);
 
 // y = x * mask / (1 - p) with an explicit keep mask (1 keep, 0 drop); p == 1 gives zeros, as in
 // PyTorch.
@@ -147,6 +157,9 @@ double dot(const Tensor& a, const Tensor& b);
 // mean |a - b|; backward is the gradient w.r.t. a, sign(a - b) / numel * grad_out, sign(0) = 0.
 double l1_loss(const Tensor& a, const Tensor& b);
 Tensor l1_loss_backward(const Tensor& a, const Tensor& b, double grad_out);
+// mean (a - b)^2; backward is the gradient w.r.t. a, 2 (a - b) / numel * grad_out.
+double mse_loss(const Tensor& a, const Tensor& b);
+Tensor mse_loss_backward(const Tensor& a, const Tensor& b, double grad_out);
 
 // Mean over elements of max(x, 0) - x * t + log1p(exp(-|x|)): binary cross-entropy of
 // sigmoid(x) against t, finite for any logit. Backward w.r.t. the logits: (sigmoid(x) - t) / numel.
@@ -160,6 +173,10 @@ Tensor bce_with_logits_backward(const Tensor& logits, const Tensor& targets, dou
 Tensor concat(const std::vector<Tensor>& parts, int dim);
 std::vector<Tensor> concat_backward(const Tensor& grad_y,
                                     const std::vector<std::vector<int64_t>>& part_shapes, int dim);
+
+// Nearest-neighbour upsampling of x [N, C, H, W] by 2: y(n, c, h, w) = x(n, c, h / 2, w / 2).
+Tensor upsample_nearest2x(const Tensor& x);
+Tensor upsample_nearest2x_backward(const Tensor& grad_y);
 
 // ---- optimiser
 // ------------------------------------------------------------------------------------

@@ -244,4 +244,30 @@ Tensor numeric_gradient(const std::function<double(const Tensor&)>& f, const Ten
   return grad;
 }
 
+Tensor upsample_nearest2x(const Tensor& x) {
+  detail::require_rank4(x, "upsample_nearest2x", "x");
+  const auto& s = x.shape;
+  Tensor y({s[0], s[1], 2 * s[2], 2 * s[3]});
+  for (int64_t n = 0; n < s[0]; ++n)
+    for (int64_t c = 0; c < s[1]; ++c)
+      for (int64_t h = 0; h < 2 * s[2]; ++h)
+        for (int64_t w = 0; w < 2 * s[3]; ++w)
+          y.at(n, c, h, w) = x.at(n, c, h / 2, w / 2);
+  return y;
+}
+
+Tensor upsample_nearest2x_backward(const Tensor& grad_y) {
+  detail::require_rank4(grad_y, "upsample_nearest2x_backward", "grad_y");
+  const auto& s = grad_y.shape;
+  detail::require(s[2] % 2 == 0 && s[3] % 2 == 0, "upsample_nearest2x_backward",
+                  "grad_y needs an even height and width");
+  Tensor dx({s[0], s[1], s[2] / 2, s[3] / 2});
+  for (int64_t n = 0; n < s[0]; ++n)
+    for (int64_t c = 0; c < s[1]; ++c)
+      for (int64_t h = 0; h < s[2]; ++h)
+        for (int64_t w = 0; w < s[3]; ++w)
+          dx.at(n, c, h / 2, w / 2) += grad_y.at(n, c, h, w);
+  return dx;
+}
+
 }  // namespace aegan::reference

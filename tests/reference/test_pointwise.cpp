@@ -54,6 +54,42 @@ TEST(ReferencePointwiseGrad, Sigmoid) {
       sigmoid_backward(x, r), [&](const Tensor& t) { return dot(sigmoid(t), r); }, x, "sigmoid");
 }
 
+TEST(ReferencePointwiseGrad, Exp) {
+  const Tensor x = input(181);
+  const Tensor r = random_tensor(kShape, 182);
+  expect_gradient(
+      exp_backward(x, r), [&](const Tensor& t) { return dot(exp(t), r); }, x, "exp");
+}
+
+TEST(ReferencePointwiseGrad, Sqrt) {
+  // Kept above 0.1 so that the step of the finite differences stays where sqrt is smooth.
+  const Tensor x = random_tensor(kShape, 183, 0.1, 4.0);
+  const Tensor r = random_tensor(kShape, 184);
+  expect_gradient(
+      sqrt_backward(x, r), [&](const Tensor& t) { return dot(sqrt(t), r); }, x, "sqrt");
+}
+
+TEST(ReferencePointwiseGrad, Glu) {
+  for (const std::vector<int64_t>& shape :
+       {std::vector<int64_t>{2, 6, 3, 5}, std::vector<int64_t>{3, 4}}) {
+    const Tensor x = random_tensor(shape, 185, -3.0, 3.0);
+    std::vector<int64_t> half = shape;
+    half[1] /= 2;
+    const Tensor r = random_tensor(half, 186);
+    expect_gradient(
+        glu_backward(x, r), [&](const Tensor& t) { return dot(glu(t), r); }, x, "glu");
+  }
+}
+
+TEST(ReferencePointwise, GluByHand) {
+  // Channels (1, 2 | 0, 3) of one sample: 1 * sigmoid(0), 2 * sigmoid(3).
+  const Tensor y = glu(Tensor({1, 4}, {1.0, 2.0, 0.0, 3.0}));
+  EXPECT_EQ(y.shape, (std::vector<int64_t>{1, 2}));
+  EXPECT_DOUBLE_EQ(y.data[0], 0.5);
+  EXPECT_DOUBLE_EQ(y.data[1], 2.0 / (1.0 + std::exp(-3.0)));
+  EXPECT_THROW(glu(Tensor({2, 3})), std::invalid_argument);
+}
+
 TEST(ReferencePointwiseGrad, Dropout) {
   const Tensor x = input(89);
   const Tensor r = random_tensor(kShape, 90);
@@ -93,6 +129,21 @@ TEST(ReferenceLossGrad, L1) {
   }
 }
 
+TEST(ReferenceLossGrad, Mse) {
+  const Tensor a = input(195);
+  const Tensor b = input(196);
+  for (double grad_out : {1.0, 0.7}) {
+    expect_gradient(
+        mse_loss_backward(a, b, grad_out),
+        [&](const Tensor& t) { return grad_out * mse_loss(t, b); }, a, "mse");
+  }
+}
+
+TEST(ReferenceLoss, MseByHand) {
+  // ((1 - 0)^2 + (2 - 4)^2) / 2
+  EXPECT_DOUBLE_EQ(mse_loss(Tensor({2}, {1.0, 2.0}), Tensor({2}, {0.0, 4.0})), 2.5);
+}
+
 TEST(ReferenceLossGrad, BceWithLogits) {
   const Tensor x = input(97);
   const Tensor hard = random_mask(kShape, 98, 0.5);  // targets 0 and 1
@@ -116,6 +167,10 @@ TEST(ReferencePointwise, ActivationsByHand) {
   EXPECT_DOUBLE_EQ(tanh(x).data[0], std::tanh(-2.0));
   EXPECT_DOUBLE_EQ(sigmoid(x).data[1], 0.5);
   EXPECT_DOUBLE_EQ(sigmoid(x).data[3], 1.0 / (1.0 + std::exp(-3.0)));
+  EXPECT_DOUBLE_EQ(exp(x).data[1], 1.0);
+  EXPECT_DOUBLE_EQ(exp(x).data[0], std::exp(-2.0));
+  EXPECT_EQ(sqrt(Tensor({3}, {0.0, 0.25, 9.0})).data, (std::vector<double>{0, 0.5, 3}));
+  EXPECT_THROW(sqrt(x), std::invalid_argument);
 }
 
 TEST(ReferencePointwise, DerivativeAtZeroFollowsPyTorch) {

@@ -153,5 +153,20 @@ TEST(ReferenceNumeric, ErrorMeasures) {
   EXPECT_THROW(relative_error(std::vector<float>{1.0f}, want), std::invalid_argument);
 }
 
+TEST(ReferenceTensorGrad, UpsampleNearest2x) {
+  const Tensor x = random_tensor({2, 3, 5, 4}, 187);
+  const Tensor r = random_tensor({2, 3, 10, 8}, 188);
+  expect_gradient(
+      upsample_nearest2x_backward(r),
+      [&](const Tensor& t) { return dot(upsample_nearest2x(t), r); }, x, "upsample_nearest2x");
+}
+
+TEST(ReferenceTensor, UpsampleNearest2xByHand) {
+  const Tensor y = upsample_nearest2x(Tensor({1, 1, 1, 2}, {1.0, 2.0}));
+  EXPECT_EQ(y.shape, (std::vector<int64_t>{1, 1, 2, 4}));
+  EXPECT_EQ(y.data, (std::vector<double>{1, 1, 2, 2, 1, 1, 2, 2}));
+  EXPECT_EQ(upsample_nearest2x_backward(y).data, (std::vector<double>{4, 8}));
+}
+
 }  // namespace
 }  // namespace aegan::reference

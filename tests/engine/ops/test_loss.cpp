@@ -44,6 +44,29 @@ TEST(Loss, L1WithConstantTargetLeavesItWithoutGradient) {
   EXPECT_FALSE(dt.grad().defined());
 }
 
+TEST(Loss, MseForwardAndBackwardMatchReference) {
+  uint64_t seed = 550;
+  for (const Shape& shape : kShapes) {
+    SCOPED_TRACE(to_string(shape));
+    const auto p = test::random(shape, ++seed, -3.0, 3.0), t = test::random(shape, ++seed);
+    Tensor dp = test::leaf(p), dt = test::leaf(t);
+    Tensor loss = ops::mse_loss(dp, dt);
+    EXPECT_TRUE(close(loss, test::scalar(ref::mse_loss(p, t))));
+    ops::scale(loss, kGradOut).backward();
+    const auto want = ref::mse_loss_backward(p, t, kGradOut);
+    EXPECT_TRUE(close(dp.grad(), want));
+    EXPECT_TRUE(close(dt.grad(), ref::scale(want, -1.0)));
+  }
+}
+
+TEST(Loss, MseWithConstantTargetLeavesItWithoutGradient) {
+  const auto p = test::random({2, 3, 4, 5}, 3), t = test::random({2, 3, 4, 5}, 4);
+  Tensor dp = test::leaf(p), dt = test::to_device(t);
+  ops::mse_loss(dp, dt).backward();
+  EXPECT_TRUE(close(dp.grad(), ref::mse_loss_backward(p, t, 1.0)));
+  EXPECT_FALSE(dt.grad().defined());
+}
+
 // Logits in [-8, 8] with some at +-1e4 (where exp overflows unless computed stably) and targets
 // mixing random values with exact 0, 1 and 0.3.
 std::pair<ref::Tensor, ref::Tensor> bce_inputs(const Shape& shape, uint64_t seed) {
@@ -117,6 +140,7 @@ TEST(Loss, BceWithScalarTargetMatchesReference) {
 TEST(Loss, LossesRejectMismatchedShapes) {
   Tensor a = Tensor::zeros({2, 3}), b = Tensor::zeros({3, 2});
   EXPECT_THROW(ops::l1_loss(a, b), Error);
+  EXPECT_THROW(ops::mse_loss(a, b), Error);
   EXPECT_THROW(ops::bce_with_logits(a, b), Error);
 }
 

@@ -22,27 +22,39 @@ struct Unary {
   std::function<Tensor(const Tensor&)> op;
   std::function<ref::Tensor(const ref::Tensor&)> forward;
   std::function<ref::Tensor(const ref::Tensor&, const ref::Tensor&)> backward;
-  double range;
+  double lo, hi;
 };
 
 std::vector<Unary> unary_ops() {
   return {
       {"relu", [](const Tensor& x) { return ops::relu(x); },
        [](const ref::Tensor& x) { return ref::relu(x); },
-       [](const ref::Tensor& x, const ref::Tensor& g) { return ref::relu_backward(x, g); }, 2.0},
+       [](const ref::Tensor& x, const ref::Tensor& g) { return ref::relu_backward(x, g); }, -2.0,
+       2.0},
       {"leaky_relu", [](const Tensor& x) { return ops::leaky_relu(x, 0.2f); },
        [](const ref::Tensor& x) { return ref::leaky_relu(x, 0.2); },
        [](const ref::Tensor& x, const ref::Tensor& g) {
          return ref::leaky_relu_backward(x, g, 0.2);
        },
-       2.0},
+       -2.0, 2.0},
       {"tanh", [](const Tensor& x) { return ops::tanh(x); },
        [](const ref::Tensor& x) { return ref::tanh(x); },
-       [](const ref::Tensor& x, const ref::Tensor& g) { return ref::tanh_backward(x, g); }, 3.0},
+       [](const ref::Tensor& x, const ref::Tensor& g) { return ref::tanh_backward(x, g); }, -3.0,
+       3.0},
       {"sigmoid", [](const Tensor& x) { return ops::sigmoid(x); },
        [](const ref::Tensor& x) { return ref::sigmoid(x); },
        [](const ref::Tensor& x, const ref::Tensor& g) { return ref::sigmoid_backward(x, g); },
-       20.0},
+       -20.0, 20.0},
+      // Up to e^10, so float32 rounding of large outputs is part of what is compared.
+      {"exp", [](const Tensor& x) { return ops::exp(x); },
+       [](const ref::Tensor& x) { return ref::exp(x); },
+       [](const ref::Tensor& x, const ref::Tensor& g) { return ref::exp_backward(x, g); }, -10.0,
+       10.0},
+      // Small positive inputs, where the gradient 1 / (2 sqrt(x)) is large.
+      {"sqrt", [](const Tensor& x) { return ops::sqrt(x); },
+       [](const ref::Tensor& x) { return ref::sqrt(x); },
+       [](const ref::Tensor& x, const ref::Tensor& g) { return ref::sqrt_backward(x, g); }, 1e-3,
+       9.0},
   };
 }
 
@@ -51,8 +63,8 @@ TEST(Pointwise, UnaryForwardAndBackwardMatchReference) {
   for (const Unary& u : unary_ops()) {
     for (const Shape& shape : kShapes) {
       SCOPED_TRACE(std::string(u.name) + " " + to_string(shape));
-      auto x = test::random(shape, ++seed, -u.range, u.range);
-      x.data[0] = 0.0;  // relu' and leaky_relu' follow PyTorch at the kink
+      auto x = test::random(shape, ++seed, u.lo, u.hi);
+      if (u.lo < 0.0) x.data[0] = 0.0;  // relu' and leaky_relu' follow PyTorch at the kink
       const auto r = test::random(shape, ++seed);
       Tensor dx = test::leaf(x);
       Tensor y = u.op(dx);
@@ -83,6 +95,24 @@ TEST(Pointwise, SaturatedTanhAndSigmoidAreExactAndFinite) {
   // True gradients here are below 3e-9.
   for (const float g : ds.grad().to_host())
     EXPECT_LE(std::abs(g), 3e-9f);
+}
+
+TEST(Pointwise, SqrtOfZeroHasInfiniteGradientAndExpSaturates) {
+  const ref::Tensor zero({2}, std::vector<double>{0.0, 4.0});
+  Tensor dz = test::leaf(zero);
+  Tensor root = ops::sqrt(dz);
+  EXPECT_EQ(root.to_host(), (std::vector<float>{0.0f, 2.0f}));
+  ops::sum(root).backward();
+  const auto g = dz.grad().to_host();
+  EXPECT_TRUE(std::isinf(g[0]) && g[0] > 0.0f);
+  EXPECT_EQ(g[1], 0.25f);
+  EXPECT_TRUE(std::isnan(ops::sqrt(Tensor::full({1}, -1.0f)).to_host()[0]));
+
+  const auto e =
+      ops::exp(Tensor::from_host({3}, std::vector<float>{-200.0f, 0.0f, 200.0f})).to_host();
+  EXPECT_EQ(e[0], 0.0f);
+  EXPECT_EQ(e[1], 1.0f);
+  EXPECT_TRUE(std::isinf(e[2]));
 }
 
 TEST(Pointwise, BinaryForwardAndBackwardMatchReference) {
