@@ -70,6 +70,9 @@ Tensor concat(const std::vector<Tensor>& parts, int dim);
 // Nearest-neighbour upsampling by 2 of [N, C, H, W] to [N, C, 2H, 2W]: each element becomes a
 // 2x2 block (PyTorch's Upsample(scale_factor=2, mode='nearest')).
 Tensor upsample_nearest2x(const Tensor& x);
+// x [N, C] or [N, C, 1, 1] repeated over a size x size plane: [N, C, size, size], as conditioning
+// vectors are joined to feature maps. The backward sums each plane of the gradient.
+Tensor tile_spatial(const Tensor& x, int size);
 
 // --- convolution (engine/ops/conv.cpp) ---
 enum class Padding { zeros, reflect };

@@ -1,5 +1,5 @@
 #version 460
-// aegan-variants: upsample2x upsample2x_backward
+// aegan-variants: upsample2x upsample2x_backward tile tile_backward
 #extension GL_GOOGLE_include_directive : require
 #include "common.glsl"
 
@@ -10,7 +10,7 @@ layout(push_constant, scalar) uniform Push {
   ConstFloats src;
   Floats dst;
   uint n;  // elements of dst
-  uint height;  // of the smaller tensor
+  uint height;  // of the larger tensor for tile, of the smaller one otherwise
   uint width;
 } p;
 
@@ -27,5 +27,13 @@ void main() {
   uint top = (plane * 2 * p.height + 2 * h) * 2 * p.width + 2 * w;
   uint bottom = top + 2 * p.width;
   p.dst.v[i] = (p.src.v[top] + p.src.v[top + 1]) + (p.src.v[bottom] + p.src.v[bottom + 1]);
+#elif defined(VARIANT_TILE)
+  // Every element of an [height, width] plane is the plane's one input element.
+  p.dst.v[i] = p.src.v[i / (p.height * p.width)];
+#elif defined(VARIANT_TILE_BACKWARD)
+  uint plane = p.height * p.width;
+  float total = 0.0;
+  for (uint k = 0; k < plane; ++k) total += p.src.v[i * plane + k];
+  p.dst.v[i] = total;
 #endif
 }

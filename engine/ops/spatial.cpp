@@ -17,8 +17,8 @@ struct SpatialPush {
   uint32_t width;
 };
 
-// dst = kernel(src) with one invocation per element of dst; height and width are those of the
-// smaller of the two tensors.
+// dst = kernel(src) with one invocation per element of dst; height and width are the larger
+// tensor's for tiling and the smaller one's for upsampling.
 Tensor run(const vk::ShaderCode& kernel, const Tensor& src, const Shape& dst_shape, int64_t height,
            int64_t width) {
   Tensor dst = Tensor::empty(dst_shape);
@@ -44,6 +44,24 @@ Tensor upsample_nearest2x(const Tensor& x) {
     record(y, "upsample_nearest2x", {x}, [shape, height, width](const Tensor& grad) {
       return std::vector<Tensor>{
           run(shaders::spatial_upsample2x_backward, grad, shape, height, width)};
+    });
+  }
+  return y;
+}
+
+Tensor tile_spatial(const Tensor& x, int size) {
+  const Shape& shape = x.shape();
+  const bool column = shape.size() == 2 || (shape.size() == 4 && shape[2] == 1 && shape[3] == 1);
+  if (!column || x.numel() == 0 || size < 1 ||
+      static_cast<uint64_t>(x.numel()) * size * size > UINT32_MAX) {
+    throw Error(
+        "tile_spatial needs a nonempty [N, C] or [N, C, 1, 1] tensor and a size >= 1, not " +
+        to_string(shape) + " and " + std::to_string(size));
+  }
+  Tensor y = run(shaders::spatial_tile, x, {shape[0], shape[1], size, size}, size, size);
+  if (needs_grad({&x})) {
+    record(y, "tile_spatial", {x}, [shape, size](const Tensor& grad) {
+      return std::vector<Tensor>{run(shaders::spatial_tile_backward, grad, shape, size, size)};
     });
   }
   return y;

@@ -177,6 +177,10 @@ std::vector<Tensor> concat_backward(const Tensor& grad_y,
 // Nearest-neighbour upsampling of x [N, C, H, W] by 2: y(n, c, h, w) = x(n, c, h / 2, w / 2).
 Tensor upsample_nearest2x(const Tensor& x);
 Tensor upsample_nearest2x_backward(const Tensor& grad_y);
+// x [N, C] or [N, C, 1, 1] to [N, C, size, size] with y(n, c, h, w) = x(n, c); the backward's
+// gradient has x_shape.
+Tensor tile_spatial(const Tensor& x, int64_t size);
+Tensor tile_spatial_backward(const Tensor& grad_y, const std::vector<int64_t>& x_shape);
 
 // ---- optimiser
 // ------------------------------------------------------------------------------------

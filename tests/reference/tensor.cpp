@@ -270,4 +270,36 @@ Tensor upsample_nearest2x_backward(const Tensor& grad_y) {
   return dx;
 }
 
+namespace {
+
+void require_column(const std::vector<int64_t>& shape, const char* where) {
+  detail::require(shape.size() == 2 || (shape.size() == 4 && shape[2] == 1 && shape[3] == 1), where,
+                  "needs [N, C] or [N, C, 1, 1], got " + detail::shape_string(shape));
+}
+
+}  // namespace
+
+Tensor tile_spatial(const Tensor& x, int64_t size) {
+  require_column(x.shape, "tile_spatial");
+  Tensor y({x.shape[0], x.shape[1], size, size});
+  for (int64_t n = 0; n < x.shape[0]; ++n)
+    for (int64_t c = 0; c < x.shape[1]; ++c)
+      for (int64_t h = 0; h < size; ++h)
+        for (int64_t w = 0; w < size; ++w)
+          y.at(n, c, h, w) = x.data[static_cast<size_t>(n * x.shape[1] + c)];
+  return y;
+}
+
+Tensor tile_spatial_backward(const Tensor& grad_y, const std::vector<int64_t>& x_shape) {
+  require_column(x_shape, "tile_spatial_backward");
+  detail::require_rank4(grad_y, "tile_spatial_backward", "grad_y");
+  Tensor dx(x_shape);
+  for (int64_t n = 0; n < grad_y.shape[0]; ++n)
+    for (int64_t c = 0; c < grad_y.shape[1]; ++c)
+      for (int64_t h = 0; h < grad_y.shape[2]; ++h)
+        for (int64_t w = 0; w < grad_y.shape[3]; ++w)
+          dx.data[static_cast<size_t>(n * x_shape[1] + c)] += grad_y.at(n, c, h, w);
+  return dx;
+}
+
 }  // namespace aegan::reference

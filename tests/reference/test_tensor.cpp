@@ -168,5 +168,24 @@ TEST(ReferenceTensor, UpsampleNearest2xByHand) {
   EXPECT_EQ(upsample_nearest2x_backward(y).data, (std::vector<double>{4, 8}));
 }
 
+TEST(ReferenceTensorGrad, TileSpatial) {
+  for (const std::vector<int64_t>& shape :
+       {std::vector<int64_t>{2, 3}, std::vector<int64_t>{3, 2, 1, 1}}) {
+    const Tensor x = random_tensor(shape, 189);
+    const Tensor r = random_tensor({shape[0], shape[1], 3, 3}, 190);
+    expect_gradient(
+        tile_spatial_backward(r, shape),
+        [&](const Tensor& t) { return dot(tile_spatial(t, 3), r); }, x, "tile_spatial");
+  }
+}
+
+TEST(ReferenceTensor, TileSpatialByHand) {
+  const Tensor y = tile_spatial(Tensor({1, 2}, {1.0, -2.0}), 2);
+  EXPECT_EQ(y.shape, (std::vector<int64_t>{1, 2, 2, 2}));
+  EXPECT_EQ(y.data, (std::vector<double>{1, 1, 1, 1, -2, -2, -2, -2}));
+  EXPECT_EQ(tile_spatial_backward(y, {1, 2}).data, (std::vector<double>{4, -8}));
+  EXPECT_THROW(tile_spatial(Tensor({1, 2, 2, 1}), 2), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace aegan::reference
