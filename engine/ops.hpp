@@ -125,6 +125,12 @@ Tensor conv2d_inference(const Tensor& x, const Tensor& weight, const Tensor& bia
 Tensor conv_transpose2d_inference(const Tensor& x, const Tensor& weight, const Tensor& bias,
                                   const ConvTranspose2dOptions& options, const Epilogue& epilogue);
 
+// --- fully connected (engine/ops/linear.cpp) ---
+// x [N, in], weight [out, in] (PyTorch's Linear layout), bias [out] or undefined:
+// y [N, out] = x weight^T + bias. It runs as conv2d on the [N, in, 1, 1] view, with that op's
+// kernels and backward; the parameters and their gradients keep their 2-D shapes.
+Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias);
+
 // --- normalisation (engine/ops/batch_norm.cpp) ---
 // Training: normalises with the batch statistics and updates running_mean/running_var in place
 // (running = (1-momentum)*running + momentum*batch, unbiased variance). Eval: uses running stats.

@@ -108,6 +108,18 @@ BatchNormGrads batch_norm2d_eval_backward(const Tensor& x, const Tensor& gamma,
                                           const Tensor& running_mean, const Tensor& running_var,
                                           const Tensor& grad_y, double eps = 1e-5);
 
+// ---- fully connected
+// ---------------------------------------------------------------------------------
+
+// x [N, in], weight [out, in], bias [out] or empty: y [N, out] = x W^T + b (PyTorch's Linear).
+Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias);
+// bias is empty when the layer has none.
+struct LinearGrads {
+  Tensor x, weight, bias;
+};
+LinearGrads linear_backward(const Tensor& x, const Tensor& weight, bool has_bias,
+                            const Tensor& grad_y);
+
 // ---- point-wise ops (any shape)
 // ------------------------------------------------------------------
 
