@@ -148,6 +148,12 @@ Tensor batch_norm2d_activation(const Tensor& x, const Tensor& weight, const Tens
                                Activation activation, float leaky_slope = 0.0f,
                                float momentum = 0.1f, float eps = 1e-5f);
 
+// PyTorch's BatchNorm1d on x [N, C] (features over the batch): batch_norm2d on the
+// [N, C, 1, 1] view, with the same statistics, running updates and BatchNormSync; y is [N, C].
+Tensor batch_norm1d(const Tensor& x, const Tensor& weight, const Tensor& bias,
+                    const Tensor& running_mean, const Tensor& running_var, bool training,
+                    float momentum = 0.1f, float eps = 1e-5f);
+
 // Batch norm over a batch whose parts run apart (micro-batches of one optimiser step, MPI ranks:
 // sync BN). While a thread has a sync, each batch_norm2d it runs in training hands gather() its
 // per-chunk partials [C, chunks, 2] and normalises with the statistics of what comes back, the
