@@ -125,6 +125,12 @@ Tensor conv2d_inference(const Tensor& x, const Tensor& weight, const Tensor& bia
 Tensor conv_transpose2d_inference(const Tensor& x, const Tensor& weight, const Tensor& bias,
                                   const ConvTranspose2dOptions& options, const Epilogue& epilogue);
 
+// --- fully connected (engine/ops/linear.cpp) ---
+// x [N, in], weight [out, in] (PyTorch's Linear layout), bias [out] or undefined:
+// y [N, out] = x weight^T + bias. It runs as conv2d on the [N, in, 1, 1] view, with that op's
+// kernels and backward; the parameters and their gradients keep their 2-D shapes.
+Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias);
+
 // --- normalisation (engine/ops/batch_norm.cpp) ---
 // Training: normalises with the batch statistics and updates running_mean/running_var in place
 // (running = (1-momentum)*running + momentum*batch, unbiased variance). Eval: uses running stats.
@@ -141,6 +147,12 @@ Tensor batch_norm2d_activation(const Tensor& x, const Tensor& weight, const Tens
                                const Tensor& running_mean, const Tensor& running_var, bool training,
                                Activation activation, float leaky_slope = 0.0f,
                                float momentum = 0.1f, float eps = 1e-5f);
+
+// PyTorch's BatchNorm1d on x [N, C] (features over the batch): batch_norm2d on the
+// [N, C, 1, 1] view, with the same statistics, running updates and BatchNormSync; y is [N, C].
+Tensor batch_norm1d(const Tensor& x, const Tensor& weight, const Tensor& bias,
+                    const Tensor& running_mean, const Tensor& running_var, bool training,
+                    float momentum = 0.1f, float eps = 1e-5f);
 
 // Batch norm over a batch whose parts run apart (micro-batches of one optimiser step, MPI ranks:
 // sync BN). While a thread has a sync, each batch_norm2d it runs in training hands gather() its

@@ -25,6 +25,9 @@ layout(constant_id = 2) const uint ACT = AEGAN_ACTIVATION_NONE;
 layout(constant_id = 3) const float SLOPE = 0.0;
 // affine: whether v is an output gradient to gate with w = y (else ACT applies to out).
 layout(constant_id = 4) const bool GATED = false;
+// affine on planes of one value each (batch_norm1d's [N, C] as [N, C, 1, 1]): invocations run
+// over the whole tensor instead of one workgroup of one invocation per plane.
+layout(constant_id = 5) const bool ONE_PER_PLANE = false;
 
 float activate(float v) {
   if (ACT == AEGAN_ACTIVATION_RELU) return max(v, 0.0);
@@ -229,6 +232,10 @@ void main() {
   // the channel is one division per workgroup instead of two per value.
   uint plane = gl_WorkGroupID.z * gl_NumWorkGroups.y + gl_WorkGroupID.y;
   uint pixel = gl_WorkGroupID.x * gl_WorkGroupSize.x + gl_LocalInvocationID.x;
+  if (ONE_PER_PLANE) {
+    plane = flat_index();
+    pixel = 0;
+  }
 #if defined(VARIANT_AFFINE4)
   pixel *= 4;
 #endif

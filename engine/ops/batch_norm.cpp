@@ -100,9 +100,9 @@ struct Layout {
   uint32_t workgroup = 0;
 };
 
-Layout layout_of(const Tensor& x) {
+Layout layout_of(const Tensor& x, const char* op) {
   if (x.numel() == 0 || x.numel() > UINT32_MAX) {
-    throw Error("batch_norm2d: unsupported input size " + to_string(x.shape()));
+    throw Error(std::string(op) + ": unsupported input size " + to_string(x.shape()));
   }
   Layout l;
   l.channels = static_cast<uint32_t>(x.dim(1));
@@ -117,7 +117,7 @@ Layout layout_of(const Tensor& x) {
       std::min(Runtime::get().workgroup_size(),
                std::bit_ceil((per_chunk + kValuesPerInvocation - 1) / kValuesPerInvocation));
   if (l.channels > Runtime::get().device().max_workgroup_count[1]) {
-    throw Error("batch_norm2d: too many channels for this device");
+    throw Error(std::string(op) + ": too many channels for this device");
   }
   return l;
 }
@@ -200,20 +200,29 @@ Tensor affine(const Tensor& u, const Tensor& v, const Tensor& coef, const Layout
                   out.address(), l.channels,  l.inner,        planes};
   const bool quads = whole_vec4s(l.inner, {&u, &v, &w, &out});
   const uint32_t per_plane = quads ? l.inner / 4 : l.inner;
-  const uint32_t size = std::min(Runtime::get().workgroup_size(), std::bit_ceil(per_plane));
+  // Planes of one value (batch_norm1d) would each take a workgroup of one invocation: then the
+  // invocations run over the whole tensor.
+  const bool one_per_plane = l.inner == 1;
+  const uint32_t size = std::min(Runtime::get().workgroup_size(),
+                                 one_per_plane ? std::bit_ceil(planes) : std::bit_ceil(per_plane));
   const vk::DeviceInfo& device = Runtime::get().device();
   const uint32_t rows = std::min(planes, device.max_workgroup_count[1]);
-  const vk::Groups groups{(per_plane + size - 1) / size, rows, (planes + rows - 1) / rows};
-  if (groups.x > device.max_workgroup_count[0] || groups.z > device.max_workgroup_count[2]) {
-    throw Error("batch_norm2d: input " + to_string(u.shape()) + " too large for this device");
+  const vk::Groups groups =
+      one_per_plane ? grid_1d(planes, size)
+                    : vk::Groups{(per_plane + size - 1) / size, rows, (planes + rows - 1) / rows};
+  if (groups.x > device.max_workgroup_count[0] || groups.y > device.max_workgroup_count[1] ||
+      groups.z > device.max_workgroup_count[2]) {
+    throw Error("batch norm: input " + to_string(u.shape()) + " too large for this device");
   }
-  launch_reading(quads ? shaders::batch_norm_affine4 : shaders::batch_norm_affine,
-                 {size, 0, fused.act(), fused.slope_bits(), gate ? 1u : 0u}, groups, push,
-                 {{&AffinePush::u, {&u, quads}},
-                  {&AffinePush::v, {&v, quads}},
-                  {&AffinePush::coef, {&coef, true}},
-                  {&AffinePush::w, {&w, quads}}},
-                 {u.reads(), v.reads(), coef.reads(), w.reads(), out.writes()});
+  launch_reading(
+      quads ? shaders::batch_norm_affine4 : shaders::batch_norm_affine,
+      {size, 0, fused.act(), fused.slope_bits(), gate ? 1u : 0u, one_per_plane ? 1u : 0u}, groups,
+      push,
+      {{&AffinePush::u, {&u, quads}},
+       {&AffinePush::v, {&v, quads}},
+       {&AffinePush::coef, {&coef, true}},
+       {&AffinePush::w, {&w, quads}}},
+      {u.reads(), v.reads(), coef.reads(), w.reads(), out.writes()});
   return out;
 }
 
@@ -299,29 +308,34 @@ std::vector<Tensor> backward(const Saved& s, const Tensor& dy) {
   return {dx, s.gamma_grad ? dgamma : Tensor(), s.beta_grad ? dbeta : Tensor()};
 }
 
-void check_inputs(const Tensor& x, const Tensor& weight, const Tensor& bias,
-                  const Tensor& running_mean, const Tensor& running_var) {
-  if (x.rank() != 4) throw Error("batch_norm2d needs an NCHW input, got " + to_string(x.shape()));
+// `rank` is the op's: 4 for batch_norm2d, 2 for batch_norm1d.
+void check_inputs(const char* op, size_t rank, const Tensor& x, const Tensor& weight,
+                  const Tensor& bias, const Tensor& running_mean, const Tensor& running_var) {
+  if (!x.defined() || x.rank() != rank) {
+    throw Error(std::string(op) + " needs " + (rank == 4 ? "an [N, C, H, W]" : "an [N, C]") +
+                " input, got " + (x.defined() ? to_string(x.shape()) : std::string("none")));
+  }
   const Shape channels{x.dim(1)};
   for (const Tensor* t : {&weight, &bias, &running_mean, &running_var}) {
     if (!t->defined() || t->shape() != channels) {
-      throw Error("batch_norm2d: weight, bias and running statistics must have shape " +
+      throw Error(std::string(op) + ": weight, bias and running statistics must have shape " +
                   to_string(channels) + " for input " + to_string(x.shape()));
     }
   }
 }
 
-// batch_norm2d(), with `fused` applied to its output in the same pass.
-Tensor normalize(const Tensor& x, const Tensor& weight, const Tensor& bias,
-                 const Tensor& running_mean, const Tensor& running_var, bool training,
-                 float momentum, float eps, const Fused& fused) {
-  check_inputs(x, weight, bias, running_mean, running_var);
-  const Layout l = layout_of(x);
-  if (training && l.count < 2) {
-    throw Error("batch_norm2d in training needs more than one value per channel, got input " +
-                to_string(x.shape()));
-  }
+// batch_norm2d() of x [N, C, H, W], with `fused` applied to its output in the same pass; `op` and
+// `shape` (x's or a view of x's) name what the caller's errors report.
+Tensor normalize(const char* op, const Shape& shape, const Tensor& x, const Tensor& weight,
+                 const Tensor& bias, const Tensor& running_mean, const Tensor& running_var,
+                 bool training, float momentum, float eps, const Fused& fused) {
+  const Layout l = layout_of(x, op);
+  // Over a batch in parts (BatchNormSync) the values of every part count.
   const uint32_t parts = training && current_sync ? current_sync->parts() : 1;
+  if (training && uint64_t{l.count} * parts < 2) {
+    throw Error(std::string(op) + " in training needs more than one value per channel, got input " +
+                to_string(shape));
+  }
   Stats stats = training ? batch_stats(x, l, weight, bias, running_mean, running_var, eps, momentum)
                          : running_stats(x, l, weight, bias, running_mean, running_var, eps);
   Tensor y = affine(x, x, stats.coef, l, fused);
@@ -352,7 +366,19 @@ void set_batch_norm_sync(BatchNormSync* sync) {
 Tensor batch_norm2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
                     const Tensor& running_mean, const Tensor& running_var, bool training,
                     float momentum, float eps) {
-  return normalize(x, weight, bias, running_mean, running_var, training, momentum, eps, {});
+  check_inputs("batch_norm2d", 4, x, weight, bias, running_mean, running_var);
+  return normalize("batch_norm2d", x.shape(), x, weight, bias, running_mean, running_var, training,
+                   momentum, eps, {});
+}
+
+Tensor batch_norm1d(const Tensor& x, const Tensor& weight, const Tensor& bias,
+                    const Tensor& running_mean, const Tensor& running_var, bool training,
+                    float momentum, float eps) {
+  check_inputs("batch_norm1d", 2, x, weight, bias, running_mean, running_var);
+  const Tensor planes = x.reshape({x.dim(0), x.dim(1), 1, 1});
+  return normalize("batch_norm1d", x.shape(), planes, weight, bias, running_mean, running_var,
+                   training, momentum, eps, {})
+      .reshape(x.shape());
 }
 
 Tensor batch_norm2d_activation(const Tensor& x, const Tensor& weight, const Tensor& bias,
@@ -360,8 +386,9 @@ Tensor batch_norm2d_activation(const Tensor& x, const Tensor& weight, const Tens
                                Activation activation, float leaky_slope, float momentum,
                                float eps) {
   if (training && gradient_from_output(activation, leaky_slope)) {
-    return normalize(x, weight, bias, running_mean, running_var, training, momentum, eps,
-                     {activation, leaky_slope});
+    check_inputs("batch_norm2d_activation", 4, x, weight, bias, running_mean, running_var);
+    return normalize("batch_norm2d_activation", x.shape(), x, weight, bias, running_mean,
+                     running_var, training, momentum, eps, {activation, leaky_slope});
   }
   return activate(batch_norm2d(x, weight, bias, running_mean, running_var, training, momentum, eps),
                   activation, leaky_slope);

@@ -108,6 +108,34 @@ BatchNormGrads batch_norm2d_eval_backward(const Tensor& x, const Tensor& gamma,
                                           const Tensor& running_mean, const Tensor& running_var,
                                           const Tensor& grad_y, double eps = 1e-5);
 
+// ---- fully connected
+// ---------------------------------------------------------------------------------
+
+// x [N, in], weight [out, in], bias [out] or empty: y [N, out] = x W^T + b (PyTorch's Linear).
+Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias);
+// bias is empty when the layer has none.
+struct LinearGrads {
+  Tensor x, weight, bias;
+};
+LinearGrads linear_backward(const Tensor& x, const Tensor& weight, bool has_bias,
+                            const Tensor& grad_y);
+
+// ---- batch normalisation over [N, C]
+// ----------------------------------------------------------------
+
+// PyTorch's BatchNorm1d on x [N, C]: the batch_norm2d functions above on [N, C, 1, 1], with y and
+// the input gradient of x's shape. Running statistics: batch_norm2d_update_running with
+// count_per_channel = N.
+BatchNormForward batch_norm1d_train(const Tensor& x, const Tensor& gamma, const Tensor& beta,
+                                    double eps = 1e-5);
+BatchNormGrads batch_norm1d_train_backward(const Tensor& x, const Tensor& gamma,
+                                           const Tensor& grad_y, double eps = 1e-5);
+Tensor batch_norm1d_eval(const Tensor& x, const Tensor& gamma, const Tensor& beta,
+                         const Tensor& running_mean, const Tensor& running_var, double eps = 1e-5);
+BatchNormGrads batch_norm1d_eval_backward(const Tensor& x, const Tensor& gamma,
+                                          const Tensor& running_mean, const Tensor& running_var,
+                                          const Tensor& grad_y, double eps = 1e-5);
+
 // ---- point-wise ops (any shape)
 // ------------------------------------------------------------------
 

@@ -60,6 +60,12 @@ TEST_P(ConvVariant, ConvTranspose2dSmallShapes) {
           // Enough rows of x that the weight gradient sums two chunks.
           {3, 2, 50, 50, 3, 4, 2, 1, true, true, false, 0},
           {1, 5, 3, 4, 33, 4, 2, 1, true, true, false, 0},
+          // DE-GAN's ConvT5 (kernel 5, stride 2, padding 2, output_padding 1 doubles the size),
+          // at batch 1 and on a non-square input, and output_padding 2 of stride 3.
+          {1, 6, 4, 4, 5, 5, 2, 2, true, true, false, 1},
+          {2, 3, 5, 3, 4, 5, 2, 2, false, true, false, 1},
+          {1, 16, 16, 16, 3, 5, 2, 2, true, true, false, 1},
+          {2, 4, 3, 5, 7, 4, 3, 1, true, true, false, 2},
       },
       200);
   for (const auto& [c, e] : cases)
@@ -223,6 +229,8 @@ TEST(ConvErrors, BadShapesThrow) {
                Error);
   EXPECT_THROW(ops::conv_transpose2d(x, Tensor::zeros({4, 3, 3, 3}), Tensor(), {}), Error);
   EXPECT_THROW(ops::conv_transpose2d(x, Tensor::zeros({3, 4, 3, 3}), Tensor(), {2, 0, 2}), Error);
+  EXPECT_THROW(ops::conv_transpose2d(x, Tensor::zeros({3, 4, 3, 3}), Tensor(), {1, 0, 1}), Error);
+  EXPECT_THROW(ops::conv_transpose2d(x, Tensor::zeros({3, 4, 3, 3}), Tensor(), {2, 0, -1}), Error);
   EXPECT_THROW(ops::reflection_pad2d(x, 5), Error);
   EXPECT_THROW(ops::reflection_pad2d(Tensor::zeros({3, 5, 5}), 1), Error);
 }

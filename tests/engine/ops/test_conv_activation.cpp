@@ -27,6 +27,7 @@ struct Case {
   bool bias, reflect;
   Activation activation;
   float slope = 0.0f;
+  int output_padding = 0;  // transposed only
 };
 
 std::string describe(const Case& c) {
@@ -35,12 +36,13 @@ std::string describe(const Case& c) {
          std::to_string(c.cout) + " k " + std::to_string(c.k) + " stride " +
          std::to_string(c.stride) + " pad " + std::to_string(c.pad) + (c.bias ? " bias" : "") +
          (c.reflect ? " reflect" : "") + " activation " +
-         std::to_string(static_cast<int>(c.activation)) + " slope " + std::to_string(c.slope);
+         std::to_string(static_cast<int>(c.activation)) + " slope " + std::to_string(c.slope) +
+         " output_padding " + std::to_string(c.output_padding);
 }
 
-// Odd sizes, batch 1, stride 2, zero and reflection padding, a 1x1 input, and every activation
+// Odd sizes, batch 1, stride 2, zero and reflection padding, a 1x1 input, every activation
 // (tanh and a negative slope cannot take their derivative from the output: training runs them
-// as the two ops).
+// as the two ops), and DE-GAN's ConvT5 (kernel 5, stride 2, padding 2, output_padding 1).
 std::vector<Case> cases() {
   return {
       {false, 1, 3, 9, 5, 3, 1, 1, false, false, Activation::relu},
@@ -52,6 +54,9 @@ std::vector<Case> cases() {
       {true, 1, 5, 5, 6, 4, 2, 1, false, false, Activation::relu},
       {true, 2, 7, 3, 4, 3, 2, 1, true, false, Activation::leaky_relu, kSlope},
       {true, 1, 9, 1, 16, 4, 1, 0, true, false, Activation::tanh},
+      {true, 2, 6, 4, 5, 5, 2, 2, false, false, Activation::relu, 0.0f, 1},
+      {true, 1, 7, 3, 3, 5, 2, 2, true, false, Activation::tanh, 0.0f, 1},
+      {true, 1, 4, 3, 6, 3, 3, 1, true, false, Activation::leaky_relu, kSlope, 2},
   };
 }
 
@@ -75,8 +80,8 @@ Tensor device_or_none(const ref::Tensor& t, bool leaf) {
 
 Tensor run_op(const Case& c, const Tensor& x, const Tensor& weight, const Tensor& bias) {
   if (c.transposed) {
-    return ops::conv_transpose2d_activation(x, weight, bias, {c.stride, c.pad, 0}, c.activation,
-                                            c.slope);
+    return ops::conv_transpose2d_activation(x, weight, bias, {c.stride, c.pad, c.output_padding},
+                                            c.activation, c.slope);
   }
   return ops::conv2d_activation(
       x, weight, bias, {c.stride, c.pad, c.reflect ? ops::Padding::reflect : ops::Padding::zeros},
@@ -86,7 +91,7 @@ Tensor run_op(const Case& c, const Tensor& x, const Tensor& weight, const Tensor
 Tensor run_two_ops(const Case& c, const Tensor& x, const Tensor& weight, const Tensor& bias) {
   const Tensor y =
       c.transposed
-          ? ops::conv_transpose2d(x, weight, bias, {c.stride, c.pad, 0})
+          ? ops::conv_transpose2d(x, weight, bias, {c.stride, c.pad, c.output_padding})
           : ops::conv2d(x, weight, bias,
                         {c.stride, c.pad, c.reflect ? ops::Padding::reflect : ops::Padding::zeros});
   return ops::activate(y, c.activation, c.slope);
@@ -122,9 +127,10 @@ ref::Tensor activation_backward(const ref::Tensor& pre, const ref::Tensor& grad,
 }
 
 ref::Tensor convolve(const Case& c, const Inputs& in) {
-  return c.transposed ? ref::conv_transpose2d(in.x, in.weight, in.bias, c.stride, c.pad)
-                      : ref::conv2d(in.x, in.weight, in.bias, c.stride, c.pad,
-                                    c.reflect ? ref::Padding::reflect : ref::Padding::zeros);
+  return c.transposed
+             ? ref::conv_transpose2d(in.x, in.weight, in.bias, c.stride, c.pad, c.output_padding)
+             : ref::conv2d(in.x, in.weight, in.bias, c.stride, c.pad,
+                           c.reflect ? ref::Padding::reflect : ref::Padding::zeros);
 }
 
 TEST(ConvActivation, TrainingMatchesReferenceForwardAndBackward) {
@@ -149,7 +155,8 @@ TEST(ConvActivation, TrainingMatchesReferenceForwardAndBackward) {
     const ref::Tensor grad_pre = activation_backward(pre, r, c);
     const ref::ConvGrads grads =
         c.transposed
-            ? ref::conv_transpose2d_backward(in.x, in.weight, c.bias, grad_pre, c.stride, c.pad)
+            ? ref::conv_transpose2d_backward(in.x, in.weight, c.bias, grad_pre, c.stride, c.pad,
+                                             c.output_padding)
             : ref::conv2d_backward(in.x, in.weight, c.bias, grad_pre, c.stride, c.pad,
                                    c.reflect ? ref::Padding::reflect : ref::Padding::zeros);
     EXPECT_TRUE(close(x.grad(), grads.x)) << "input gradient";

@@ -25,6 +25,7 @@ struct InferenceCase {
   int k, stride, pad;
   bool bias, reflect;
   ops::Activation activation;
+  int output_padding = 0;  // transposed only
 };
 
 std::string describe(const InferenceCase& c) {
@@ -33,7 +34,8 @@ std::string describe(const InferenceCase& c) {
          std::to_string(c.cout) + " k " + std::to_string(c.k) + " stride " +
          std::to_string(c.stride) + " pad " + std::to_string(c.pad) + (c.bias ? " bias" : "") +
          (c.reflect ? " reflect" : "") + " activation " +
-         std::to_string(static_cast<int>(c.activation));
+         std::to_string(static_cast<int>(c.activation)) + " output_padding " +
+         std::to_string(c.output_padding);
 }
 
 constexpr double kSlope = 0.2;
@@ -77,10 +79,11 @@ struct Layer {
 
   reference::Tensor conv(const InferenceCase& c, const reference::Tensor& w,
                          const reference::Tensor& b, const reference::Tensor& input) const {
-    return c.transposed ? reference::conv_transpose2d(input, w, b, c.stride, c.pad, 0)
-                        : reference::conv2d(
-                              input, w, b, c.stride, c.pad,
-                              c.reflect ? reference::Padding::reflect : reference::Padding::zeros);
+    return c.transposed
+               ? reference::conv_transpose2d(input, w, b, c.stride, c.pad, c.output_padding)
+               : reference::conv2d(
+                     input, w, b, c.stride, c.pad,
+                     c.reflect ? reference::Padding::reflect : reference::Padding::zeros);
   }
 
   // The unfused layer, with weights `w` and input `input` (the layer's own by default).
@@ -120,7 +123,7 @@ struct Layer {
     const ops::Epilogue epilogue{bn, c.activation, static_cast<float>(kSlope)};
     if (c.transposed) {
       return ops::conv_transpose2d_inference(device_x, device_weight, device_bias,
-                                             {c.stride, c.pad, 0}, epilogue);
+                                             {c.stride, c.pad, c.output_padding}, epilogue);
     }
     return ops::conv2d_inference(
         device_x, device_weight, device_bias,
@@ -151,6 +154,10 @@ TEST_P(ConvInference, MatchesConvolutionBatchNormAndActivation) {
       {true, 2, 7, 3, 4, 3, 2, 1, true, false, A::tanh},
       {true, 1, 9, 1, 16, 4, 1, 0, false, false, A::leaky_relu},
       {true, 1, 4, 4, 3, 4, 2, 1, true, false, A::none},
+      // DE-GAN's ConvT5 (kernel 5, stride 2, padding 2, output_padding 1), and stride 3.
+      {true, 2, 6, 4, 5, 5, 2, 2, false, false, A::relu, 1},
+      {true, 1, 7, 3, 3, 5, 2, 2, true, false, A::tanh, 1},
+      {true, 1, 4, 3, 6, 3, 3, 1, true, false, A::leaky_relu, 2},
   };
   uint64_t seed = 100;
   for (const InferenceCase& c : cases) {

@@ -33,6 +33,25 @@ ref::Tensor only_rows(const ref::Tensor& t, int64_t begin, int64_t count) {
   return out;
 }
 
+// Batch norm of x in training: batch_norm1d for [N, C], batch_norm2d for [N, C, H, W].
+Tensor normalise(const Tensor& x, const Tensor& gamma, const Tensor& beta,
+                 const Tensor& running_mean, const Tensor& running_var) {
+  return x.rank() == 2 ? ops::batch_norm1d(x, gamma, beta, running_mean, running_var, true)
+                       : ops::batch_norm2d(x, gamma, beta, running_mean, running_var, true);
+}
+
+ref::BatchNormForward reference_forward(const ref::Tensor& x, const ref::Tensor& gamma,
+                                        const ref::Tensor& beta) {
+  return x.shape.size() == 2 ? ref::batch_norm1d_train(x, gamma, beta)
+                             : ref::batch_norm2d_train(x, gamma, beta);
+}
+
+ref::BatchNormGrads reference_backward(const ref::Tensor& x, const ref::Tensor& gamma,
+                                       const ref::Tensor& grad_y) {
+  return x.shape.size() == 2 ? ref::batch_norm1d_train_backward(x, gamma, grad_y)
+                             : ref::batch_norm2d_train_backward(x, gamma, grad_y);
+}
+
 // `parts` micro-batches of one step, each normalising its rows of x with --sync-bn, against the
 // reference over the whole batch: the same output, running statistics and input gradient (of
 // the sum of every part's loss), and each part's own weight and bias gradients.
@@ -58,7 +77,7 @@ void expect_parts_normalise_as_one_batch(const Shape& whole, int parts, uint64_t
       Result& out = got[static_cast<size_t>(k)];
       out.running_mean = test::to_device(mean0);
       out.running_var = test::to_device(var0);
-      out.y = ops::batch_norm2d(xk, g, b, out.running_mean, out.running_var, true);
+      out.y = normalise(xk, g, b, out.running_mean, out.running_var);
       test::backward_with(out.y, rows(r, k * each, each));
       out.dx = xk.grad();
       out.dgamma = g.grad();
@@ -68,10 +87,10 @@ void expect_parts_normalise_as_one_batch(const Shape& whole, int parts, uint64_t
   train::GradientSync sync(parts, train::Ranks::world(), true, 0);
   sync.run(steps);
 
-  const auto forward = ref::batch_norm2d_train(x, gamma, beta);
+  const auto forward = reference_forward(x, gamma, beta);
   ref::Tensor want_mean = mean0, want_var = var0;
   ref::batch_norm2d_update_running(want_mean, want_var, forward, x.numel() / whole[1]);
-  const auto backward = ref::batch_norm2d_train_backward(x, gamma, r);
+  const auto backward = reference_backward(x, gamma, r);
   for (int k = 0; k < parts; ++k) {
     SCOPED_TRACE("part " + std::to_string(k));
     const Result& out = got[static_cast<size_t>(k)];
@@ -79,7 +98,7 @@ void expect_parts_normalise_as_one_batch(const Shape& whole, int parts, uint64_t
     EXPECT_TRUE(close(out.running_mean, want_mean));
     EXPECT_TRUE(close(out.running_var, want_var));
     EXPECT_TRUE(close(out.dx, rows(backward.x, k * each, each)));
-    const auto own = ref::batch_norm2d_train_backward(x, gamma, only_rows(r, k * each, each));
+    const auto own = reference_backward(x, gamma, only_rows(r, k * each, each));
     EXPECT_TRUE(close(out.dgamma, own.gamma));
     EXPECT_TRUE(close(out.dbeta, own.beta));
   }
@@ -89,6 +108,12 @@ TEST(SyncBatchNorm, MicroBatchesNormaliseAsOneBatch) {
   expect_parts_normalise_as_one_batch({6, 5, 6, 7}, 3, 7000);
   // Batch 1 per part, and channels of several chunks with a partial last one.
   expect_parts_normalise_as_one_batch({2, 3, 67, 71}, 2, 7100);
+}
+
+TEST(SyncBatchNorm, MicroBatchesOfFeaturesNormaliseAsOneBatch) {
+  expect_parts_normalise_as_one_batch({6, 37}, 3, 7300);
+  // Batch 1 per part, which batch_norm1d alone refuses in training: the whole batch has 4.
+  expect_parts_normalise_as_one_batch({4, 5}, 4, 7400);
 }
 
 TEST(SyncBatchNorm, WithoutItEachMicroBatchHasItsOwnStatistics) {
