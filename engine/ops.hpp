@@ -50,6 +50,13 @@ Tensor glu(const Tensor& x);
 // not training.
 Tensor dropout(const Tensor& x, float p, uint64_t seed, bool training);
 
+// --- random tensors (engine/ops/random.cpp) ---
+// Standard-normal values (mean 0, std 1), each a function of the seed and its index only
+// (counter-based, by Box-Muller over the hash of dropout), so a seed gives the same tensor on
+// every device up to the last bits of the device's sqrt, division, sin and cos. Not
+// differentiated.
+Tensor normal(const Shape& shape, uint64_t seed);
+
 // --- reductions and losses (engine/ops/reduce.cpp, engine/ops/loss.cpp) ---
 Tensor sum(const Tensor& x);                                      // shape [1]
 Tensor mean(const Tensor& x);                                     // shape [1]

@@ -182,6 +182,14 @@ Tensor upsample_nearest2x_backward(const Tensor& grad_y);
 Tensor tile_spatial(const Tensor& x, int64_t size);
 Tensor tile_spatial_backward(const Tensor& grad_y, const std::vector<int64_t>& x_shape);
 
+// ---- random tensors
+// -------------------------------------------------------------------------------
+
+// The engine's ops::normal formula in double: element i of a pair (2k, 2k + 1) is
+// sqrt(-2 ln u) cos(t) (even i) or sin(t) (odd i), with u = ((b(2k) >> 8) + 1) / 2^24 and
+// t = pi (2 (b(2k + 1) >> 8) / 2^24 - 1), b(j) the 32-bit hash of (seed, j).
+Tensor normal_box_muller(std::vector<int64_t> shape, uint64_t seed);
+
 // ---- optimiser
 // ------------------------------------------------------------------------------------
 
