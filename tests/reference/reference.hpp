@@ -199,6 +199,13 @@ Tensor normal_box_muller(std::vector<int64_t> shape, uint64_t seed);
 void adam_step(Tensor& param, Tensor& m, Tensor& v, const Tensor& grad, int64_t t, double lr,
                double beta1, double beta2, double eps);
 
+// ---- weight average
+// -------------------------------------------------------------------------------
+
+// One step of an exponential moving average of weights, in place:
+//   average = decay * average + (1 - decay) * parameter.
+void weight_average_step(Tensor& average, const Tensor& parameter, double decay);
+
 // ---- numeric helpers for tests
 // -------------------------------------------------------------------
 
