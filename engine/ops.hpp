@@ -81,6 +81,15 @@ Tensor upsample_nearest2x(const Tensor& x);
 // vectors are joined to feature maps. The backward sums each plane of the gradient.
 Tensor tile_spatial(const Tensor& x, int size);
 
+// --- colour statistics (engine/ops/colour.cpp) ---
+// Per-image statistics of the pixels s_p of x [N, 3, H, W] (StackGAN-v2's colour-consistency
+// term): the mean colour mu [N, 3] over the H*W pixels, and the biased covariance [N, 3, 3],
+// (1/HW) sum_p (s_p - mu)(s_p - mu)^T. Two ops rather than one of two outputs, since a recorded op
+// has one output: each has a one-pass backward, and the covariance, which needs the mean, computes
+// it again (one more read of the image, small beside the networks that made it). Any H*W.
+Tensor colour_mean(const Tensor& x);
+Tensor colour_covariance(const Tensor& x);
+
 // --- convolution (engine/ops/conv.cpp) ---
 enum class Padding { zeros, reflect };
 struct Conv2dOptions {

@@ -190,6 +190,16 @@ Tensor tile_spatial_backward(const Tensor& grad_y, const std::vector<int64_t>& x
 // t = pi (2 (b(2k + 1) >> 8) / 2^24 - 1), b(j) the 32-bit hash of (seed, j).
 Tensor normal_box_muller(std::vector<int64_t> shape, uint64_t seed);
 
+// ---- colour statistics
+// ----------------------------------------------------------------------------
+
+// Per image of x [N, 3, H, W], over its H*W pixels s_p: the mean colour mu [N, 3] and the biased
+// covariance [N, 3, 3] = (1/HW) sum_p (s_p - mu)(s_p - mu)^T.
+Tensor colour_mean(const Tensor& x);
+Tensor colour_mean_backward(const std::vector<int64_t>& x_shape, const Tensor& grad_y);
+Tensor colour_covariance(const Tensor& x);
+Tensor colour_covariance_backward(const Tensor& x, const Tensor& grad_y);
+
 // ---- optimiser
 // ------------------------------------------------------------------------------------
 
