@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -107,7 +108,8 @@ TEST(OrthogonalInit, RIsUpperTriangularWithAPositiveDiagonal) {
 }
 
 // The same normal matrices through torch.linalg.qr with torch.nn.init.orthogonal_'s sign
-// correction and transposes, where an interpreter with PyTorch is installed.
+// correction and transposes, where an interpreter with PyTorch is installed (one run for all
+// shapes: importing torch takes seconds).
 TEST(OrthogonalInit, AgreesWithPyTorchOnTheSameNormalMatrix) {
   std::string python;
   for (const char* candidate : {"python3", "/usr/bin/python3"}) {
@@ -119,43 +121,53 @@ TEST(OrthogonalInit, AgreesWithPyTorchOnTheSameNormalMatrix) {
   }
   if (python.empty()) GTEST_SKIP() << "no python3 that imports torch";
   io::testing::TempDir dir;
-  uint64_t seed = 110;
-  for (const Shape& shape : kShapes) {
-    SCOPED_TRACE(to_string(shape));
-    Rng draw(++seed), init(seed);
-    const auto [rows, cols] = layout(shape);
-    const auto normal = normal_values(static_cast<size_t>(rows * cols), 0.0f, 1.0f, draw);
-    const auto ours = orthogonal_values(shape, 1.0, init);
-    {
-      std::ofstream out(dir / "normal.txt");
-      out.precision(9);
+  std::vector<std::vector<float>> ours;
+  {
+    std::ofstream out(dir / "normal.txt");
+    out.precision(9);
+    uint64_t seed = 110;
+    for (const Shape& shape : kShapes) {
+      Rng draw(++seed), init(seed);
+      const auto [rows, cols] = layout(shape);
       out << rows << " " << cols << "\n";
-      for (float v : normal)
+      for (float v : normal_values(static_cast<size_t>(rows * cols), 0.0f, 1.0f, draw))
         out << v << "\n";
+      ours.push_back(orthogonal_values(shape, 1.0, init));
     }
-    const std::string script =
-        "import sys, torch\n"
-        "v = open(sys.argv[1]).read().split()\n"
-        "rows, cols = int(v[0]), int(v[1])\n"
-        "a = torch.tensor([float(x) for x in v[2:]], dtype=torch.float64).reshape(rows, cols)\n"
-        "wide = rows < cols\n"
-        "if wide: a = a.t()\n"
-        "q, r = torch.linalg.qr(a)\n"
-        "q = q * torch.diag(r).sign()\n"
-        "if wide: q = q.t()\n"
-        "open(sys.argv[2], 'w').write('\\n'.join(repr(x) for x in q.reshape(-1).tolist()))\n";
-    { std::ofstream(dir / "qr.py") << script; }
-    const std::string command = python + " " + (dir / "qr.py").string() + " " +
-                                (dir / "normal.txt").string() + " " + (dir / "q.txt").string();
-    ASSERT_EQ(std::system(command.c_str()), 0) << command;
-    std::ifstream in(dir / "q.txt");
+  }
+  std::ofstream(dir / "qr.py") << R"(import sys, torch
+values = open(sys.argv[1]).read().split()
+out = open(sys.argv[2], 'w')
+at = 0
+while at < len(values):
+    rows, cols = int(values[at]), int(values[at + 1])
+    at += 2
+    a = torch.tensor([float(x) for x in values[at:at + rows * cols]], dtype=torch.float64)
+    at += rows * cols
+    a = a.reshape(rows, cols)
+    wide = rows < cols
+    if wide: a = a.t()
+    q, r = torch.linalg.qr(a)
+    q = q * torch.diag(r).sign()
+    if wide: q = q.t()
+    out.write(' '.join(repr(x) for x in q.reshape(-1).tolist()) + '\n')
+)";
+  const std::string command = python + " " + (dir / "qr.py").string() + " " +
+                              (dir / "normal.txt").string() + " " + (dir / "q.txt").string();
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  std::ifstream in(dir / "q.txt");
+  for (size_t s = 0; s < kShapes.size(); ++s) {
+    SCOPED_TRACE(to_string(kShapes[s]));
+    std::string line;
+    ASSERT_TRUE(std::getline(in, line));
+    std::istringstream fields(line);
     std::vector<double> theirs;
-    for (double v; in >> v;)
+    for (double v; fields >> v;)
       theirs.push_back(v);
-    ASSERT_EQ(theirs.size(), ours.size());
+    ASSERT_EQ(theirs.size(), ours[s].size());
     double worst = 0.0;
-    for (size_t i = 0; i < ours.size(); ++i)
-      worst = std::max(worst, std::abs(ours[i] - theirs[i]));
+    for (size_t i = 0; i < theirs.size(); ++i)
+      worst = std::max(worst, std::abs(ours[s][i] - theirs[i]));
     EXPECT_LE(worst, 1e-6);
   }
 }
