@@ -54,6 +54,17 @@ void WeightAverage::copy_to_parameters() const {
   }
 }
 
+void WeightAverage::swap_with_parameters() {
+  for (size_t i = 0; i < parameters_.size(); ++i) {
+    Tensor parameter = parameters_[i].second;
+    Tensor& average = averages_[i].second;
+    Tensor live = Tensor::empty(parameter.shape());
+    live.copy_from(parameter);
+    parameter.copy_from(average);
+    average.copy_from(live);
+  }
+}
+
 void WeightAverage::load(const io::Safetensors& file, const std::string& prefix) {
   for (const auto& [name, average] : averages_)
     io::load_into(average, file, prefix + name);

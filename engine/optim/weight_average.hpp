@@ -23,6 +23,10 @@ class WeightAverage {
   void update();
   // Overwrites the live parameters with the averages (for sampling or evaluating the average).
   void copy_to_parameters() const;
+  // Exchanges the contents of the averages and the live parameters: sampling with the average
+  // in the middle of training, between two calls, leaves both as they were. update() between
+  // the two calls would average the wrong way round.
+  void swap_with_parameters();
 
   // The averages under their parameters' names: what a checkpoint saves, and the handles that
   // load() overwrites.

@@ -87,6 +87,29 @@ TEST(WeightAverage, CopiesIntoTheParameters) {
     EXPECT_EQ(named[i].second.to_host(), average.averages()[i].second.to_host());
 }
 
+TEST(WeightAverage, SwapsWithTheParametersAndBack) {
+  const optim::NamedTensors named = parameters(35);
+  optim::WeightAverage average(named, 0.5);
+  for (const auto& [name, t] : named)
+    Tensor(t).fill(3.0f);
+  average.update();
+  std::vector<std::vector<float>> live, averaged;
+  for (size_t i = 0; i < named.size(); ++i) {
+    live.push_back(named[i].second.to_host());
+    averaged.push_back(average.averages()[i].second.to_host());
+  }
+  average.swap_with_parameters();
+  for (size_t i = 0; i < named.size(); ++i) {
+    EXPECT_EQ(named[i].second.to_host(), averaged[i]);
+    EXPECT_EQ(average.averages()[i].second.to_host(), live[i]);
+  }
+  average.swap_with_parameters();
+  for (size_t i = 0; i < named.size(); ++i) {
+    EXPECT_EQ(named[i].second.to_host(), live[i]);
+    EXPECT_EQ(average.averages()[i].second.to_host(), averaged[i]);
+  }
+}
+
 TEST(WeightAverage, SavesAndLoadsAsNamedTensors) {
   io::testing::TempDir dir;
   const optim::NamedTensors named = parameters(40);
