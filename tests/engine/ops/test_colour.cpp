@@ -10,11 +10,12 @@ namespace {
 namespace ref = reference;
 using test::close;
 
-// Batch 1, a single pixel, odd planes, a plane smaller than a workgroup, an output past one grid
-// row in the backward kernels, and a 512 x 512 image (a plane of 262144 pixels, a thousand per
-// invocation of the forward kernels).
-const std::vector<Shape> kShapes{{1, 3, 1, 1},  {1, 3, 5, 7},   {2, 3, 9, 11},   {3, 3, 17, 2},
-                                 {5, 3, 1, 13}, {2, 3, 61, 73}, {1, 3, 512, 512}};
+// Batch 1, a single pixel, odd planes, a plane smaller than a workgroup, two images of two chunks
+// each (the last one partial), an output past one grid row in the backward kernels, a 512 x 512
+// image (64 chunks) and one of more chunks than a combining workgroup has invocations.
+const std::vector<Shape> kShapes{{1, 3, 1, 1},     {1, 3, 5, 7},      {2, 3, 9, 11},
+                                 {3, 3, 17, 2},    {5, 3, 1, 13},     {2, 3, 61, 73},
+                                 {1, 3, 512, 512}, {1, 3, 1031, 1033}};
 
 TEST(Colour, MeanForwardAndBackwardMatchReference) {
   uint64_t seed = 1200;
