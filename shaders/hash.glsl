@@ -1,6 +1,7 @@
 // Counter-based random bits: a function of (seed, index) only, so results do not depend on the
-// device, the workgroup size or the order of execution. Mirrored on the host in
-// engine/ops/random_hash.hpp; the two must stay identical.
+// device, the workgroup size or the order of execution. The hash and dropout's test are mirrored
+// on the host in engine/ops/random_hash.hpp (the two must stay identical); standard_normal's
+// formula is stated and computed in double by tests/reference (normal_box_muller).
 uint mix32(uint x) {
   x ^= x >> 16;
   x *= 0x7feb352du;
