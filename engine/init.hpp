@@ -45,6 +45,15 @@ void fill_(Tensor& t, float value);
 
 Tensor uniform(const Shape& shape, float lo, float hi, Rng& rng);
 
+// Orthogonal initialisation (Saxe et al. 2014; torch.nn.init.orthogonal_'s recipe): the tensor
+// is viewed as a matrix [shape[0], the rest] (a conv weight as [out, in * kh * kw]), a
+// standard-normal matrix of that shape is drawn (normal_values, row-major), transposed when it has
+// fewer rows than columns, and replaced by the Q of its QR decomposition (Householder, in double)
+// with each column multiplied by the sign of R's diagonal element, transposed back and scaled by
+// gain. The rows (wide) or columns (tall or square) are then orthonormal times gain. Rank >= 2.
+std::vector<float> orthogonal_values(const Shape& shape, double gain, Rng& rng);
+void orthogonal_(Tensor& t, double gain, Rng& rng);
+
 // Natural logarithm of x > 0 (finite, normal) from IEEE-exact operations only; within a few ulp of
 // the true value. Exposed for its test.
 double portable_log(double x);

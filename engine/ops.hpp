@@ -50,6 +50,13 @@ Tensor glu(const Tensor& x);
 // not training.
 Tensor dropout(const Tensor& x, float p, uint64_t seed, bool training);
 
+// --- random tensors (engine/ops/random.cpp) ---
+// Standard-normal values (mean 0, std 1), each a function of the seed and its index only
+// (counter-based, by Box-Muller over the hash of dropout), so a seed gives the same tensor on
+// every device up to the last bits of the device's sqrt, division, sin and cos. Not
+// differentiated.
+Tensor normal(const Shape& shape, uint64_t seed);
+
 // --- reductions and losses (engine/ops/reduce.cpp, engine/ops/loss.cpp) ---
 Tensor sum(const Tensor& x);                                      // shape [1]
 Tensor mean(const Tensor& x);                                     // shape [1]
@@ -73,6 +80,15 @@ Tensor upsample_nearest2x(const Tensor& x);
 // x [N, C] or [N, C, 1, 1] repeated over a size x size plane: [N, C, size, size], as conditioning
 // vectors are joined to feature maps. The backward sums each plane of the gradient.
 Tensor tile_spatial(const Tensor& x, int size);
+
+// --- colour statistics (engine/ops/colour.cpp) ---
+// Per-image statistics of the pixels s_p of x [N, 3, H, W] (StackGAN-v2's colour-consistency
+// term): the mean colour mu [N, 3] over the H*W pixels, and the biased covariance [N, 3, 3],
+// (1/HW) sum_p (s_p - mu)(s_p - mu)^T. Two ops rather than one of two outputs, since a recorded op
+// has one output: each has a one-pass backward, and the covariance, which needs the mean, computes
+// it again (one more read of the image, small beside the networks that made it). Any H*W.
+Tensor colour_mean(const Tensor& x);
+Tensor colour_covariance(const Tensor& x);
 
 // --- convolution (engine/ops/conv.cpp) ---
 enum class Padding { zeros, reflect };

@@ -210,6 +210,24 @@ Tensor upsample_nearest2x_backward(const Tensor& grad_y);
 Tensor tile_spatial(const Tensor& x, int64_t size);
 Tensor tile_spatial_backward(const Tensor& grad_y, const std::vector<int64_t>& x_shape);
 
+// ---- random tensors
+// -------------------------------------------------------------------------------
+
+// The engine's ops::normal formula in double: element i of a pair (2k, 2k + 1) is
+// sqrt(-2 ln u) cos(t) (even i) or sin(t) (odd i), with u = ((b(2k) >> 8) + 1) / 2^24 and
+// t = pi (2 (b(2k + 1) >> 8) / 2^24 - 1), b(j) the 32-bit hash of (seed, j).
+Tensor normal_box_muller(std::vector<int64_t> shape, uint64_t seed);
+
+// ---- colour statistics
+// ----------------------------------------------------------------------------
+
+// Per image of x [N, 3, H, W], over its H*W pixels s_p: the mean colour mu [N, 3] and the biased
+// covariance [N, 3, 3] = (1/HW) sum_p (s_p - mu)(s_p - mu)^T.
+Tensor colour_mean(const Tensor& x);
+Tensor colour_mean_backward(const std::vector<int64_t>& x_shape, const Tensor& grad_y);
+Tensor colour_covariance(const Tensor& x);
+Tensor colour_covariance_backward(const Tensor& x, const Tensor& grad_y);
+
 // ---- optimiser
 // ------------------------------------------------------------------------------------
 
@@ -218,6 +236,13 @@ Tensor tile_spatial_backward(const Tensor& grad_y, const std::vector<int64_t>& x
 //   param -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps),  t = 1, 2, ...
 void adam_step(Tensor& param, Tensor& m, Tensor& v, const Tensor& grad, int64_t t, double lr,
                double beta1, double beta2, double eps);
+
+// ---- weight average
+// -------------------------------------------------------------------------------
+
+// One step of an exponential moving average of weights, in place:
+//   average = decay * average + (1 - decay) * parameter.
+void weight_average_step(Tensor& average, const Tensor& parameter, double decay);
 
 // ---- numeric helpers for tests
 // -------------------------------------------------------------------
