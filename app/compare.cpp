@@ -1,0 +1,119 @@
+#include <unistd.h>
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <csignal>
+#include <iostream>
+#include <memory>
+
+#include "app/commands.hpp"
+#include "app/model_options.hpp"
+#include "engine/error.hpp"
+#include "nets/compare/comparison.hpp"
+#include "nets/eval/random_features.hpp"
+
+namespace aegan::app {
+namespace {
+
+std::atomic<bool> stop_requested{false};
+
+void request_stop(int) {
+  stop_requested.store(true);
+}
+
+struct CompareFlags {
+  compare::CompareOptions options;
+  std::vector<std::string> presets;  // MODEL=PRESET
+  std::string background = "000000";
+};
+
+void run_compare(CompareFlags flags, const GlobalOptions& globals) {
+  compare::CompareOptions& options = flags.options;
+  for (const std::string& entry : flags.presets) {
+    const size_t equals = entry.find('=');
+    if (equals == std::string::npos || equals == 0 || equals + 1 == entry.size()) {
+      throw Error("--presets takes MODEL=PRESET, not '" + entry + "'");
+    }
+    options.presets[entry.substr(0, equals)] = entry.substr(equals + 1);
+  }
+  options.train.background = parse_colour(flags.background);
+  compare::contenders(options);  // bad options fail before the device starts
+  start_runtime(globals);
+  options.progress = &std::cerr;
+  options.progress_is_terminal = isatty(STDERR_FILENO) != 0;
+  options.stop = &stop_requested;
+  std::signal(SIGINT, request_stop);
+  std::signal(SIGTERM, request_stop);
+  const compare::Comparison comparison = compare::run_comparison(options);
+  if (!comparison.complete) {
+    std::cout << "comparison stopped on request; run the same command again to continue\n";
+    return;
+  }
+  std::cout << "comparison of " << comparison.results.size()
+            << " models: " << (options.out / "compare.md").string()
+            << ", compare.json, compare.png\n";
+}
+
+}  // namespace
+
+void register_compare(CLI::App& app, const GlobalOptions& globals) {
+  auto* command = app.add_subcommand(
+      "compare",
+      std::string("Train several models on the same data with the same budget, each in its own "
+                  "run folder --out/runs/MODEL (re-running resumes), evaluate each as `eval` "
+                  "does, and write the table --out/compare.md and .json (SWD, MS-SSIM "
+                  "diversity, ") +
+          eval::kRandomFeatureDescription + ") and every model's samples, --out/compare.png.");
+  auto flags = std::make_shared<CompareFlags>();
+  compare::CompareOptions& o = flags->options;
+  command->add_option("--data", o.data, "folder of PNG/JPEG/BMP/TGA images (searched recursively)")
+      ->required();
+  command->add_option("--out", o.out, "comparison folder")->required();
+  command->add_option("--models", o.models, "the models compared, comma-separated: aegan,dcgan")
+      ->delimiter(',')
+      ->required();
+  command
+      ->add_option("--presets", flags->presets,
+                   "MODEL=PRESET,... (default: each model's default preset, the tiny ones; "
+                   "denoiser=tiny64 for the denoiser of --denoise)")
+      ->delimiter(',');
+  command->add_option("--images", o.images,
+                      "images seen in training by each model, split over its stages in "
+                      "proportion to its default epochs");
+  command->add_option("--minutes", o.minutes,
+                      "wall-clock minutes of training per model (with --images: whichever ends "
+                      "first; alone: the default schedule, cut off)");
+  command->add_flag("--denoise", o.denoise,
+                    "also train AEGAN's denoiser phi on each baseline's frozen generator, a row "
+                    "MODEL+phi");
+  command->add_option("--batch", o.train.batch, "minibatch size of every model (default: each's)")
+      ->check(CLI::PositiveNumber);
+  command->add_option("--seed", o.train.seed, "seed of every run's weights, z and shuffling")
+      ->capture_default_str();
+  command->add_flag("--center-crop", o.train.center_crop, "crop images to a centred square first");
+  command
+      ->add_option("--background", flags->background, "RRGGBB colour put under transparent pixels")
+      ->capture_default_str();
+  command->add_option("--sample-every", o.train.sample_every, "steps between sample grids of a run")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command->add_option("--sample-count", o.train.sample_count, "images in each run's sample grids")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command
+      ->add_option("--count", o.eval.count,
+                   "images generated and data images used in evaluation (default: 1000 or the "
+                   "number of images in --data, whichever is smaller)")
+      ->check(CLI::NonNegativeNumber);
+  command->add_option("--pairs", o.eval.pairs, "MS-SSIM pairs per set")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command->add_option("--patches", o.eval.patches, "SWD patches per image and level")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command->add_option("--shown", o.samples_shown, "samples of each model in compare.png")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command->callback([flags, &globals] { run_compare(*flags, globals); });
+}
+
+}  // namespace aegan::app
