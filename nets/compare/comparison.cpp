@@ -66,7 +66,8 @@ bool same_schedules(const train::TrainConfig& a, const train::TrainConfig& b) {
   if (a.stages.size() != b.stages.size()) return false;
   for (size_t s = 0; s < a.stages.size(); ++s) {
     const train::StageSchedule &x = a.stages[s], &y = b.stages[s];
-    if (x.epochs != y.epochs || x.steps != y.steps || x.lr != y.lr) return false;
+    // Steps override epochs, so epochs matter only where neither gives steps.
+    if (x.steps != y.steps || (x.steps == 0 && x.epochs != y.epochs) || x.lr != y.lr) return false;
   }
   return true;
 }
