@@ -9,7 +9,7 @@
 #include "app/model_options.hpp"
 #include "engine/error.hpp"
 #include "nets/compare/comparison.hpp"
-#include "nets/eval/random_features.hpp"
+#include "nets/models/registry.hpp"
 
 namespace aegan::app {
 namespace {
@@ -53,16 +53,23 @@ void run_compare(CompareFlags flags, const GlobalOptions& globals) {
             << ", compare.json, compare.png\n";
 }
 
+std::string default_presets() {
+  std::string out;
+  for (const ModelKind& kind : model_kinds())
+    out += (out.empty() ? "" : ", ") + kind.name + "=" + kind.default_preset;
+  return out;
+}
+
 }  // namespace
 
 void register_compare(CLI::App& app, const GlobalOptions& globals) {
   auto* command = app.add_subcommand(
       "compare",
-      std::string("Train several models on the same data with the same budget, each in its own "
-                  "run folder --out/runs/MODEL (re-running resumes), evaluate each as `eval` "
-                  "does, and write the table --out/compare.md and .json (SWD, MS-SSIM "
-                  "diversity, ") +
-          eval::kRandomFeatureDescription + ") and every model's samples, --out/compare.png.");
+      "Train several models on the same data with the same budget, each in an ordinary run "
+      "folder --out/runs/MODEL (running the command again resumes), evaluate each as `eval` does, "
+      "and write the table --out/compare.md and .json (SWD, MS-SSIM diversity and FD-R, a "
+      "Fréchet distance in one fixed random-CNN feature space shared by all models) and a sheet "
+      "of every model's samples, --out/compare.png.");
   auto flags = std::make_shared<CompareFlags>();
   compare::CompareOptions& o = flags->options;
   command->add_option("--data", o.data, "folder of PNG/JPEG/BMP/TGA images (searched recursively)")
@@ -73,8 +80,7 @@ void register_compare(CLI::App& app, const GlobalOptions& globals) {
       ->required();
   command
       ->add_option("--presets", flags->presets,
-                   "MODEL=PRESET,... (default: each model's default preset, the tiny ones; "
-                   "denoiser=tiny64 for the denoiser of --denoise)")
+                   "MODEL=PRESET,... (default: " + default_presets() + ")")
       ->delimiter(',');
   command->add_option("--images", o.images,
                       "images seen in training by each model, split over its stages in "
