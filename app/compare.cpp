@@ -48,9 +48,9 @@ void run_compare(CompareFlags flags, const GlobalOptions& globals) {
     std::cout << "comparison stopped on request; run the same command again to continue\n";
     return;
   }
-  std::cout << "comparison of " << comparison.results.size()
-            << " models: " << (options.out / "compare.md").string()
-            << ", compare.json, compare.png\n";
+  const size_t rows = comparison.results.size();
+  std::cout << "comparison of " << rows << (rows == 1 ? " model: " : " models: ")
+            << (options.out / "compare.md").string() << ", compare.json, compare.png\n";
 }
 
 std::string default_presets() {

@@ -231,6 +231,7 @@ Comparison run_comparison(const CompareOptions& options) {
     report::ProgressOptions progress_options;
     progress_options.terminal = options.progress_is_terminal;
     report::Progress progress("compare: images trained", total, out, progress_options);
+    progress.update(done);
     for (Plan& plan : plans) {
       if (plan.finished) {
         out << "compare: " << plan.contender.name << " is trained already (" << plan.run.string()
@@ -240,7 +241,6 @@ Comparison run_comparison(const CompareOptions& options) {
       const int64_t before = done - plan.seen_images;
       if (!train_run(plan, options, progress, done)) {
         progress.finish("stopped");
-        out << "compare: stopped; run the same command again to continue\n";
         return comparison;
       }
       // A time budget may end a run before its schedule does.
@@ -252,6 +252,7 @@ Comparison run_comparison(const CompareOptions& options) {
   const eval::ProgressFactory eval_progress =
       eval::progress_lines(out, options.progress_is_terminal);
   for (Plan& plan : plans) {
+    if (options.stop && options.stop->load()) return comparison;
     out << "compare: evaluating " << plan.contender.name << "\n";
     ContenderResult result{plan.contender, plan.run, plan.seen_images, plan.seconds, {}, 0};
     result.eval = eval::evaluate_checkpoint(checkpoint_of(plan.run), options.data, options.eval,

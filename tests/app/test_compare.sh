@@ -120,5 +120,21 @@ assert resumed.keys() == whole.keys() and all(resumed[k] == whole[k] for k in wh
 PY
   { echo "FAIL: the resumed comparison's DCGAN differs from the uninterrupted one"; failed=1; }
 
+# A time budget alone: the default schedule (200 epochs) cut off after about a second, and
+# the run counted as finished by a re-run.
+timed=("${compare[@]}" --out "$work/timed" --models dcgan --minutes 0.02)
+expect_success "${timed[@]}"
+before=$(md5sum "$work/timed/runs/dcgan/checkpoint.safetensors")
+again=$("${timed[@]}" 2>&1 >/dev/null)
+[[ $again == *"compare: dcgan is trained already"* ]] ||
+  { echo "FAIL: a run whose time is spent is trained again"; failed=1; }
+[[ $(md5sum "$work/timed/runs/dcgan/checkpoint.safetensors") == "$before" ]] ||
+  { echo "FAIL: the re-run of a timed comparison changed its run"; failed=1; }
+python3 - "$work/timed/compare.json" <<'PY' || { echo "FAIL: the timed run's table"; failed=1; }
+import json, sys
+row = json.load(open(sys.argv[1]))["rows"][0]
+assert 0 < row["images_seen"] < 200 * 6 and row["train_seconds"] >= 1.2, row
+PY
+
 [[ $failed == 0 ]] && echo PASS
 exit "$failed"
