@@ -38,7 +38,7 @@ expect_error "data folder $work/none does not exist" \
 [[ -e $work/bad ]] && { echo "FAIL: a refused comparison wrote $work/bad"; failed=1; }
 
 out=$work/out
-all=("${compare[@]}" --out "$out" --models aegan,dcgan --denoise --presets denoiser=tiny64
+all=("${compare[@]}" --out "$out" --models "aegan,dcgan" --denoise --presets denoiser=tiny64
   --images 24)
 if ! "${all[@]}" >"$work/first.txt" 2>"$work/first.err"; then
   echo "FAIL: compare exited with an error: $(tail -3 "$work/first.err")"
@@ -79,6 +79,12 @@ for name, row in rows.items():
     line = next(l for l in text.splitlines() if l.startswith(f"| {name} |"))
     assert f"| {row['swd_x1e3']:.2f} |" in line and f"| {row['fd_r']:.4f} |" in line, line
 assert "FD-R: Fréchet distance in the channel means" in text
+# compare.png: a row of the data and one per model, each of --shown 4 tiles of 64 + 2 pixels,
+# the rows 8 pixels apart.
+png = open(out + "/compare.png", "rb").read()
+width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+assert png[:8] == b"\x89PNG\r\n\x1a\n" and height == 8 + 4 * (66 + 2 + 8), (width, height)
+assert width > 4 * 66 + 2, width
 PY
 
 # A second invocation trains nothing and writes the same table.
