@@ -10,6 +10,7 @@
 #include "engine/error.hpp"
 #include "nets/compare/comparison.hpp"
 #include "nets/models/registry.hpp"
+#include "nets/train/ranks.hpp"
 
 namespace aegan::app {
 namespace {
@@ -37,6 +38,10 @@ void run_compare(CompareFlags flags, const GlobalOptions& globals) {
   }
   options.train.background = parse_colour(flags.background);
   compare::contenders(options);  // bad options fail before the device starts
+  // Every rank would train every run into the same folders.
+  if (train::Ranks::start(globals).size() > 1) {
+    throw Error("compare runs as one process; start it without mpirun or srun");
+  }
   start_runtime(globals);
   options.progress = &std::cerr;
   options.progress_is_terminal = isatty(STDERR_FILENO) != 0;
