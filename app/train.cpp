@@ -36,6 +36,7 @@ struct TrainFlags {
   std::string out;
   int64_t max_steps = 0;
   int accumulate = 1;
+  int64_t bucket_kib = 16384;
   bool resume = false;
 };
 
@@ -105,6 +106,7 @@ void run_training(const CLI::App& command, TrainFlags& flags, const GlobalOption
   start_runtime(with_rank_device(globals, ranks));
   train::RunOptions options;
   options.out = flags.out;
+  options.allreduce_bucket_bytes = static_cast<size_t>(flags.bucket_kib) << 10;
   if (step_limit) options.max_steps = flags.max_steps;
   options.stop = &stop_requested;
   options.progress = ranks.is_root() ? &std::cerr : nullptr;
@@ -184,6 +186,13 @@ void register_train(CLI::App& app, const GlobalOptions& globals) {
                     "batch norm over the step's whole global batch (all micro-batches, all ranks) "
                     "instead of each micro-batch; costs two gathers per layer a step (kept on "
                     "--resume)");
+  command
+      ->add_option("--allreduce-bucket-kib", flags->bucket_kib,
+                   "with several ranks, gradients go to the other ranks in buckets of this size "
+                   "as the backward pass completes them, overlapping it; 0: in one all-reduce "
+                   "after it")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   for (size_t s = 0; s < flags->stages.size(); ++s)
     add_stage_options(*command, flags->stages[s], static_cast<int>(s) + 1);
   command

@@ -42,7 +42,7 @@ std::vector<AllreduceTiming> bench_allreduce(const std::string& model_name, cons
   train::TrainConfig config;
   for (const TrainingStage& stage : model->stages())
     config.stages.push_back(stage.schedule);
-  train::GradientSync sync(1, ranks, false);
+  train::GradientSync sync(1, ranks, false, 0);
   Runtime& runtime = Runtime::get();
   std::vector<AllreduceTiming> timings;
   for (size_t s = 0; s < config.stages.size(); ++s) {

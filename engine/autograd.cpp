@@ -66,7 +66,7 @@ void record(Tensor& output, const char* name, std::vector<Tensor> inputs, Backwa
   output.impl()->requires_grad = true;
 }
 
-void Tensor::backward() const {
+void Tensor::backward(const std::function<void(const Tensor& leaf)>& gradient_done) const {
   if (!requires_grad()) throw Error("backward() of a tensor that does not require grad");
   if (numel() != 1) throw Error("backward() needs a one-element loss, got " + to_string(shape()));
   NoGradGuard no_grad;
@@ -82,6 +82,7 @@ void Tensor::backward() const {
     if (!node) {
       impl->grad =
           impl->grad ? ops::add(Tensor(impl->grad), grad).shared_impl() : grad.shared_impl();
+      if (gradient_done) gradient_done(Tensor(impl));
       continue;
     }
     if (!node->backward) throw Error("backward() through a graph that was already freed");

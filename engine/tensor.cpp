@@ -121,6 +121,34 @@ std::vector<float> Tensor::items(std::span<const Tensor> tensors) {
   return values;
 }
 
+Tensor::Later Tensor::download_later(std::vector<Tensor> tensors) {
+  int64_t count = 0;
+  for (const Tensor& tensor : tensors)
+    count += tensor.numel();
+  std::vector<float> values(static_cast<size_t>(count));
+  std::vector<vk::Readback> ranges;
+  size_t at = 0;
+  for (const Tensor& tensor : tensors) {
+    ranges.push_back({&tensor.allocation(), 0, values.data() + at, tensor.bytes()});
+    at += static_cast<size_t>(tensor.numel());
+  }
+  const uint64_t ticket = Runtime::get().stream().download_later(ranges);
+  return Later(std::move(tensors), std::move(values), ticket);
+}
+
+bool Tensor::Later::arrived() {
+  if (!arrived_) arrived_ = Runtime::get().stream().arrived(ticket_);
+  if (arrived_) tensors_.clear();
+  return arrived_;
+}
+
+std::vector<float>& Tensor::Later::values() {
+  if (!arrived_) Runtime::get().stream().await(ticket_);
+  arrived_ = true;
+  tensors_.clear();
+  return values_;
+}
+
 const vk::Allocation& Tensor::allocation() const {
   return checked().storage->allocation;
 }

@@ -2,6 +2,7 @@
 #include <vulkan/vulkan.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -63,6 +64,9 @@ class Tensor {
   float item() const;                  // the value of a one-element tensor
   // The values of one-element tensors, read back with one wait for the device.
   static std::vector<float> items(std::span<const Tensor> tensors);
+  class Later;
+  // The values of the tensors, one after another, copied to the host while the host goes on.
+  static Later download_later(std::vector<Tensor> tensors);
 
   // Device address of the first element and the access records of this tensor's bytes;
   // writes() gives the contents a new version.
@@ -90,8 +94,10 @@ class Tensor {
   void fill(float value);
 
   // Reverse-mode autodiff from this one-element tensor: accumulates d(this)/d(leaf) into .grad of
-  // every leaf that requires it, then frees the graph.
-  void backward() const;
+  // every leaf that requires it, then frees the graph. `gradient_done` is called with each such
+  // leaf as soon as its .grad holds the whole gradient of this pass (while the rest of the pass
+  // is still to be recorded), in the same order every time for the same graph.
+  void backward(const std::function<void(const Tensor& leaf)>& gradient_done = {}) const;
 
   TensorImpl* impl() const { return impl_.get(); }
   const std::shared_ptr<TensorImpl>& shared_impl() const { return impl_; }
@@ -99,6 +105,24 @@ class Tensor {
  private:
   const TensorImpl& checked() const;
   std::shared_ptr<TensorImpl> impl_;
+};
+
+// Values on their way from the device (Tensor::download_later); the tensors live until they
+// have arrived.
+class Tensor::Later {
+ public:
+  Later(std::vector<Tensor> tensors, std::vector<float> values, uint64_t ticket)
+      : tensors_(std::move(tensors)), values_(std::move(values)), ticket_(ticket) {}
+  // Whether the values are here; never waits for the device.
+  bool arrived();
+  // The values, after waiting for them where they are not here yet.
+  std::vector<float>& values();
+
+ private:
+  std::vector<Tensor> tensors_;
+  std::vector<float> values_;  // written by the device's copy: its buffer must not move
+  uint64_t ticket_;
+  bool arrived_ = false;
 };
 
 }  // namespace aegan

@@ -1,5 +1,6 @@
 #include "engine/vk/stream.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "engine/vk/check.hpp"
@@ -34,6 +35,8 @@ Stream::~Stream() {
   } catch (...) {
     // Device lost while shutting down: nothing left to save.
   }
+  for (const LaterDownload& later : later_)
+    readback_.free(later.staging);
   for (Slot& slot : slots_) {
     release_staging(slot);
     vkDestroyFence(context_.device(), slot.fence, nullptr);
@@ -181,12 +184,7 @@ void Stream::download(const Allocation& src, VkDeviceSize offset, void* data, Vk
   download(std::span<const Readback>(&range, 1));
 }
 
-void Stream::download(std::span<const Readback> ranges) {
-  VkDeviceSize total = 0;
-  for (const Readback& range : ranges)
-    total += range.bytes;
-  if (total == 0) return;
-  Allocation staging = readback_.allocate(total);
+void Stream::record_readback(std::span<const Readback> ranges, const Allocation& staging) {
   VkDeviceSize at = 0;
   for (const Readback& range : ranges) {
     if (range.bytes == 0) continue;
@@ -200,14 +198,78 @@ void Stream::download(std::span<const Readback> ranges) {
   to_host.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
   vkCmdPipelineBarrier(recording(), VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0,
                        1, &to_host, 0, nullptr, 0, nullptr);
-  finish();
-  // Readback memory is host-coherent (see MemoryPool), so no invalidate is needed.
-  at = 0;
+}
+
+namespace {
+
+VkDeviceSize total_bytes(std::span<const Readback> ranges) {
+  VkDeviceSize total = 0;
+  for (const Readback& range : ranges)
+    total += range.bytes;
+  return total;
+}
+
+// Readback memory is host-coherent (see MemoryPool), so no invalidate is needed.
+void copy_out(std::span<const Readback> ranges, const Allocation& staging) {
+  VkDeviceSize at = 0;
   for (const Readback& range : ranges) {
     std::memcpy(range.data, static_cast<const char*>(staging.mapped) + at, range.bytes);
     at += range.bytes;
   }
+}
+
+}  // namespace
+
+void Stream::download(std::span<const Readback> ranges) {
+  const VkDeviceSize total = total_bytes(ranges);
+  if (total == 0) return;
+  Allocation staging = readback_.allocate(total);
+  record_readback(ranges, staging);
+  finish();
+  copy_out(ranges, staging);
   readback_.free(staging);
+}
+
+uint64_t Stream::download_later(std::span<const Readback> ranges) {
+  LaterDownload later;
+  later.ticket = ++tickets_;
+  const VkDeviceSize total = total_bytes(ranges);
+  if (total == 0) return later.ticket;
+  later.staging = readback_.allocate(total);
+  later.ranges.assign(ranges.begin(), ranges.end());
+  record_readback(ranges, later.staging);
+  later.slot = current_;
+  flush();
+  later.submission = slots_[later.slot].submission;
+  later_.push_back(std::move(later));
+  return later_.back().ticket;
+}
+
+bool Stream::arrived(uint64_t ticket) {
+  const auto later = std::find_if(later_.begin(), later_.end(),
+                                  [&](const LaterDownload& d) { return d.ticket == ticket; });
+  if (later == later_.end()) return ticket <= tickets_;
+  const Slot& slot = slots_[later->slot];
+  // A slot that went on to a later submission was waited for before it was reused.
+  const bool done = !slot.pending || slot.submission != later->submission ||
+                    vkGetFenceStatus(context_.device(), slot.fence) == VK_SUCCESS;
+  if (done) deliver(later);
+  return done;
+}
+
+void Stream::await(uint64_t ticket) {
+  const auto later = std::find_if(later_.begin(), later_.end(),
+                                  [&](const LaterDownload& d) { return d.ticket == ticket; });
+  if (later == later_.end()) return;
+  Slot& slot = slots_[later->slot];
+  if (slot.pending && slot.submission == later->submission && wait(slot)) ++host_waits_;
+  deliver(later);
+}
+
+void Stream::deliver(std::vector<LaterDownload>::iterator later) {
+  copy_out(later->ranges, later->staging);
+  readback_.free(later->staging);
+  later_.erase(later);
 }
 
 void Stream::flush() {
@@ -222,6 +284,7 @@ void Stream::flush() {
   slot.pending = true;
   recording_ = false;
   ++submissions_;
+  slot.submission = submissions_;
   current_ = (current_ + 1) % kSlots;
 }
 

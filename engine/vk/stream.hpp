@@ -76,6 +76,14 @@ class Stream {
   void download(const Allocation& src, VkDeviceSize offset, void* data, VkDeviceSize bytes);
   // The same for several ranges, with one wait for all of them.
   void download(std::span<const Readback> ranges);
+  // Starts copying the ranges to the host without waiting: their copies are submitted now, after
+  // everything recorded so far, and the data arrives in their `data` by the time arrived() says
+  // so or await() returns (the memory must stay valid until then). Returns the download's ticket.
+  uint64_t download_later(std::span<const Readback> ranges);
+  // Whether the download of `ticket` has reached its memory; never waits for the device.
+  bool arrived(uint64_t ticket);
+  // Waits until the download of `ticket` has reached its memory.
+  void await(uint64_t ticket);
 
   // Records commands of another user of the device (the viewer's timestamp queries) in order with
   // the engine's own, after the barrier a command touching `accesses` would get. The commands must
@@ -102,6 +110,15 @@ class Stream {
     bool pending = false;
     std::vector<std::pair<MemoryPool*, Allocation>> staging;  // freed when the fence signals
     VkDeviceSize staged_bytes = 0;
+    uint64_t submission = 0;  // the number of its latest submission
+  };
+  // A download_later() on its way: its copies went in `submission` on `slot`.
+  struct LaterDownload {
+    uint64_t ticket = 0;
+    size_t slot = 0;
+    uint64_t submission = 0;
+    Allocation staging;
+    std::vector<Readback> ranges;
   };
   static constexpr size_t kSlots = 3;
   static constexpr uint32_t kCommandsPerSubmit = 256;
@@ -119,6 +136,10 @@ class Stream {
   void release_staging(Slot& slot);
   // Counts a recorded command and submits when the batch is full.
   void count_command();
+  // Records the copies of `ranges` into `staging` and the barrier that makes them host-visible.
+  void record_readback(std::span<const Readback> ranges, const Allocation& staging);
+  // Copies a finished download_later() from its staging memory to the host and frees it.
+  void deliver(std::vector<LaterDownload>::iterator later);
 
   const Context& context_;
   Pipelines& pipelines_;
@@ -137,6 +158,8 @@ class Stream {
   uint64_t barriers_ = 0;
   uint64_t host_waits_ = 0;
   uint64_t slot_waits_ = 0;
+  std::vector<LaterDownload> later_;
+  uint64_t tickets_ = 0;
 };
 
 }  // namespace aegan::vk

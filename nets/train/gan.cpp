@@ -47,11 +47,11 @@ void StepLosses::check(const Tensor& loss, const char* name) {
 void StepLosses::minimise(const Tensor& loss, const char* name, optim::Adam& optimizer) {
   check(loss, name);
   optimizer.zero_grad();
-  loss.backward();
   if (sync_) {
-    sync_->step(optimizer, flag_);
+    sync_->backward_and_step(loss, optimizer, flag_);
     return;
   }
+  loss.backward();
   gated_.push_back({&optimizer, optimizer.steps(), losses_.size()});
   optimizer.step(flag_);
 }

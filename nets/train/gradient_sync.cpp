@@ -8,6 +8,7 @@
 
 #include "engine/error.hpp"
 #include "engine/ops.hpp"
+#include "nets/train/overlapped_mean.hpp"
 #include "nets/train/ranks.hpp"
 
 namespace aegan::train {
@@ -31,8 +32,12 @@ Tensor sum(const std::vector<Tensor>& tensors) {
 
 }  // namespace
 
-GradientSync::GradientSync(int micro_batches, Ranks& ranks, bool sync_batch_norm)
-    : micro_batches_(micro_batches), ranks_(ranks), sync_batch_norm_(sync_batch_norm) {}
+GradientSync::GradientSync(int micro_batches, Ranks& ranks, bool sync_batch_norm,
+                           size_t bucket_bytes)
+    : micro_batches_(micro_batches),
+      ranks_(ranks),
+      sync_batch_norm_(sync_batch_norm),
+      bucket_bytes_(bucket_bytes) {}
 
 GradientSync* GradientSync::current() {
   return current_sync;
@@ -117,6 +122,33 @@ void GradientSync::step(optim::Adam& optimizer, const Tensor& flag) {
   meet([&] { reduce(); });
 }
 
+void GradientSync::backward_and_step(const Tensor& loss, optim::Adam& optimizer,
+                                     const Tensor& flag) {
+  if (failed_) throw Abandoned{};
+  const int k = current_index;
+  if (ranks_.size() == 1 || bucket_bytes_ == 0 || k != micro_batches_ - 1) {
+    loss.backward();
+    step(optimizer, flag);
+    return;
+  }
+  std::vector<std::vector<Tensor>> replicas;
+  std::vector<Tensor> flags;
+  for (int m = 0; m < k; ++m) {
+    replicas.push_back(arrivals_[static_cast<size_t>(m)].optimizer->parameters());
+    flags.push_back(arrivals_[static_cast<size_t>(m)].flag);
+  }
+  replicas.push_back(optimizer.parameters());
+  flags.push_back(flag);
+  OverlappedMean mean(ranks_, std::move(replicas), scale(), bucket_bytes_);
+  loss.backward([&](const Tensor& leaf) { mean.gradient_done(leaf); });
+  const bool skip = mean.finish(flags);
+  buckets_sent_ += mean.buckets();
+  arrivals_[static_cast<size_t>(k)] = {&optimizer, flag};
+  meet([&] {
+    if (!skip) apply(mean.means());
+  });
+}
+
 int GradientSync::parts() const {
   return micro_batches_ * ranks_.size();
 }
@@ -167,17 +199,29 @@ void GradientSync::reduce() {
     with_gradients.push_back(p);
     sums.push_back(sum(gradients));
   }
-  const std::vector<Tensor> means = mean_over_ranks(sums);
-  for (size_t i = 0; i < with_gradients.size(); ++i) {
-    Tensor parameter = model.parameters()[with_gradients[i]];
-    parameter.set_grad(means[i]);
+  const std::vector<Tensor> reduced = mean_over_ranks(sums);
+  std::vector<Tensor> means(model.parameters().size());
+  for (size_t i = 0; i < with_gradients.size(); ++i)
+    means[with_gradients[i]] = reduced[i];
+  apply(means);
+}
+
+void GradientSync::apply(const std::vector<Tensor>& means) {
+  optim::Adam& model = *arrivals_[0].optimizer;
+  for (size_t p = 0; p < means.size(); ++p) {
+    if (!means[p].defined()) continue;
+    Tensor parameter = model.parameters()[p];
+    parameter.set_grad(means[p]);
   }
   model.step();
 }
 
+float GradientSync::scale() const {
+  return static_cast<float>(1.0 / (static_cast<double>(micro_batches_) * ranks_.size()));
+}
+
 std::vector<Tensor> GradientSync::mean_over_ranks(const std::vector<Tensor>& local_sums) {
-  const float scale =
-      static_cast<float>(1.0 / (static_cast<double>(micro_batches_) * ranks_.size()));
+  const float scale = this->scale();
   std::vector<Tensor> means;
   if (ranks_.size() == 1) {
     for (const Tensor& total : local_sums)

@@ -1,5 +1,7 @@
 #pragma once
 #include <condition_variable>
+#include <cstddef>
+#include <cstdint>
 #include <exception>
 #include <functional>
 #include <mutex>
@@ -31,7 +33,9 @@ class Ranks;
 class GradientSync : public ops::BatchNormSync {
  public:
   // `micro_batches` replicas here (the first being the model trained), of ranks.size() processes.
-  GradientSync(int micro_batches, Ranks& ranks, bool sync_batch_norm);
+  // With several ranks and `bucket_bytes` > 0, gradients are all-reduced in buckets of that size
+  // while the backward pass goes on (OverlappedMean); with 0, in one all-reduce after it.
+  GradientSync(int micro_batches, Ranks& ranks, bool sync_batch_norm, size_t bucket_bytes);
 
   // The sync of the micro-batch that the calling thread runs; null outside run().
   static GradientSync* current();
@@ -43,6 +47,11 @@ class GradientSync : public ops::BatchNormSync {
   // replica's, `optimizer` being this micro-batch's copy of it) has taken the step. Skipped on
   // every rank when any flag (ops::flag_non_finite) is set.
   void step(optim::Adam& optimizer, const Tensor& flag);
+  // Back-propagates the micro-batch's `loss` and step()s. The last micro-batch here sends its
+  // gradients to the other ranks while its backward pass runs, where buckets are on.
+  void backward_and_step(const Tensor& loss, optim::Adam& optimizer, const Tensor& flag);
+  // Buckets that the overlapped all-reduces of this process have sent so far.
+  uint64_t buckets_sent() const { return buckets_sent_; }
   // Sets each buffer of replicas[0] (the model's BN statistics) to the mean over every
   // micro-batch of every rank, and the other replicas' to copies of it.
   void average_buffers(const std::vector<nn::NamedTensors>& replicas);
@@ -66,6 +75,10 @@ class GradientSync : public ops::BatchNormSync {
   void wait_for_turn(int index);
   void pass_turn(int index);
   void reduce();
+  // Gives the model's parameters these gradients (by parameter; undefined: none) and steps.
+  void apply(const std::vector<Tensor>& means);
+  // 1 / (micro-batches x ranks): what turns a sum of micro-batch gradients into their mean.
+  float scale() const;
   // Waits, after the last micro-batch here has run `at_last`, for this micro-batch's turn.
   template <class AtLast>
   void meet(AtLast at_last);
@@ -74,6 +87,8 @@ class GradientSync : public ops::BatchNormSync {
   int micro_batches_;
   Ranks& ranks_;
   bool sync_batch_norm_;
+  size_t bucket_bytes_;
+  uint64_t buckets_sent_ = 0;
   std::mutex mutex_;
   std::condition_variable turn_changed_;
   int turn_ = 0;

@@ -113,6 +113,12 @@ void sum_in_chunks(std::span<T> values, MPI_Datatype type, double& seconds) {
   }
 }
 
+// The sums start_sum() began, in their order.
+std::vector<MPI_Request>& started_sums() {
+  static std::vector<MPI_Request> requests;
+  return requests;
+}
+
 #endif
 
 bool started = false;
@@ -179,6 +185,40 @@ void Ranks::sum([[maybe_unused]] std::span<double> values) {
   if (size_ == 1) return;
 #ifdef AEGAN_VK_MPI
   sum_in_chunks(values, MPI_DOUBLE, seconds_);
+#endif
+}
+
+void Ranks::start_sum([[maybe_unused]] std::span<float> values) {
+  if (size_ == 1) return;
+#ifdef AEGAN_VK_MPI
+  const Timed timed(seconds_);
+  for (size_t at = 0; at < values.size(); at += kMaxChunk) {
+    const int count = static_cast<int>(std::min(kMaxChunk, values.size() - at));
+    MPI_Request& request = started_sums().emplace_back();
+    MPI_Iallreduce(MPI_IN_PLACE, values.data() + at, count, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD,
+                   &request);
+  }
+#endif
+}
+
+void Ranks::progress_sums() {
+#ifdef AEGAN_VK_MPI
+  if (started_sums().empty()) return;
+  const Timed timed(seconds_);
+  int done = 0;
+  MPI_Testall(static_cast<int>(started_sums().size()), started_sums().data(), &done,
+              MPI_STATUSES_IGNORE);
+#endif
+}
+
+void Ranks::finish_sums() {
+#ifdef AEGAN_VK_MPI
+  if (started_sums().empty()) return;
+  collective(seconds_, [&] {
+    MPI_Waitall(static_cast<int>(started_sums().size()), started_sums().data(),
+                MPI_STATUSES_IGNORE);
+  });
+  started_sums().clear();
 #endif
 }
 

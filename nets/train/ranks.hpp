@@ -35,6 +35,14 @@ class Ranks {
   // Element-wise sums over the ranks, in place.
   void sum(std::span<float> values);
   void sum(std::span<double> values);
+  // Starts an element-wise sum over the ranks of `values`, in place, and returns at once: the
+  // values must stay where they are, untouched, until finish_sums(). Every rank starts the same
+  // sums in the same order.
+  void start_sum(std::span<float> values);
+  // Lets MPI move the started sums on; never waits.
+  void progress_sums();
+  // Waits for every started sum.
+  void finish_sums();
   // Every rank's values, in rank order; the same size on every rank.
   std::vector<float> gather(std::span<const float> values);
   // Rank 0's bytes into every rank's; the same size on every rank.

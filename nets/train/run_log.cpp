@@ -25,7 +25,7 @@ RunLog::RunLog(std::filesystem::path path) : path_(std::move(path)) {
 
 void RunLog::append(const TrainState& state, const LossValues& losses, double lr, int64_t batch,
                     double images_per_s, uint64_t device_bytes,
-                    std::optional<double> communication_s) {
+                    std::optional<Communication> communication) {
   nlohmann::json entry = {{"stage", state.stage},
                           {"step", state.stage_step},
                           {"global_step", state.global_step},
@@ -37,7 +37,10 @@ void RunLog::append(const TrainState& state, const LossValues& losses, double lr
                           {"time", seconds_since_epoch()}};
   for (const auto& [name, value] : losses)
     entry["losses"][name] = value;
-  if (communication_s) entry["communication_s"] = *communication_s;
+  if (communication) {
+    entry["communication_s"] = communication->seconds;
+    entry["overlapped_buckets"] = communication->overlapped_buckets;
+  }
   write(entry);
 }
 

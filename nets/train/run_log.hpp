@@ -19,9 +19,15 @@ class RunLog {
  public:
   explicit RunLog(std::filesystem::path path);
 
+  // What the ranks' communication cost an interval of steps: its seconds, and the gradient
+  // buckets sent while backward passes ran (0 where they all went after them).
+  struct Communication {
+    double seconds = 0.0;
+    uint64_t overlapped_buckets = 0;
+  };
   void append(const TrainState& state, const LossValues& losses, double lr, int64_t batch,
               double images_per_s, uint64_t device_bytes,
-              std::optional<double> communication_s = std::nullopt);
+              std::optional<Communication> communication = std::nullopt);
   // One line of quality figures ({"quality": {name: value}}) at the current step.
   void append_quality(const TrainState& state,
                       const std::vector<std::pair<std::string, double>>& figures);

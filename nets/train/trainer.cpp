@@ -229,8 +229,8 @@ Trainer::Trainer(const TrainConfig& config, const RunOptions& options,
   }
   impl_->fixed_images = Tensor::from_host({shown, 3, r, r}, pixels);
   if (config_.micro_batches > 1) {
-    impl_->sync =
-        std::make_unique<GradientSync>(impl_->local_micro_batches, ranks, config_.sync_batch_norm);
+    impl_->sync = std::make_unique<GradientSync>(
+        impl_->local_micro_batches, ranks, config_.sync_batch_norm, options.allreduce_bucket_bytes);
     for (int k = 1; k < impl_->local_micro_batches; ++k)
       impl_->replicas.push_back(build_model(model_->metadata(), options.out.string()));
   }
@@ -431,6 +431,7 @@ bool Trainer::run() {
     }
     auto interval_start = std::chrono::steady_clock::now();
     double interval_communication = impl_->ranks.seconds();
+    uint64_t interval_buckets = impl_->sync ? impl_->sync->buckets_sent() : 0;
     int64_t interval_images = 0;
     while (state_.stage_step < total) {
       // A stop asked of any rank stops them all at the same step.
@@ -463,12 +464,15 @@ bool Trainer::run() {
       if (state_.stage_step % config_.log_every == 0 || stage_done) {
         const auto now = std::chrono::steady_clock::now();
         const double seconds = std::chrono::duration<double>(now - interval_start).count();
-        std::optional<double> communication;
+        std::optional<RunLog::Communication> communication;
         if (impl_->ranks.size() > 1) {
           check_same_weights(impl_->ranks, parameter_tensors(*model_),
                              "at " + info.title + " step " + std::to_string(state_.stage_step));
-          communication = impl_->ranks.seconds() - interval_communication;
+          const uint64_t buckets = impl_->sync->buckets_sent();
+          communication = {impl_->ranks.seconds() - interval_communication,
+                           buckets - interval_buckets};
           interval_communication = impl_->ranks.seconds();
+          interval_buckets = buckets;
         }
         if (impl_->ranks.is_root()) {
           impl_->log.append(state_, losses, config_.schedule(stage).lr, batch,

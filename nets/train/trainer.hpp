@@ -31,6 +31,9 @@ struct RunOptions {
   // Called after every optimiser step with the images it took (over all ranks), e.g. to report
   // progress over several runs or to set `stop` once a time budget is spent.
   std::function<void(int64_t images)> on_step;
+  // With several ranks, gradients are all-reduced in buckets of this size as the backward pass
+  // completes them; 0: in one all-reduce after it (train::GradientSync).
+  size_t allreduce_bucket_bytes = size_t{16} << 20;
 };
 
 // A model's training stages (Algorithm 1 for AEGAN) over a run folder:

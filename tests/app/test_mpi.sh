@@ -79,6 +79,36 @@ compare stage1 --steps1 10 --max-steps 10
 compare stage2 --epochs1 0 --steps2 10 --max-steps 10
 compare dcgan --model dcgan --steps1 10
 
+# Gradients sent bucket by bucket while the backward pass runs give the bits of one all-reduce
+# after it (a sum over two ranks does not depend on how it is split), and the log counts the
+# buckets: more than one per backward pass (each step has D's and G's) with 4 KiB buckets.
+overlap_run=(--model dcgan --steps1 5)
+expect_success "${mpi2[@]}" "$aegan" train "${common[@]}" "${overlap_run[@]}" \
+  --allreduce-bucket-kib 4 --out "$work/buckets"
+expect_success "${mpi2[@]}" "$aegan" train "${common[@]}" "${overlap_run[@]}" \
+  --allreduce-bucket-kib 0 --out "$work/one-reduce"
+python3 - "$work/buckets/checkpoint.safetensors" "$work/one-reduce/checkpoint.safetensors" <<'PY' ||
+import json, struct, sys
+def tensors(path):
+    data = open(path, "rb").read()
+    n = struct.unpack("<Q", data[:8])[0]
+    header = json.loads(data[8:8 + n])
+    return {k: data[8 + n + v["data_offsets"][0]:8 + n + v["data_offsets"][1]]
+            for k, v in header.items() if k != "__metadata__"}
+a, b = tensors(sys.argv[1]), tensors(sys.argv[2])
+assert a.keys() == b.keys()
+different = [k for k in a if a[k] != b[k]]
+assert not different, "tensors differ: %s" % different[:3]
+PY
+  { echo "FAIL: bucketed and after-backward all-reduces give different weights"; failed=1; }
+bucket_counts() { python3 -c 'import json,sys; print(" ".join(str(json.loads(l).get("overlapped_buckets", "none")) for l in open(sys.argv[1]) if "losses" in l))' "$1"; }
+buckets=$(bucket_counts "$work/buckets/log.jsonl")
+[[ $buckets =~ ^[0-9]+$ && $buckets -gt 10 ]] ||
+  { echo "FAIL: 5 steps with 4 KiB buckets logged '$buckets' overlapped buckets, not > 10"; failed=1; }
+buckets=$(bucket_counts "$work/one-reduce/log.jsonl")
+[[ $buckets == 0 ]] ||
+  { echo "FAIL: --allreduce-bucket-kib 0 logged '$buckets' overlapped buckets, not 0"; failed=1; }
+
 # --sync-bn: batch norm over the global batch, so a step at 2 ranks x 8 gives the batch-norm
 # statistics of one process at batch 16 (the same images and z; DCGAN has no dropout), which
 # batch norm per micro-batch does not. Only one step: Adam's first update is about +-lr for

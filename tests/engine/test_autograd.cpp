@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "engine/autograd.hpp"
@@ -38,6 +39,38 @@ TEST(Autograd, GradientsAccumulateAcrossBackwardCalls) {
   x.zero_grad();
   ops::sum(ops::scale(x, 2.0f)).backward();
   EXPECT_EQ(x.grad().to_host(), (std::vector<float>{2.0f, 2.0f}));
+}
+
+TEST(Autograd, EachLeafIsReportedOnceWithItsWholeGradient) {
+  // L = sum(a * b) + sum(a * c) + sum(c): a's gradient (b + c) comes from two ops, so it must
+  // not be reported before both have added theirs; d needs no gradient and is never reported.
+  Tensor a = leaf({2}, {1.0f, 2.0f});
+  Tensor b = leaf({2}, {3.0f, -4.0f});
+  Tensor c = leaf({2}, {0.5f, 6.0f});
+  const Tensor d = Tensor::from_host({2}, std::vector<float>{7.0f, 8.0f});
+  Tensor loss = ops::add(ops::add(ops::sum(ops::mul(a, b)), ops::sum(ops::mul(a, c))),
+                         ops::sum(ops::add(c, d)));
+  std::vector<const TensorImpl*> order;
+  std::vector<std::vector<float>> at_report;
+  loss.backward([&](const Tensor& done) {
+    order.push_back(done.impl());
+    at_report.push_back(done.grad().to_host());
+  });
+  ASSERT_EQ(order.size(), 3u);
+  for (const Tensor* t : {&a, &b, &c}) {
+    const auto found = std::find(order.begin(), order.end(), t->impl());
+    ASSERT_NE(found, order.end());
+    EXPECT_EQ(at_report[static_cast<size_t>(found - order.begin())], t->grad().to_host());
+  }
+  EXPECT_EQ(a.grad().to_host(), (std::vector<float>{3.5f, 2.0f}));
+  EXPECT_EQ(c.grad().to_host(), (std::vector<float>{2.0f, 3.0f}));
+
+  // The same graph reports its leaves in the same order.
+  Tensor again = ops::add(ops::add(ops::sum(ops::mul(a, b)), ops::sum(ops::mul(a, c))),
+                          ops::sum(ops::add(c, d)));
+  std::vector<const TensorImpl*> second;
+  again.backward([&](const Tensor& done) { second.push_back(done.impl()); });
+  EXPECT_EQ(second, order);
 }
 
 TEST(Autograd, NoGradAndDetachStopRecording) {

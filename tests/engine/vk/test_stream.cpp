@@ -94,6 +94,37 @@ TEST(Stream, ItemsOfSeveralTensorsAreReadWithOneWait) {
   EXPECT_THROW(Tensor::items(std::vector<Tensor>{Tensor::zeros({2})}), Error);
 }
 
+TEST(Stream, LaterDownloadsArriveWhileWorkGoesOn) {
+  Tensor x = ops::scale(Tensor::full({5}, 2.0f), 1.5f);
+  const Tensor y = Tensor::full({3}, -1.0f);
+  const uint64_t waits = stream().host_waits();
+  Tensor::Later first = Tensor::download_later({x, y});
+  // Overwriting x after the download started must not change what it reads.
+  x.fill(9.0f);
+  Tensor::Later second = Tensor::download_later({x});
+  // More work than the stream's command buffers hold, so their slots are reused meanwhile.
+  Tensor z = Tensor::full({4}, 0.0f);
+  for (int i = 0; i < 2000; ++i)
+    z = ops::add(z, Tensor::full({4}, 1.0f));
+  Tensor::Later third = Tensor::download_later({z});
+  (void)first.arrived();
+  (void)third.arrived();
+  EXPECT_EQ(stream().host_waits(), waits) << "arrived() waited for the device";
+  EXPECT_EQ(third.values(), std::vector<float>(4, 2000.0f));
+  EXPECT_EQ(second.values(), std::vector<float>(5, 9.0f));
+  std::vector<float> expected(5, 3.0f);
+  expected.insert(expected.end(), 3, -1.0f);
+  EXPECT_EQ(first.values(), expected);
+  EXPECT_TRUE(first.arrived());
+  stream().finish();
+  Tensor::Later fourth = Tensor::download_later({y});
+  stream().finish();
+  const uint64_t after_finish = stream().host_waits();
+  EXPECT_TRUE(fourth.arrived());
+  EXPECT_EQ(fourth.values(), std::vector<float>(3, -1.0f));
+  EXPECT_EQ(stream().host_waits(), after_finish);
+}
+
 // x_t = x_{t-1} - x_{t-2}, bounded small integers, so exact. Each op reads the two latest
 // results (read after write) and its output lands in memory freed by x_{t-3}, which a pending
 // op may still read (write after read); the chain spans several submissions.

@@ -65,7 +65,7 @@ void expect_parts_normalise_as_one_batch(const Shape& whole, int parts, uint64_t
       out.dbeta = b.grad();
     });
   }
-  train::GradientSync sync(parts, train::Ranks::world(), true);
+  train::GradientSync sync(parts, train::Ranks::world(), true, 0);
   sync.run(steps);
 
   const auto forward = ref::batch_norm2d_train(x, gamma, beta);
@@ -107,7 +107,7 @@ TEST(SyncBatchNorm, WithoutItEachMicroBatchHasItsOwnStatistics) {
       if (k == 0) y0 = y;
     });
   }
-  train::GradientSync sync(2, train::Ranks::world(), false);
+  train::GradientSync sync(2, train::Ranks::world(), false, 0);
   sync.run(steps);
   EXPECT_TRUE(close(y0, ref::batch_norm2d_train(rows(x, 0, 2), gamma, beta).y));
 }
