@@ -4,6 +4,7 @@
 #include <csignal>
 #include <iostream>
 #include <memory>
+#include <stdexcept>
 
 #include "app/commands.hpp"
 #include "app/model_options.hpp"
@@ -23,9 +24,34 @@ void request_stop(int) {
 
 struct CompareFlags {
   compare::CompareOptions options;
-  std::vector<std::string> presets;  // MODEL=PRESET
+  std::vector<std::string> presets;         // MODEL=PRESET
+  std::vector<std::string> learning_rates;  // MODEL.STAGE=RATE
   std::string background = "000000";
 };
+
+// "MODEL.STAGE=RATE" into options.learning_rates.
+void add_learning_rate(const std::string& entry, compare::CompareOptions& options) {
+  const size_t dot = entry.find('.'), equals = entry.find('=');
+  const auto refuse = [&] {
+    return Error("--lr takes MODEL.STAGE=RATE (aegan.2=5e-4), not '" + entry + "'");
+  };
+  if (dot == 0 || dot == std::string::npos || equals == std::string::npos || equals < dot) {
+    throw refuse();
+  }
+  const std::string stage = entry.substr(dot + 1, equals - dot - 1),
+                    rate = entry.substr(equals + 1);
+  size_t stage_end = 0, rate_end = 0;
+  try {
+    const int number = std::stoi(stage, &stage_end);
+    const double value = std::stod(rate, &rate_end);
+    if (stage_end == stage.size() && rate_end == rate.size()) {
+      options.learning_rates[{entry.substr(0, dot), number}] = value;
+      return;
+    }
+  } catch (const std::logic_error&) {
+  }
+  throw refuse();
+}
 
 void run_compare(CompareFlags flags, const GlobalOptions& globals) {
   compare::CompareOptions& options = flags.options;
@@ -36,6 +62,8 @@ void run_compare(CompareFlags flags, const GlobalOptions& globals) {
     }
     options.presets[entry.substr(0, equals)] = entry.substr(equals + 1);
   }
+  for (const std::string& entry : flags.learning_rates)
+    add_learning_rate(entry, options);
   options.train.background = parse_colour(flags.background);
   compare::contenders(options);  // bad options fail before the device starts
   // Every rank would train every run into the same folders.
@@ -86,6 +114,11 @@ void register_compare(CLI::App& app, const GlobalOptions& globals) {
   command
       ->add_option("--presets", flags->presets,
                    "MODEL=PRESET,... (default: " + default_presets() + ")")
+      ->delimiter(',');
+  command
+      ->add_option("--lr", flags->learning_rates,
+                   "MODEL.STAGE=RATE,...: Adam learning rate of a model's stage instead of its "
+                   "default (aegan.2=5e-4; denoiser.1 for --denoise)")
       ->delimiter(',');
   command->add_option("--images", o.images,
                       "images seen in training by each model, split over its stages in "

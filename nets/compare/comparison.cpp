@@ -122,6 +122,10 @@ Plan make_plan(const CompareOptions& options, const Contender& contender, int64_
     for (const TrainingStage& stage : kind.stages)
       config.stages.push_back(stage.schedule);
   }
+  for (size_t s = 0; s < config.stages.size(); ++s) {
+    const auto rate = options.learning_rates.find({contender.model, static_cast<int>(s) + 1});
+    if (rate != options.learning_rates.end()) config.stages[s].lr = rate->second;
+  }
   plan.planned_images = default_images(config, plan.batch, data_size);
   plan.seconds = read_train_seconds(plan.run);
   if (fs::exists(checkpoint_of(plan.run))) {
@@ -203,9 +207,22 @@ std::vector<Contender> contenders(const CompareOptions& options) {
       out.push_back({name + "+phi", denoiser.name, preset_of(denoiser), name});
     }
   }
+  auto compared = [&](const std::string& model) {
+    return seen.count(model) > 0 || (model == "denoiser" && options.denoise);
+  };
   for (const auto& [model, preset] : options.presets) {
-    const bool compared = seen.count(model) > 0 || (model == "denoiser" && options.denoise);
-    if (!compared) throw Error("--presets names " + model + ", which is not compared");
+    if (!compared(model)) throw Error("--presets names " + model + ", which is not compared");
+  }
+  for (const auto& [stage, rate] : options.learning_rates) {
+    const auto& [model, number] = stage;
+    const std::string name = model + "." + std::to_string(number);
+    if (!compared(model)) throw Error("--lr names " + name + ", but " + model + " is not compared");
+    const size_t stages = model_kind(model).stages.size();
+    if (number < 1 || static_cast<size_t>(number) > stages) {
+      throw Error("--lr names " + name + ", but " + model + " trains in " + std::to_string(stages) +
+                  (stages == 1 ? " stage" : " stages"));
+    }
+    if (!(rate > 0)) throw Error("--lr " + name + " must be more than 0");
   }
   return out;
 }

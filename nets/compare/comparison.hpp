@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "nets/eval/checkpoint_eval.hpp"
@@ -26,9 +27,12 @@ struct CompareOptions {
   std::filesystem::path data, out;
   std::vector<std::string> models;             // "aegan", "dcgan", ...; the order of the rows
   std::map<std::string, std::string> presets;  // by model; a model not named: its default preset
-  std::optional<int64_t> images;               // images seen in training, per contender
-  std::optional<double> minutes;               // wall-clock training time, per contender
-  bool denoise = false;                        // also the denoiser on every model but AEGAN
+  // Learning rates of single stages in place of the model's defaults: {model, stage} -> rate,
+  // stages from 1 ("denoiser" for every denoiser of --denoise).
+  std::map<std::pair<std::string, int>, double> learning_rates;
+  std::optional<int64_t> images;  // images seen in training, per contender
+  std::optional<double> minutes;  // wall-clock training time, per contender
+  bool denoise = false;           // also the denoiser on every model but AEGAN
   // Shared by every run: seed, batch (0: each model's own), background, crop, sample grids.
   train::TrainConfig train;
   eval::CheckpointEvalOptions eval;
@@ -39,8 +43,8 @@ struct CompareOptions {
 };
 
 // The contenders of the options, in row order, each denoiser after its baseline. Unknown
-// models, a preset of a model not compared, repeated models or a missing budget are an
-// aegan::Error.
+// models, a preset or learning rate of a model not compared (or of a stage it does not have),
+// repeated models or a missing budget are an aegan::Error.
 std::vector<Contender> contenders(const CompareOptions& options);
 
 struct ContenderResult {

@@ -33,13 +33,17 @@ expect_error "--presets takes MODEL=PRESET, not 'dcgan'" \
   "${compare[@]}" --out "$work/bad" --models dcgan --presets dcgan --images 8
 expect_error "--presets names aegan, which is not compared" \
   "${compare[@]}" --out "$work/bad" --models dcgan --presets aegan=tiny64 --images 8
+expect_error "--lr takes MODEL.STAGE=RATE (aegan.2=5e-4), not 'dcgan=1e-3'" \
+  "${compare[@]}" --out "$work/bad" --models dcgan --lr dcgan=1e-3 --images 8
+expect_error "--lr names dcgan.2, but dcgan trains in 1 stage" \
+  "${compare[@]}" --out "$work/bad" --models dcgan --lr dcgan.2=1e-3 --images 8
 expect_error "data folder $work/none does not exist" \
   "$aegan" compare --data "$work/none" --out "$work/bad" --models dcgan --images 8
 [[ -e $work/bad ]] && { echo "FAIL: a refused comparison wrote $work/bad"; failed=1; }
 
 out=$work/out
 all=("${compare[@]}" --out "$out" --models "aegan,dcgan" --denoise --presets denoiser=tiny64
-  --images 24)
+  --images 24 --lr aegan.2=5e-4)
 if ! "${all[@]}" >"$work/first.txt" 2>"$work/first.err"; then
   echo "FAIL: compare exited with an error: $(tail -3 "$work/first.err")"
   exit 1
@@ -72,6 +76,14 @@ for name, row in rows.items():
     assert row["fd_r"] > 0 and row["train_seconds"] > 0, row
 assert rows["aegan"]["fd_h"] is not None and rows["dcgan"]["fd_h"] is None
 assert rows["dcgan+phi"]["base"] == "dcgan" and rows["dcgan+phi"]["preset"] == "tiny64"
+# --lr aegan.2=5e-4 reached AEGAN's stage 2 and no other stage.
+def training(run):
+    data = open(f"{out}/runs/{run}/checkpoint.safetensors", "rb").read()
+    size = int.from_bytes(data[:8], "little")
+    return json.loads(json.loads(data[8:8 + size])["__metadata__"]["aegan_vk.training"])["config"]
+aegan = training("aegan")
+assert (aegan["stage1"]["lr"], aegan["stage2"]["lr"]) == (1e-5, 5e-4), aegan
+assert training("dcgan")["stage1"]["lr"] == 2e-4
 base = json.load(open(f"{work}/eval-dcgan+phi.json"))["swd_baseline"]["average_x1e3"]
 assert rows["dcgan+phi"]["swd_baseline_x1e3"] == base
 text = open(out + "/compare.md").read()

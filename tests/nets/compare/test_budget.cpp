@@ -69,6 +69,15 @@ TEST(CompareContenders, RefuseWhatCannotBeCompared) {
   options.presets = {{"dcgan", "huge"}};
   EXPECT_THROW(contenders(options), Error);
   options.presets.clear();
+  options.learning_rates = {{{"dcgan", 2}, 1e-3}};
+  EXPECT_THROW(contenders(options), Error);  // DCGAN has one stage
+  options.learning_rates = {{{"dcgan", 1}, -1e-3}};
+  EXPECT_THROW(contenders(options), Error);
+  options.learning_rates = {{{"denoiser", 1}, 1e-3}};
+  EXPECT_THROW(contenders(options), Error);  // no --denoise
+  options.denoise = true;
+  EXPECT_NO_THROW(contenders(options));
+  options.learning_rates.clear();
   options.images.reset();
   EXPECT_THROW(contenders(options), Error);  // no budget
   options.minutes = 0.0;
