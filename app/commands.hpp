@@ -15,6 +15,8 @@ void register_train(CLI::App& app, const GlobalOptions& globals);
 void register_sample(CLI::App& app, const GlobalOptions& globals);
 void register_walk(CLI::App& app, const GlobalOptions& globals);
 void register_eval(CLI::App& app, const GlobalOptions& globals);
+// `compare`: several models trained on the same data and budget, evaluated alike.
+void register_compare(CLI::App& app, const GlobalOptions& globals);
 // `bench` and its sub-commands (`bench ops`, `bench view`, `bench train`, `bench allreduce`).
 void register_bench(CLI::App& app, const GlobalOptions& globals);
 // `bench view`, `bench train` and `bench allreduce`, registered by register_bench.

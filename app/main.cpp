@@ -44,6 +44,7 @@ int run(int argc, char** argv) {
   aegan::app::register_sample(app, globals);
   aegan::app::register_walk(app, globals);
   aegan::app::register_eval(app, globals);
+  aegan::app::register_compare(app, globals);
   aegan::app::register_bench(app, globals);
   aegan::app::register_view(app, globals);
   aegan::app::register_cli_reference(app);

@@ -458,6 +458,7 @@ bool Trainer::run() {
       ++steps_this_run;
       interval_images += batch;
       if (progress) progress->update(state_.stage_step, format_losses(losses));
+      if (options_.on_step) options_.on_step(batch);
 
       const bool stage_done = state_.stage_step == total;
       if (state_.stage_step % config_.log_every == 0 || stage_done) {

@@ -28,6 +28,9 @@ struct RunOptions {
   const std::atomic<bool>* stop = nullptr;  // set by a signal handler: checkpoint and return
   std::ostream* progress = nullptr;         // progress line; none when null
   bool progress_is_terminal = false;
+  // Called after every optimiser step with the images it took (over all ranks), e.g. to report
+  // progress over several runs or to set `stop` once a time budget is spent.
+  std::function<void(int64_t images)> on_step;
   // With several ranks, gradients are all-reduced in buckets of this size as the backward pass
   // completes them; 0: in one all-reduce after it (train::GradientSync).
   size_t allreduce_bucket_bytes = size_t{16} << 20;
