@@ -88,9 +88,11 @@ void run_compare(CompareFlags flags, const GlobalOptions& globals) {
 
 std::string default_presets() {
   std::string out;
-  for (const ModelKind& kind : model_kinds())
+  for (const ModelKind& kind : model_kinds()) {
+    if (kind.on_generator) continue;
     out += (out.empty() ? "" : ", ") + kind.name + "=" + kind.default_preset;
-  return out;
+  }
+  return out + "; denoiser: AEGAN's preset of its baseline's image size";
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "nets/compare/comparison.hpp"
 
+#include <algorithm>
+
 #include <chrono>
 #include <fstream>
 #include <memory>
@@ -193,6 +195,19 @@ std::vector<Contender> contenders(const CompareOptions& options) {
     kind.preset(name);  // an unknown preset throws, naming the known ones
     return name;
   };
+  // Unless one is named, the denoiser takes the width of AEGAN's phi at its baseline's image
+  // size: its presets are named after AEGAN's.
+  auto denoiser_preset = [&](const ModelKind& denoiser, int resolution) {
+    const ModelKind& aegan = model_kind("aegan");
+    if (options.presets.count(denoiser.name) == 0) {
+      for (const std::string& name : denoiser.presets) {
+        const bool aegans =
+            std::find(aegan.presets.begin(), aegan.presets.end(), name) != aegan.presets.end();
+        if (aegans && aegan.preset(name).at("r") == resolution) return name;
+      }
+    }
+    return preset_of(denoiser);
+  };
   std::vector<Contender> out;
   std::set<std::string> seen;
   for (const std::string& name : options.models) {
@@ -204,7 +219,8 @@ std::vector<Contender> contenders(const CompareOptions& options) {
     out.push_back({name, name, preset_of(kind), ""});
     if (options.denoise && name != "aegan") {
       const ModelKind& denoiser = model_kind("denoiser");
-      out.push_back({name + "+phi", denoiser.name, preset_of(denoiser), name});
+      out.push_back({name + "+phi", denoiser.name,
+                     denoiser_preset(denoiser, kind.preset(out.back().preset).at("r")), name});
     }
   }
   auto compared = [&](const std::string& model) {

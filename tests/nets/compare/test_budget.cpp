@@ -56,6 +56,11 @@ TEST(CompareContenders, OneRowPerModelAndADenoiserAfterEachBaseline) {
   EXPECT_EQ(rows[2].model, "denoiser");
   EXPECT_EQ(rows[2].preset, "tiny64");
   EXPECT_EQ(rows[2].base, "dcgan");
+  // Unnamed, the denoiser's preset is the one of its baseline's image size.
+  options.presets = {{"dcgan", "dcgan512"}};
+  EXPECT_EQ(contenders(options)[2].preset, "paper512");
+  options.presets = {{"dcgan", "dcgan-tiny64"}};
+  EXPECT_EQ(contenders(options)[2].preset, "tiny64");
 }
 
 TEST(CompareContenders, RefuseWhatCannotBeCompared) {
