@@ -1,7 +1,6 @@
 #include "nets/compare/comparison.hpp"
 
 #include <algorithm>
-
 #include <chrono>
 #include <fstream>
 #include <memory>
