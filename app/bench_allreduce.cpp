@@ -1,9 +1,9 @@
 #include <CLI/CLI.hpp>
 #include <fstream>
-#include <iomanip>
 #include <iostream>
 #include <memory>
 
+#include "app/allreduce_report.hpp"
 #include "app/bench_report.hpp"
 #include "app/commands.hpp"
 #include "bench/allreduce_bench.hpp"
@@ -22,31 +22,6 @@ struct AllreduceOptions {
   int steps = 20;
   std::string json;
 };
-
-void print_timing(std::ostream& out, const std::string& preset,
-                  const bench::AllreduceTiming& timing) {
-  std::string optimizers;
-  for (const std::string& name : timing.optimizers)
-    optimizers += (optimizers.empty() ? "" : ", ") + name;
-  out << std::fixed << std::setprecision(3) << preset << " " << timing.stage << " (" << optimizers
-      << "): " << timing.elements << " gradient floats ("
-      << static_cast<double>(timing.bytes()) / 1e6 << " MB) over " << timing.ranks
-      << (timing.ranks == 1 ? " rank: " : " ranks: ") << timing.seconds * 1e3
-      << " ms per step, of which MPI " << timing.mpi_seconds * 1e3 << " ms" << std::defaultfloat
-      << '\n';
-}
-
-nlohmann::ordered_json timing_json(const bench::AllreduceTiming& timing) {
-  return {{"stage", timing.stage},
-          {"optimizers", timing.optimizers},
-          {"gradient_elements", timing.elements},
-          {"gradient_bytes", timing.bytes()},
-          {"ranks", timing.ranks},
-          {"warmup", timing.warmup},
-          {"repetitions", timing.repetitions},
-          {"allreduce_ms", timing.seconds * 1e3},
-          {"mpi_ms", timing.mpi_seconds * 1e3}};
-}
 
 void run_allreduce_bench(const GlobalOptions& globals, const AllreduceOptions& options) {
   const ModelKind& kind = model_kind(options.model);
@@ -76,8 +51,8 @@ void run_allreduce_bench(const GlobalOptions& globals, const AllreduceOptions& o
   if (!ranks.is_root()) return;
   nlohmann::ordered_json stages = nlohmann::ordered_json::array();
   for (const bench::AllreduceTiming& timing : timings) {
-    print_timing(std::cout, sizes.preset, timing);
-    stages.push_back(timing_json(timing));
+    print_allreduce(std::cout, sizes.preset, timing);
+    stages.push_back(allreduce_json(timing));
   }
   if (json_file.is_open()) {
     const nlohmann::ordered_json json{{"date", today()},

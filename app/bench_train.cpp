@@ -5,6 +5,7 @@
 #include <iostream>
 #include <memory>
 
+#include "app/allreduce_report.hpp"
 #include "app/bench_report.hpp"
 #include "app/commands.hpp"
 #include "app/peer.hpp"
@@ -13,6 +14,7 @@
 #include "engine/ops/conv_tuning.hpp"
 #include "engine/runtime.hpp"
 #include "nets/models/registry.hpp"
+#include "nets/train/ranks.hpp"
 
 namespace aegan::app {
 namespace {
@@ -70,11 +72,11 @@ std::vector<ModelSizes> presets_of(const std::string& model, const std::string& 
   return out;
 }
 
-void report_sizes(const std::string& model, const std::vector<ModelSizes>& presets,
-                  nlohmann::ordered_json& ours_json) {
+void report_sizes(std::ostream& out, const std::string& model,
+                  const std::vector<ModelSizes>& presets, nlohmann::ordered_json& ours_json) {
   for (const ModelSizes& preset : presets) {
     const auto sizes = bench::network_sizes(model, preset);
-    print_sizes(std::cout, preset.preset, sizes);
+    print_sizes(out, preset.preset, sizes);
     ours_json.push_back({{"preset", preset.preset}, {"sizes", sizes_json(sizes)}});
   }
 }
@@ -101,35 +103,54 @@ std::string peer_script(const std::string& model, const PeerCommand& peer) {
   return script.string();
 }
 
+// Under mpirun every rank times the figures on its own device and then the stages' gradient
+// all-reduce over all of them; rank 0 reports both.
+void check_ranks(const train::Ranks& ranks, const TrainBenchOptions& options) {
+  if (ranks.size() == 1) return;
+  if (options.peer || options.tune) {
+    throw Error(
+        "bench train under mpirun times the all-reduce beside the steps; --peer and "
+        "--tune time one process (run them without mpirun)");
+  }
+  if (model_kind(options.model).on_generator) {
+    throw Error("bench train under mpirun: " + options.model +
+                " trains on a frozen generator, which the all-reduce benchmark does not build");
+  }
+}
+
 void run_train_bench(const GlobalOptions& globals, TrainBenchOptions options) {
   const std::vector<ModelSizes> presets = presets_of(options.model, options.preset);
+  train::Ranks& ranks = train::Ranks::start(globals);
+  check_ranks(ranks, options);
   if (options.peer) options.peer_command.script = peer_script(options.model, options.peer_command);
   // Opened before the long run so that a bad path fails at once.
   std::ofstream json_file;
-  if (!options.json.empty()) {
+  if (ranks.is_root() && !options.json.empty()) {
     json_file.open(options.json);
     if (!json_file) throw Error("cannot write " + options.json);
   }
-  start_runtime(globals);
+  std::ostream discarded(nullptr);
+  std::ostream& out = ranks.is_root() ? std::cout : discarded;
+  start_runtime(with_rank_device(globals, ranks));
   const vk::DeviceInfo& device = Runtime::get().device();
-  std::cout << describe_device(device) << std::endl;
+  out << describe_device(device) << std::endl;
   if (options.tune) {
     // The warm-up iterations meet every layer shape first and time its kernels there.
     ops::conv::Tuning::active().set_measuring(true);
     options.budget.warmup = std::max(options.budget.warmup, 1);
-    std::cout << "tuning: convolution kernel choices go to "
-              << ops::conv::Tuning::active().file().string() << std::endl;
+    out << "tuning: convolution kernel choices go to "
+        << ops::conv::Tuning::active().file().string() << std::endl;
   }
   nlohmann::ordered_json json{{"date", today()}, {"device", device_json(device)}};
   auto& ours_json = json["aegan_vk"] = nlohmann::ordered_json::array();
   if (options.sizes_only) {
-    report_sizes(options.model, presets, ours_json);
+    report_sizes(out, options.model, presets, ours_json);
   } else {
     nlohmann::ordered_json peer_json;
     std::vector<Comparison> comparison;
     if (options.peer) {
       const std::string description = start_peer(options.peer_command, device);
-      std::cout << "peer: " << description << std::endl;
+      out << "peer: " << description << std::endl;
       peer_json = {{"device", description},
                    {"python", options.peer_command.python},
                    {"presets", nlohmann::ordered_json::array()}};
@@ -140,6 +161,7 @@ void run_train_bench(const GlobalOptions& globals, TrainBenchOptions options) {
     for (const ModelSizes& preset : presets) {
       bench_options.batches = batches_for(preset, options);
       bench_options.progress = [&](const std::string& figure, int batch) {
+        if (!ranks.is_root()) return;
         std::cerr << "bench: " << preset.preset << " batch " << batch << ": " << figure
                   << std::endl;
       };
@@ -147,16 +169,26 @@ void run_train_bench(const GlobalOptions& globals, TrainBenchOptions options) {
         peer_json["presets"].push_back(peer_timings(preset, bench_options.batches, options));
       }
       const bench::PresetTimings ours = bench::bench_train(options.model, preset, bench_options);
-      print_timings(std::cout, ours);
-      std::cout.flush();
+      print_timings(out, ours);
+      out.flush();
       ours_json.push_back(timings_json(ours));
+      if (ranks.size() > 1) {
+        // A fixed count of repetitions: every rank makes the same collective calls.
+        const std::vector<bench::AllreduceTiming> allreduces =
+            bench::bench_allreduce(options.model, preset, std::max(options.budget.warmup, 1),
+                                   options.budget.steps > 0 ? options.budget.steps : 10, ranks);
+        print_allreduce_beside_steps(out, ours, allreduces);
+        auto& figures = ours_json.back()["allreduce"] = nlohmann::ordered_json::array();
+        for (const bench::AllreduceTiming& allreduce : allreduces)
+          figures.push_back(allreduce_json(allreduce));
+      }
       if (options.peer) {
         const auto rows = compare(ours, peer_json["presets"].back());
         comparison.insert(comparison.end(), rows.begin(), rows.end());
       }
     }
     if (options.peer) {
-      print_comparison(std::cout, comparison);
+      print_comparison(out, comparison);
       json["pytorch"] = peer_json;
       json["convention"] = kRatioConvention;
       json["comparison"] = comparison_json(comparison);
@@ -177,7 +209,8 @@ void register_bench_train(CLI::App& bench, const GlobalOptions& globals) {
       "Images per second and peak device memory of one step of each training stage (AEGAN: "
       "autoencoder, and gan = D_E, G_E, D_R, phi; DCGAN: gan = D, G) and of inference on fresh "
       "weights; with --peer, side by side with the same model in PyTorch (bench/peer.py, "
-      "bench/peer_dcgan.py).");
+      "bench/peer_dcgan.py); under mpirun -np N, with each stage's gradient all-reduce over the "
+      "N ranks beside its step.");
   command->add_option("--model", options->model, "the model: aegan or dcgan")
       ->capture_default_str();
   auto* preset = command

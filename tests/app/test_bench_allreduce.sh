@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `aegan-vk bench allreduce` under mpirun at 2 ranks on tiny64: every training stage gets a
 # positive all-reduce time and MPI time, in the text and the JSON, with the gradient sizes of
-# the stage's trained networks. Skipped (exit code 77) where this build has no MPI or mpirun is
+# the stage's trained networks; `bench train` under mpirun puts it beside each step. Skipped (exit code 77) where this build has no MPI or mpirun is
 # missing.
 set -uo pipefail
 aegan=$1
@@ -52,6 +52,32 @@ stages = {s["stage"]: s["gradient_elements"] for s in json.load(open(sys.argv[1]
 print(stages["autoencoder"], stages["gan"])' "$work/allreduce.json")
 [[ $sizes == "$expected" ]] ||
   { echo "FAIL: gradient sizes $expected, network parameters $sizes"; failed=1; }
+
+# bench train under mpirun: each training figure's step beside its stage's all-reduce, printed
+# by rank 0 alone, and in the JSON.
+mpirun -np 2 --oversubscribe "$aegan" bench train --quick --model dcgan --json "$work/train.json" \
+  >"$work/train.txt" 2>&1 || { cat "$work/train.txt"; echo "FAIL: bench train at 2 ranks"; exit 1; }
+cat "$work/train.txt"
+lines=$(grep -cE '^dcgan-tiny64 gan batch 2: step [0-9.]+ ms, all-reduce over 2 ranks [0-9.]+ ms' \
+  "$work/train.txt")
+[[ $lines == 1 ]] || { echo "FAIL: $lines step and all-reduce lines for gan, not 1"; failed=1; }
+python3 - "$work/train.json" <<'PY' || failed=1
+import json, sys
+preset = json.load(open(sys.argv[1]))["aegan_vk"][0]
+[allreduce] = preset["allreduce"]
+assert allreduce["stage"] == "gan" and allreduce["ranks"] == 2, allreduce
+assert allreduce["optimizers"] == ["d", "g"], allreduce
+assert allreduce["allreduce_ms"] > 0, allreduce
+# D's and G's parameters, as bench train counts them.
+assert allreduce["gradient_elements"] == sum(n["parameters"] for n in preset["sizes"]), allreduce
+PY
+# Each rank refuses --peer in one line (mpirun adds its own report).
+if mpirun -np 2 --oversubscribe "$aegan" bench train --quick --model dcgan --peer \
+  >"$work/peer.txt" 2>&1; then
+  echo "FAIL: bench train --peer under mpirun succeeded"; failed=1
+fi
+refusals=$(grep -cxF "aegan-vk: error: bench train under mpirun times the all-reduce beside the steps; --peer and --tune time one process (run them without mpirun)" "$work/peer.txt")
+[[ $refusals -ge 1 ]] || { cat "$work/peer.txt"; echo "FAIL: no one-line refusal of --peer"; failed=1; }
 
 expect_error "bench allreduce builds models on their own; denoiser trains on a frozen generator (its trained networks: bench train --sizes-only)" \
   "$aegan" bench allreduce --model denoiser
