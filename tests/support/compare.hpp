@@ -63,4 +63,14 @@ inline testing::AssertionResult close_to_either(const Tensor& got, const referen
   return first;
 }
 
+// Largest |got - want| over elements: for values compared absolutely, where parameters near
+// zero make relative errors meaningless (optimiser updates).
+inline double max_abs_error(const Tensor& got, const reference::Tensor& want) {
+  const auto values = got.to_host();
+  double worst = 0.0;
+  for (size_t i = 0; i < values.size(); ++i)
+    worst = std::max(worst, std::abs(static_cast<double>(values[i]) - want.data[i]));
+  return worst;
+}
+
 }  // namespace aegan::test

@@ -21,16 +21,6 @@ Tensor leaf(const reference::Tensor& values) {
   return t;
 }
 
-// Largest |got - want| over elements: the update is compared absolutely, since parameters near
-// zero make relative errors meaningless.
-double max_abs_error(const Tensor& got, const reference::Tensor& want) {
-  const auto values = got.to_host();
-  double worst = 0.0;
-  for (size_t i = 0; i < values.size(); ++i)
-    worst = std::max(worst, std::abs(static_cast<double>(values[i]) - want.data[i]));
-  return worst;
-}
-
 // Ten steps on parameters of odd sizes with fresh gradients each step, against the double
 // reference, including a learning-rate change halfway. The parameter of shape [7] has no gradient
 // at steps 3 and 7, so its own step count lags (as in PyTorch); one parameter never gets one.
@@ -77,7 +67,8 @@ TEST(Adam, MatchesReferenceOverTenSteps) {
   EXPECT_EQ(adam.steps(), counts);
   EXPECT_EQ(counts[1], 8);
   for (size_t i = 0; i < shapes.size(); ++i) {
-    EXPECT_LT(max_abs_error(params[i], want[i]), 1e-6) << "parameter " << to_string(shapes[i]);
+    EXPECT_LT(test::max_abs_error(params[i], want[i]), 1e-6)
+        << "parameter " << to_string(shapes[i]);
     EXPECT_TRUE(test::close(adam.exp_avg()[i], m[i], 1e-5));
     EXPECT_TRUE(test::close(adam.exp_avg_sq()[i], v[i], 1e-5));
   }

@@ -27,14 +27,6 @@ optim::NamedTensors parameters(uint64_t seed) {
   return named;
 }
 
-double max_abs_error(const Tensor& got, const reference::Tensor& want) {
-  const auto values = got.to_host();
-  double worst = 0.0;
-  for (size_t i = 0; i < values.size(); ++i)
-    worst = std::max(worst, std::abs(static_cast<double>(values[i]) - want.data[i]));
-  return worst;
-}
-
 // Eight Adam steps with fresh gradients, each followed by update(), against the double average
 // of the parameters read back after each step: the update must see the step's parameters.
 TEST(WeightAverage, FollowsAdamStepsLikeTheReference) {
@@ -62,7 +54,7 @@ TEST(WeightAverage, FollowsAdamStepsLikeTheReference) {
     for (size_t i = 0; i < live.size(); ++i) {
       SCOPED_TRACE(average.averages()[i].first);
       EXPECT_EQ(average.averages()[i].first, named[i].first);
-      EXPECT_LE(max_abs_error(average.averages()[i].second, want[i]), 1e-6);
+      EXPECT_LE(test::max_abs_error(average.averages()[i].second, want[i]), 1e-6);
     }
   }
 }
