@@ -229,22 +229,15 @@ std::vector<Tensor> GradientSync::mean_over_ranks(const std::vector<Tensor>& loc
     return means;
   }
   // Vulkan memory is not MPI's to read, so the sums go through host memory, as one buffer in
-  // the tensors' order: one all-reduce per optimiser step, the same split on every run.
-  std::vector<float> host;
-  for (const Tensor& total : local_sums) {
-    const std::vector<float> values = total.to_host();
-    host.insert(host.end(), values.begin(), values.end());
-  }
+  // the tensors' order (one download, one wait): one all-reduce per optimiser step, the same
+  // split on every run.
+  Tensor::Later download = Tensor::download_later(local_sums);
+  std::vector<float>& host = download.values();
   ranks_.sum(host);
-  size_t at = 0;
-  for (const Tensor& total : local_sums) {
-    const size_t count = static_cast<size_t>(total.numel());
-    for (size_t i = at; i < at + count; ++i)
-      host[i] *= scale;
-    means.push_back(Tensor::from_host(total.shape(), std::span(host).subspan(at, count)));
-    at += count;
-  }
-  return means;
+  std::vector<Shape> shapes;
+  for (const Tensor& total : local_sums)
+    shapes.push_back(total.shape());
+  return scaled_tensors(host, scale, shapes);
 }
 
 void GradientSync::average_buffers(const std::vector<nn::NamedTensors>& replicas) {

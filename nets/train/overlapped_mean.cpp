@@ -11,6 +11,20 @@
 
 namespace aegan::train {
 
+std::vector<Tensor> scaled_tensors(std::span<float> values, float scale,
+                                   const std::vector<Shape>& shapes) {
+  for (float& value : values)
+    value *= scale;
+  std::vector<Tensor> tensors;
+  size_t at = 0;
+  for (const Shape& shape : shapes) {
+    const size_t count = static_cast<size_t>(numel(shape));
+    tensors.push_back(Tensor::from_host(shape, values.subspan(at, count)));
+    at += count;
+  }
+  return tensors;
+}
+
 OverlappedMean::OverlappedMean(Ranks& ranks, std::vector<std::vector<Tensor>> replicas, float scale,
                                size_t bucket_bytes)
     : ranks_(ranks), replicas_(std::move(replicas)), scale_(scale), bucket_bytes_(bucket_bytes) {
@@ -76,16 +90,12 @@ bool OverlappedMean::finish(const std::vector<Tensor>& flags) {
 std::vector<Tensor> OverlappedMean::means() {
   std::vector<Tensor> means(replicas_.back().size());
   for (Bucket& bucket : sent_) {
-    std::vector<float> values = bucket.values->values();
-    for (float& value : values)
-      value *= scale_;
-    size_t at = 0;
-    for (const size_t p : bucket.parameters) {
-      const Tensor& parameter = replicas_.back()[p];
-      const size_t count = static_cast<size_t>(parameter.numel());
-      means[p] = Tensor::from_host(parameter.shape(), std::span(values).subspan(at, count));
-      at += count;
-    }
+    std::vector<Shape> shapes;
+    for (const size_t p : bucket.parameters)
+      shapes.push_back(replicas_.back()[p].shape());
+    std::vector<Tensor> scaled = scaled_tensors(bucket.values->values(), scale_, shapes);
+    for (size_t i = 0; i < scaled.size(); ++i)
+      means[bucket.parameters[i]] = std::move(scaled[i]);
   }
   return means;
 }

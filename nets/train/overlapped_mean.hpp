@@ -1,6 +1,7 @@
 #pragma once
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
@@ -9,6 +10,11 @@
 namespace aegan::train {
 
 class Ranks;
+
+// Values of tensors of `shapes`, one after another as an all-reduce gives them back, times
+// `scale`, as device tensors (the scaling is done in place).
+std::vector<Tensor> scaled_tensors(std::span<float> values, float scale,
+                                   const std::vector<Shape>& shapes);
 
 // The mean over the ranks of the micro-batches' summed gradients, all-reduced bucket by bucket
 // while the backward pass that computes them is still being recorded and run: a bucket goes to
