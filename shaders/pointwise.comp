@@ -5,6 +5,7 @@
 #extension GL_EXT_control_flow_attributes : require
 #include "common.glsl"
 #include "hash.glsl"
+#include "tanh.glsl"
 
 // y = f(a, b, alpha) elementwise. Backward variants take the forward's input (relu, leaky_relu)
 // or output (tanh, sigmoid, exp, sqrt) as a and the output gradient as b. With QUADS (n a multiple of 4,
@@ -47,9 +48,7 @@ float f(float a, float b, uint i) {
 #elif defined(VARIANT_LEAKY_RELU_BACKWARD)
   return a > 0.0 ? b : b * p.alpha;
 #elif defined(VARIANT_TANH)
-  // tanh() of some drivers overflows to NaN for large |a|; this form saturates cleanly.
-  float e = exp(-2.0 * abs(a));
-  return sign(a) * (1.0 - e) / (1.0 + e);
+  return tanh_accurate(a);
 #elif defined(VARIANT_TANH_BACKWARD)
   return (1.0 - a * a) * b;
 #elif defined(VARIANT_SIGMOID)

@@ -73,4 +73,23 @@ inline double max_abs_error(const Tensor& got, const reference::Tensor& want) {
   return worst;
 }
 
+// |got - want| / |want| of one value (0 where both are 0).
+inline double relative_error(float got, double want) {
+  const double diff = std::abs(static_cast<double>(got) - want);
+  return want == 0.0 ? diff : diff / std::abs(want);
+}
+
+// Inputs of both signs from 1e-7 to 4, 60 per decade, and 0: where tanh is checked value by
+// value against kTanhRelativeError (5 ulp of float32).
+inline std::vector<double> tanh_inputs() {
+  std::vector<double> x{0.0};
+  for (int k = 0; k <= 60 * 7 + 36; ++k) {
+    const double v = std::pow(10.0, -7.0 + k / 60.0);
+    x.push_back(v);
+    x.push_back(-v);
+  }
+  return x;
+}
+inline constexpr double kTanhRelativeError = 3e-7;
+
 }  // namespace aegan::test

@@ -205,6 +205,30 @@ TEST_P(ConvInference, RecordsWhereGradientsAreNeeded) {
   EXPECT_TRUE(layer.device_weight.grad().defined());
 }
 
+// A tanh epilogue keeps float32's relative precision for small outputs, where a saturating
+// exp form cancels: conv2d_inference as the identity (a 1x1 weight of 1, BN with scale 1).
+TEST_P(ConvInference, TanhIsAccurateForSmallOutputs) {
+  const std::vector<double> x = test::tanh_inputs();
+  const int64_t n = static_cast<int64_t>(x.size());
+  const reference::Tensor input({1, 1, 1, n}, x);
+  const ops::BatchNormEval identity{Tensor::full({1}, 1.0f), Tensor::full({1}, 0.0f),
+                                    Tensor::full({1}, 0.0f), Tensor::full({1}, 1.0f), 0.0f};
+  const Tensor y =
+      ops::conv2d_inference(test::to_device(input), Tensor::full({1, 1, 1, 1}, 1.0f), Tensor(),
+                            {1, 0, ops::Padding::zeros}, {identity, ops::Activation::tanh, 0.0f});
+  // A float16 kernel may round its input first.
+  const reference::Tensor rounded = reference::round_to_float16(input);
+  const std::vector<float> got = y.to_host();
+  for (int64_t i = 0; i < n; ++i) {
+    SCOPED_TRACE(testing::Message() << "x = " << x[i]);
+    const double error = std::min(test::relative_error(got[i], std::tanh(x[i])),
+                                  rounding() == test::Rounding::weights_and_inputs
+                                      ? test::relative_error(got[i], std::tanh(rounded.data[i]))
+                                      : 1.0);
+    EXPECT_LE(error, test::kTanhRelativeError);
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Kernels, ConvInference, ::testing::ValuesIn(ops::conv::variant_names()));
 
 TEST(ConvInferenceErrors, BatchNormOfTheWrongSizeIsRejected) {
