@@ -70,7 +70,7 @@ def real_fake(d, real, fake):
     return bce(d(real), 1.0) + bce(d(fake), 0.0)
 
 
-def dcgan_stage(nets, stage, lr):
+def dcgan_stage(nets, stage, lr, lam=None):
     """docs/models/dcgan.md: a D step, then a G step through a frozen D, on the same fake batch."""
     g, d = nets["g"], nets["d"]
     nets.train()
@@ -198,7 +198,7 @@ def replay(metadata, initial, state, stage, steps, lr, dtype):
     assert own == set(state), own ^ set(state)
     nets.load_state_dict(state, strict=False)
     nets.to(dtype)
-    step = stage_of(nets, stage, lr)
+    step = stage_of(nets, stage, lr, float(metadata.get("lambda", "100")))
     for k in range(steps):
         step(initial[f"input.x.{k}"].to(dtype), initial[f"input.z.{k}"].to(dtype))
     return {name: tensor.float() for name, tensor in nets.state_dict().items()}

@@ -1,9 +1,10 @@
 // Helper of bench.parity: the engine's side of the training-step comparison with PyTorch.
-//   parity_tool MODEL PRESET STAGE STEPS BATCH SEED FOLDER [EPS]
+//   parity_tool MODEL PRESET STAGE STEPS BATCH SEED FOLDER [EPS [LAMBDA]]
 // Initialises MODEL (a registered model, e.g. "dcgan", "aegan") at PRESET with SEED, draws the
 // STEPS minibatches of BATCH real images x (uniform in [-1, 1]) and latents z (N(0, I)), and
 // runs STEPS training steps of STAGE from the stage's own optimisers (Adam's eps EPS, by default
-// the trainer's). Writes
+// the trainer's; phi's L1 weight LAMBDA, by default the trainer's), STAGE > 1 after 20 steps of
+// stage 1 (recorded as the initial state). Writes
 // FOLDER/initial.safetensors (every parameter and buffer before the first step, and the inputs
 // "input.x.<k>", "input.z.<k>") and FOLDER/final.safetensors (every tensor after the last step),
 // for tests/parity/parity.py to run the same steps in PyTorch.
@@ -50,12 +51,30 @@ aegan::io::HostTensor draw(std::vector<int64_t> shape, bool uniform, std::mt1993
   return {std::move(shape), std::move(values)};
 }
 
+constexpr int kWarmUpSteps = 20;
+
 Tensor upload(const aegan::io::HostTensor& host) {
   return Tensor::from_host(aegan::Shape(host.shape.begin(), host.shape.end()), host.data);
 }
 
+// Later stages start from weights that earlier stages trained: from fresh ones AEGAN's F makes
+// images about 0.005 in size, whose batch norms in phi only amplify rounding (a step's updates
+// then depend on the last bits of x_hat). Stage 1 steps on uniform noise images give F outputs
+// of ordinary size.
+void warm_up(aegan::Model& model, const aegan::train::TrainConfig& config, uint64_t seed) {
+  model.prepare_stage(1);
+  auto optimizers = model.make_optimizers(1, config);
+  std::mt19937 warm(static_cast<uint32_t>(seed + 2));
+  const int r = model.image_size(), nz = model.latent_size();
+  for (int k = 0; k < kWarmUpSteps; ++k) {
+    const Tensor x = upload(draw({8, 3, r, r}, true, warm));
+    const Tensor z = upload(draw({8, nz, 1, 1}, false, warm));
+    model.step(1, optimizers, {x, z, seed + k, config});
+  }
+}
+
 int run(const std::string& model_name, const std::string& preset, int stage, int steps, int batch,
-        uint64_t seed, const std::filesystem::path& folder, double eps) {
+        uint64_t seed, const std::filesystem::path& folder, double eps, double lambda) {
   const aegan::ModelKind& kind = aegan::model_kind(model_name);
   std::unique_ptr<aegan::Model> generator;
   if (kind.on_generator) {
@@ -89,8 +108,10 @@ int run(const std::string& model_name, const std::string& preset, int stage, int
   aegan::train::TrainConfig config;
   config.model = model_name;
   config.eps = eps;
+  config.lambda = lambda;
   for (const auto& known : kind.stages)
     config.stages.push_back(known.schedule);
+  if (stage > 1) warm_up(*model, config, seed);
 
   aegan::io::Safetensors initial;
   initial.metadata = model->metadata();
@@ -102,6 +123,8 @@ int run(const std::string& model_name, const std::string& preset, int stage, int
   char eps_text[32];
   std::snprintf(eps_text, sizeof eps_text, "%.17g", eps);
   initial.metadata["eps"] = eps_text;
+  std::snprintf(eps_text, sizeof eps_text, "%.17g", lambda);
+  initial.metadata["lambda"] = eps_text;
   add_state(*model, initial);
   std::mt19937 random(static_cast<uint32_t>(seed));
   const int r = model->image_size();
@@ -137,12 +160,15 @@ int main(int argc, char** argv) {
     ~RuntimeShutdown() { aegan::Runtime::shutdown(); }
   } shutdown;
   try {
-    if (argc == 8 || argc == 9) {
+    if (argc >= 8 && argc <= 10) {
+      const aegan::train::TrainConfig defaults;
       return run(argv[1], argv[2], std::atoi(argv[3]), std::atoi(argv[4]), std::atoi(argv[5]),
                  std::strtoull(argv[6], nullptr, 10), argv[7],
-                 argc == 9 ? std::atof(argv[8]) : aegan::train::TrainConfig{}.eps);
+                 argc >= 9 ? std::atof(argv[8]) : defaults.eps,
+                 argc >= 10 ? std::atof(argv[9]) : defaults.lambda);
     }
-    std::fprintf(stderr, "usage: parity_tool MODEL PRESET STAGE STEPS BATCH SEED FOLDER [EPS]\n");
+    std::fprintf(stderr,
+                 "usage: parity_tool MODEL PRESET STAGE STEPS BATCH SEED FOLDER [EPS [LAMBDA]]\n");
     return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "parity_tool: %s\n", e.what());
