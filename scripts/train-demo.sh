@@ -20,10 +20,11 @@ aegan=build/app/aegan-vk
 # where 2e-4 still gives grey squares). The denoiser phi, an encoder-decoder without skip
 # connections through a 1x1 bottleneck, learns slowly to give back its input (as an autoencoder of
 # the emoji its L1 is still 0.23 after 660 steps, in the engine and in PyTorch alike); from its
-# initial weights it gives a few blurred templates after this schedule's 330 GAN steps (SWD x1e3
-# 279 against x_hat's 132). Training it in stage 1 as an autoencoder of the real images
-# (--phi-warm-start identity, not in the paper) brings it to 141. Emoji are drawn on transparent
-# backgrounds, composited on white here.
+# initial weights it gives a few blurred templates after this schedule's 330 GAN steps. Training
+# it in stage 1 as an autoencoder of the real images (--phi-warm-start identity, not in the paper)
+# helps, but not enough: SWD x1e3 380 against x_hat's 175 at seed 1, 273 against 145 at seed 2
+# (2026-12-03; the outcome of this short schedule varies a lot with the last bits of the first
+# steps). Emoji are drawn on transparent backgrounds, composited on white here.
 if [[ -f $run/checkpoint.safetensors ]]; then
   "$aegan" train --out "$run" --resume
 else
