@@ -1,4 +1,4 @@
-// tanh in float32 within 2 ulp everywhere. Built-in tanh() of some drivers overflows to NaN for
+// tanh with float32's relative precision everywhere (a few ulp). Built-in tanh() of some drivers overflows to NaN for
 // large |x|, and the saturating form (1 - e) / (1 + e), e = exp(-2|x|), cancels for small |x|
 // (4 % off at 1e-6, 2e-5 at 5e-3: enough to change a training step, see tests/parity). Below
 // 0.625 an odd polynomial x + x^3 P(x^2) takes over, its coefficients a least-squares fit of

@@ -51,22 +51,19 @@ aegan::io::HostTensor draw(std::vector<int64_t> shape, bool uniform, std::mt1993
   return {std::move(shape), std::move(values)};
 }
 
-constexpr int kWarmUpSteps = 20;
-
 Tensor upload(const aegan::io::HostTensor& host) {
   return Tensor::from_host(aegan::Shape(host.shape.begin(), host.shape.end()), host.data);
 }
 
-// Later stages start from weights that earlier stages trained: from fresh ones AEGAN's F makes
-// images about 0.005 in size, whose batch norms in phi only amplify rounding (a step's updates
-// then depend on the last bits of x_hat). Stage 1 steps on uniform noise images give F outputs
-// of ordinary size.
-void warm_up(aegan::Model& model, const aegan::train::TrainConfig& config, uint64_t seed) {
+// `steps` steps of the model's stage 1 on uniform noise images (batch 8, inputs drawn from
+// `seed`): weights and BN statistics of ordinary size to start a comparison from.
+void train_stage1(aegan::Model& model, const aegan::train::TrainConfig& config, int steps,
+                  uint64_t seed) {
   model.prepare_stage(1);
   auto optimizers = model.make_optimizers(1, config);
-  std::mt19937 warm(static_cast<uint32_t>(seed + 2));
+  std::mt19937 warm(static_cast<uint32_t>(seed));
   const int r = model.image_size(), nz = model.latent_size();
-  for (int k = 0; k < kWarmUpSteps; ++k) {
+  for (int k = 0; k < steps; ++k) {
     const Tensor x = upload(draw({8, 3, r, r}, true, warm));
     const Tensor z = upload(draw({8, nz, 1, 1}, false, warm));
     model.step(1, optimizers, {x, z, seed + k, config});
@@ -85,15 +82,7 @@ int run(const std::string& model_name, const std::string& preset, int stage, int
     // (on uniform noise images) give it images and BN statistics of ordinary size.
     aegan::train::TrainConfig generator_config;
     generator_config.stages = {aegan::model_kind("dcgan").stages[0].schedule};
-    generator->prepare_stage(1);
-    auto optimizers = generator->make_optimizers(1, generator_config);
-    std::mt19937 warm(static_cast<uint32_t>(seed + 1));
-    const int r = generator->image_size(), nz = generator->latent_size();
-    for (int k = 0; k < 10; ++k) {
-      const Tensor x = upload(draw({8, 3, r, r}, true, warm));
-      const Tensor z = upload(draw({8, nz, 1, 1}, false, warm));
-      generator->step(1, optimizers, {x, z, seed + k, generator_config});
-    }
+    train_stage1(*generator, generator_config, 10, seed + 1);
   }
   auto model =
       aegan::create_model(model_name, kind.preset(preset), std::nullopt, std::move(generator));
@@ -111,20 +100,20 @@ int run(const std::string& model_name, const std::string& preset, int stage, int
   config.lambda = lambda;
   for (const auto& known : kind.stages)
     config.stages.push_back(known.schedule);
-  if (stage > 1) warm_up(*model, config, seed);
+  // Later stages start from weights that stage 1 trained, as in a run: from fresh ones AEGAN's F
+  // makes images about 0.005 in size, unlike anything stage 2 sees in training.
+  if (stage > 1) train_stage1(*model, config, 20, seed + 2);
 
   aegan::io::Safetensors initial;
   initial.metadata = model->metadata();
   initial.metadata["stage"] = std::to_string(stage);
   initial.metadata["steps"] = std::to_string(steps);
-  char lr[32];
-  std::snprintf(lr, sizeof lr, "%.17g", config.schedule(stage).lr);
-  initial.metadata["lr"] = lr;
-  char eps_text[32];
-  std::snprintf(eps_text, sizeof eps_text, "%.17g", eps);
-  initial.metadata["eps"] = eps_text;
-  std::snprintf(eps_text, sizeof eps_text, "%.17g", lambda);
-  initial.metadata["lambda"] = eps_text;
+  for (const auto& [key, value] : {std::pair{"lr", config.schedule(stage).lr},
+                                   std::pair{"eps", eps}, std::pair{"lambda", lambda}}) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.17g", value);
+    initial.metadata[key] = text;
+  }
   add_state(*model, initial);
   std::mt19937 random(static_cast<uint32_t>(seed));
   const int r = model->image_size();
