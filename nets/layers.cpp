@@ -25,7 +25,7 @@ ops::Conv2dOptions Convolution::options() const {
 }
 
 ops::ConvTranspose2dOptions Convolution::transposed_options() const {
-  return {spec_.stride, spec_.pad, 0};
+  return {spec_.stride, spec_.pad, spec_.output_pad};
 }
 
 Tensor Convolution::forward(const Tensor& x) {
@@ -49,6 +49,19 @@ Tensor Convolution::forward_fused(const Tensor& x, const ops::Epilogue& epilogue
 }
 
 void Convolution::initialise(Rng& rng) {
+  normal_(weight_, 0.0f, kWeightStd, rng);
+  if (bias_.defined()) fill_(bias_, 0.0f);
+}
+
+Linear::Linear(int in, int out, bool bias) : weight_(add_parameter("weight", {out, in})) {
+  if (bias) bias_ = add_parameter("bias", {out});
+}
+
+Tensor Linear::forward(const Tensor& x) {
+  return ops::linear(x, weight_, bias_);
+}
+
+void Linear::initialise(Rng& rng) {
   normal_(weight_, 0.0f, kWeightStd, rng);
   if (bias_.defined()) fill_(bias_, 0.0f);
 }
@@ -104,6 +117,7 @@ Stage::Stage(const StageSpec& spec) : spec_(spec) {
                                                                     .k = spec.k,
                                                                     .stride = spec.stride,
                                                                     .pad = spec.pad,
+                                                                    .output_pad = spec.output_pad,
                                                                     .bias = spec.bias}));
   if (spec.batch_norm) bn_ = &add_child("bn", std::make_unique<BatchNorm2d>(spec.cout));
   if (spec.res_block) res_ = &add_child("res", std::make_unique<ResBlock>(spec.cout));

@@ -12,6 +12,7 @@ namespace aegan::nn {
 struct ConvSpec {
   bool transposed = false;
   int cin = 0, cout = 0, k = 4, stride = 1, pad = 0;
+  int output_pad = 0;    // ConvT only: extra rows and columns at the bottom and right
   bool reflect = false;  // reflection instead of zero padding (Conv only)
   bool bias = false;
 };
@@ -31,6 +32,18 @@ class Convolution : public Module {
   ops::ConvTranspose2dOptions transposed_options() const;
 
   ConvSpec spec_;
+  Tensor weight_, bias_;
+};
+
+// A fully connected layer, y = x weight^T + bias for x [N, in] (weight [out, in] from N(0, 0.02),
+// bias 0 where it has one).
+class Linear : public Module {
+ public:
+  Linear(int in, int out, bool bias);
+  Tensor forward(const Tensor& x) override;
+  void initialise(Rng& rng) override;
+
+ private:
   Tensor weight_, bias_;
 };
 
@@ -74,6 +87,7 @@ using Activation = ops::Activation;
 struct StageSpec {
   bool transposed = false;
   int cin = 0, cout = 0, k = 4, stride = 2, pad = 1;
+  int output_pad = 0;  // ConvT only
   bool bias = false;
   bool batch_norm = false;
   Activation after = Activation::none;
