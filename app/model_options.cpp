@@ -11,8 +11,14 @@ namespace aegan::app {
 ModelSizes ModelFlags::resolve() const {
   const ModelKind& kind = model_kind(model);
   ModelSizes sizes = kind.preset(preset.empty() ? kind.default_preset : preset);
-  for (const auto& [name, value] :
-       {std::pair{"r", r}, {"es", es}, {"ec", ec}, {"w", w}, {"nz", nz}}) {
+  for (const auto& [name, value] : {std::pair{"r", r},
+                                    {"es", es},
+                                    {"ec", ec},
+                                    {"w", w},
+                                    {"nz", nz},
+                                    {"v", v},
+                                    {"g", g},
+                                    {"d", d}}) {
     if (value == 0) continue;
     if (!sizes.has(name)) {
       std::string known;
@@ -44,6 +50,9 @@ void add_model_options(CLI::App& command, ModelFlags& flags) {
   command.add_option("--ec", flags.ec, "embedding channels (overrides the preset)");
   command.add_option("--w", flags.w, "base width of G_E, D_E, D_R, phi (overrides the preset)");
   command.add_option("--nz", flags.nz, "length of z (overrides the preset)");
+  command.add_option("--v", flags.v, "DE-GAN: base width of the VAE (overrides the preset)");
+  command.add_option("--g", flags.g, "DE-GAN: width of G, g 2^n at 4x4 (overrides the preset)");
+  command.add_option("--d", flags.d, "DE-GAN: base width of D (overrides the preset)");
 }
 
 std::array<uint8_t, 3> parse_colour(const std::string& text) {

@@ -173,8 +173,8 @@ void register_train(CLI::App& app, const GlobalOptions& globals) {
                       "whose images phi learns to improve (a DCGAN run's checkpoint, say)");
   command
       ->add_option("--batch", c.batch,
-                   "minibatch size, default the model's (AEGAN 16, DCGAN 64, denoiser 16; a data "
-                   "set of fewer images trains with all of them)")
+                   "minibatch size, default the model's (AEGAN 16, DCGAN and DE-GAN 64, denoiser "
+                   "16; a data set of fewer images trains with all of them)")
       ->check(CLI::PositiveNumber);
   command
       ->add_option("--accumulate", flags->accumulate,
@@ -198,7 +198,7 @@ void register_train(CLI::App& app, const GlobalOptions& globals) {
   command
       ->add_option("--prior", flags->prior,
                    "distribution of z: uniform (U(-1, 1)) or normal (N(0, I)); default: the "
-                   "model's (AEGAN uniform, DCGAN normal)")
+                   "model's (AEGAN uniform, DCGAN and DE-GAN normal)")
       ->check(CLI::IsMember({"uniform", "normal"}));
   command->add_option("--lambda", c.lambda, "AEGAN and the denoiser: weight of phi's L1 term")
       ->capture_default_str();
@@ -212,6 +212,21 @@ void register_train(CLI::App& app, const GlobalOptions& globals) {
                                                      {"restore", train::PhiWarmStart::restore}}))
       ->type_name("MODE")
       ->default_str("none");
+  command
+      ->add_option("--posterior", c.posterior,
+                   "DE-GAN: G's noise z' drawn from the VAE's posterior q(z | x_hat) (sample) or "
+                   "its mean (mean)")
+      ->transform(CLI::CheckedTransformer(std::map<std::string, train::Posterior>{
+          {"sample", train::Posterior::sample}, {"mean", train::Posterior::mean}}))
+      ->type_name("MODE")
+      ->default_str("sample");
+  command
+      ->add_option("--hidden-weight", c.hidden_weight,
+                   "DE-GAN: weight of the hidden-space loss in G's (lambda2)")
+      ->capture_default_str();
+  command->add_option("--g-steps", c.g_steps, "DE-GAN: G steps after each D step")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   command->add_option("--seed", c.seed, "seed of weights, z, shuffling and dropout")
       ->capture_default_str();
   command->add_flag("--center-crop", c.center_crop, "crop images to a centred square first");

@@ -4,13 +4,14 @@
 #include "nets/model_io.hpp"
 #include "nets/models/aegan/model.hpp"
 #include "nets/models/dcgan/model.hpp"
+#include "nets/models/degan/model.hpp"
 #include "nets/models/denoiser/model.hpp"
 
 namespace aegan {
 
 const std::vector<ModelKind>& model_kinds() {
   static const std::vector<ModelKind> kinds = {aegan_kind(), dcgan::dcgan_kind(),
-                                               denoiser::denoiser_kind()};
+                                               degan::degan_kind(), denoiser::denoiser_kind()};
   return kinds;
 }
 

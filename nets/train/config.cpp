@@ -10,6 +10,8 @@ NLOHMANN_JSON_SERIALIZE_ENUM(PhiWarmStart, {{PhiWarmStart::none, "none"},
                                             {PhiWarmStart::identity, "identity"},
                                             {PhiWarmStart::restore, "restore"}})
 
+NLOHMANN_JSON_SERIALIZE_ENUM(Posterior, {{Posterior::sample, "sample"}, {Posterior::mean, "mean"}})
+
 namespace {
 
 nlohmann::json schedule_json(const StageSchedule& s) {
@@ -53,6 +55,10 @@ void to_json(nlohmann::json& j, const TrainConfig& c) {
   // Written only where it says something, so that one-process runs keep their checkpoints.
   if (c.micro_batches != 1) j["micro_batches"] = c.micro_batches;
   if (c.sync_batch_norm) j["sync_batch_norm"] = true;
+  const TrainConfig defaults;
+  if (c.posterior != defaults.posterior) j["posterior"] = c.posterior;
+  if (c.hidden_weight != defaults.hidden_weight) j["hidden_weight"] = c.hidden_weight;
+  if (c.g_steps != defaults.g_steps) j["g_steps"] = c.g_steps;
   for (size_t s = 0; s < c.stages.size(); ++s)
     j["stage" + std::to_string(s + 1)] = schedule_json(c.stages[s]);
 }
@@ -87,6 +93,10 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
   c.checkpoint_every = j.at("checkpoint_every").get<int64_t>();
   c.sample_count = j.at("sample_count").get<int>();
   c.phi_warm_start = j.value("phi_warm_start", PhiWarmStart::none);
+  const TrainConfig defaults;
+  c.posterior = j.value("posterior", defaults.posterior);
+  c.hidden_weight = j.value("hidden_weight", defaults.hidden_weight);
+  c.g_steps = j.value("g_steps", defaults.g_steps);
 }
 
 }  // namespace aegan::train

@@ -25,6 +25,9 @@ struct StageSchedule {
 // them from the autoencoder's reconstruction (L1(phi(sg(F(H(x)))), x)).
 enum class PhiWarmStart { none, identity, restore };
 
+// DE-GAN's noise z' for G: drawn from the VAE's posterior q(z | x_hat), or its mean.
+enum class Posterior { sample, mean };
+
 // Every option of `aegan-vk train`. What is left empty here the Trainer takes from the model
 // (nets/models/registry.hpp): its default preset, prior, batch size and each stage's schedule.
 struct TrainConfig {
@@ -48,6 +51,10 @@ struct TrainConfig {
   // AEGAN's (docs/models/aegan.md, "Training"); other models ignore them.
   double lambda = 100.0;  // weight of phi's L1 term
   PhiWarmStart phi_warm_start = PhiWarmStart::none;
+  // DE-GAN's (docs/models/degan.md, "Losses" and "Training schedule"); other models ignore them.
+  Posterior posterior = Posterior::sample;
+  double hidden_weight = 0.01;  // lambda2, the weight of the hidden-space loss in G's
+  int g_steps = 1;              // G steps after each D step
   uint64_t seed = 1;
   bool center_crop = false;
   std::array<uint8_t, 3> background{0, 0, 0};

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `aegan-vk compare` end to end with the tiny presets on a small folder: AEGAN, DCGAN and the
-# denoiser on DCGAN trained to one image budget, a table whose figures are those `aegan-vk eval`
+# `aegan-vk compare` end to end with the tiny presets on a small folder: AEGAN, DCGAN, DE-GAN and
+# the denoiser on DCGAN and on DE-GAN trained to one image budget, a table whose figures are those `aegan-vk eval`
 # gives for each run's checkpoint, a re-run that trains nothing, an interrupted run that resumes
 # to the weights of an uninterrupted one, and one-line errors for bad input.
 set -uo pipefail
@@ -19,7 +19,7 @@ write_bmp "$work/images/cyan.bmp" 20d0d0
 eval_options=(--count 6 --pairs 6 --patches 16)
 compare=("$aegan" compare --data "$work/images" --sample-count 2 --shown 4 "${eval_options[@]}")
 
-expect_error "unknown model 'gan' (known: aegan, dcgan, denoiser)" \
+expect_error "unknown model 'gan' (known: aegan, dcgan, degan, denoiser)" \
   "${compare[@]}" --out "$work/bad" --models aegan,gan --images 8
 expect_error "denoiser trains on another model's generator; compare it with --denoise" \
   "${compare[@]}" --out "$work/bad" --models denoiser --images 8
@@ -42,7 +42,7 @@ expect_error "data folder $work/none does not exist" \
 [[ -e $work/bad ]] && { echo "FAIL: a refused comparison wrote $work/bad"; failed=1; }
 
 out=$work/out
-all=("${compare[@]}" --out "$out" --models "aegan,dcgan" --denoise --presets denoiser=tiny64
+all=("${compare[@]}" --out "$out" --models "aegan,dcgan,degan" --denoise --presets denoiser=tiny64
   --images 24 --lr aegan.2=5e-4)
 if ! "${all[@]}" >"$work/first.txt" 2>"$work/first.err"; then
   echo "FAIL: compare exited with an error: $(tail -3 "$work/first.err")"
@@ -51,10 +51,11 @@ fi
 grep -q "compare: images trained .* 100.0%" "$work/first.err" ||
   { echo "FAIL: no progress over the whole comparison"; failed=1; }
 for file in compare.md compare.json compare.png runs/aegan/checkpoint.safetensors \
-  runs/dcgan/checkpoint.safetensors runs/dcgan+phi/checkpoint.safetensors; do
+  runs/dcgan/checkpoint.safetensors runs/dcgan+phi/checkpoint.safetensors \
+  runs/degan/checkpoint.safetensors runs/degan+phi/checkpoint.safetensors; do
   [[ -s $out/$file ]] || { echo "FAIL: compare wrote no $file"; failed=1; }
 done
-for run in aegan dcgan dcgan+phi; do
+for run in aegan dcgan dcgan+phi degan degan+phi; do
   expect_success "$aegan" eval --checkpoint "$out/runs/$run/checkpoint.safetensors" \
     --data "$work/images" "${eval_options[@]}" --json "$work/eval-$run.json"
 done
@@ -63,7 +64,7 @@ import json, sys
 out, work = sys.argv[1], sys.argv[2]
 table = json.load(open(out + "/compare.json"))
 rows = {row["name"]: row for row in table["rows"]}
-assert list(rows) == ["aegan", "dcgan", "dcgan+phi"], list(rows)
+assert list(rows) == ["aegan", "dcgan", "dcgan+phi", "degan", "degan+phi"], list(rows)
 assert table["budget"]["images"] == 24 and table["eval"]["generated"] == 6, table
 for name, row in rows.items():
     report = json.load(open(f"{work}/eval-{name}.json"))
@@ -71,10 +72,12 @@ for name, row in rows.items():
     assert row["ms_ssim_diversity"] == report["first"]["ms_ssim_diversity"]["mean"], name
     assert row["data_ms_ssim_diversity"] == report["second"]["ms_ssim_diversity"]["mean"], name
     assert row["fd_h"] == report.get("fd_h", {}).get("value"), name
-    # The budget in whole steps of the 6 images: 24 images = 4 steps, split 1:2 for AEGAN.
+    # The budget in whole steps of the 6 images: 24 images = 4 steps, split 1:2 for AEGAN and
+    # 1:1 for DE-GAN.
     assert row["images_seen"] == 24, (name, row["images_seen"])
     assert row["fd_r"] > 0 and row["train_seconds"] > 0, row
 assert rows["aegan"]["fd_h"] is not None and rows["dcgan"]["fd_h"] is None
+assert rows["degan"]["preset"] == "degan-tiny64" and rows["degan+phi"]["base"] == "degan"
 assert rows["dcgan+phi"]["base"] == "dcgan" and rows["dcgan+phi"]["preset"] == "tiny64"
 # --lr aegan.2=5e-4 reached AEGAN's stage 2 and no other stage.
 def training(run):
@@ -84,6 +87,8 @@ def training(run):
 aegan = training("aegan")
 assert (aegan["stage1"]["lr"], aegan["stage2"]["lr"]) == (1e-5, 5e-4), aegan
 assert training("dcgan")["stage1"]["lr"] == 2e-4
+degan = training("degan")
+assert (degan["stage1"]["lr"], degan["stage2"]["lr"]) == (1e-3, 2e-4), degan
 base = json.load(open(f"{work}/eval-dcgan+phi.json"))["swd_baseline"]["average_x1e3"]
 assert rows["dcgan+phi"]["swd_baseline_x1e3"] == base
 text = open(out + "/compare.md").read()
@@ -95,7 +100,7 @@ assert "FD-R: Fréchet distance in the channel means" in text
 # the rows 8 pixels apart.
 png = open(out + "/compare.png", "rb").read()
 width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
-assert png[:8] == b"\x89PNG\r\n\x1a\n" and height == 8 + 4 * (66 + 2 + 8), (width, height)
+assert png[:8] == b"\x89PNG\r\n\x1a\n" and height == 8 + 6 * (66 + 2 + 8), (width, height)
 assert width > 4 * 66 + 2, width
 PY
 

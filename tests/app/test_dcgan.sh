@@ -16,7 +16,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/images.sh"
 primary_images "$work/images"
 write_bmp "$work/images/grey.bmp" 808080
 
-expect_error "unknown model 'stackgan' (known: aegan, dcgan, denoiser)" \
+expect_error "unknown model 'stackgan' (known: aegan, dcgan, degan, denoiser)" \
   "$aegan" train --model stackgan --data "$work/images" --out "$work/unknown"
 train=("$aegan" train --model dcgan --data "$work/images" --batch 2 --sample-count 2)
 expect_error "--es is not a size of dcgan (its sizes: --r, --w, --nz)" \

@@ -19,8 +19,8 @@ Tensor draw_latents_for_test(Model& model) {
   return draw_latents({2, model.latent_size(), 1, 1}, model.prior(), rng);
 }
 
-TEST(Registry, KnowsAeganDcganAndTheDenoiser) {
-  ASSERT_EQ(model_kinds().size(), 3u);
+TEST(Registry, KnowsAeganDcganDeganAndTheDenoiser) {
+  ASSERT_EQ(model_kinds().size(), 4u);
   EXPECT_TRUE(model_kind("denoiser").on_generator);
   EXPECT_FALSE(model_kind("dcgan").on_generator);
   EXPECT_EQ(model_kind("denoiser").preset("paper512").at("w"), 64);
@@ -30,6 +30,14 @@ TEST(Registry, KnowsAeganDcganAndTheDenoiser) {
   EXPECT_EQ(model_kind("dcgan").stages.size(), 1u);
   EXPECT_EQ(model_kind("dcgan").stages[0].schedule.epochs, 200);
   EXPECT_EQ(model_kind("dcgan").preset("dcgan-tiny64").at("w"), 16);
+  EXPECT_FALSE(model_kind("degan").on_generator);
+  EXPECT_EQ(model_kind("degan").default_prior, Prior::normal);
+  EXPECT_EQ(model_kind("degan").default_batch, 64);
+  ASSERT_EQ(model_kind("degan").stages.size(), 2u);
+  EXPECT_FALSE(model_kind("degan").stages[0].generates) << "stage 1 trains the VAE on images";
+  EXPECT_EQ(model_kind("degan").stages[0].schedule.lr, 1e-3);
+  EXPECT_EQ(model_kind("degan").stages[1].schedule.epochs, 25);
+  EXPECT_EQ(model_kind("degan").preset("degan-tiny32").at("r"), 32);
 }
 
 TEST(Registry, RefusesAnUnknownModelInOneLineListingTheKnownOnes) {
@@ -38,7 +46,7 @@ TEST(Registry, RefusesAnUnknownModelInOneLineListingTheKnownOnes) {
     FAIL() << "an unknown model must be refused";
   } catch (const Error& e) {
     const std::string message = e.what();
-    EXPECT_EQ(message, "unknown model 'stackgan' (known: aegan, dcgan, denoiser)");
+    EXPECT_EQ(message, "unknown model 'stackgan' (known: aegan, dcgan, degan, denoiser)");
   }
 }
 

@@ -8,46 +8,17 @@
 #include "engine/io/safetensors.hpp"
 #include "nets/models/registry.hpp"
 #include "nets/train/trainer.hpp"
-#include "tests/nets/data/image_files.hpp"
+#include "tests/nets/models/training_runs.hpp"
 
 namespace aegan::train {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Eight 32x32 images of two-colour diagonal stripes, upscaled to 64 by the loader.
-void write_stripes(const fs::path& folder) {
-  for (int i = 0; i < 8; ++i) {
-    std::vector<uint8_t> rgb;
-    for (int y = 0; y < 32; ++y) {
-      for (int x = 0; x < 32; ++x) {
-        const bool on = ((x + y + 3 * i) / 4) % 2 == 0;
-        rgb.insert(rgb.end(),
-                   {static_cast<uint8_t>(on ? 40 * i : 250), static_cast<uint8_t>(on ? 200 : 20),
-                    static_cast<uint8_t>(on ? 90 : 30 * i)});
-      }
-    }
-    test::write_png(folder / ("stripes" + std::to_string(i) + ".png"), 32, 32, 3, rgb);
-  }
-}
+using test::run_in;
+using test::write_stripes;
 
 TrainConfig dcgan_config(const fs::path& data) {
-  TrainConfig c;
-  c.model = "dcgan";
-  c.data = data;
-  c.batch = 4;
-  c.stages = {{0, 4, 2e-4}};
-  c.log_every = 1;
-  c.sample_every = 100;
-  c.checkpoint_every = 100;
-  c.sample_count = 4;
-  return c;
-}
-
-RunOptions run_in(const fs::path& out) {
-  RunOptions o;
-  o.out = out;
-  return o;
+  return test::short_run("dcgan", data, {{0, 4, 2e-4}});
 }
 
 TEST(DcganTraining, ShortRunHasFiniteLossesAndWritesItsFiles) {
