@@ -3,12 +3,13 @@
 
 parity.py ROOT FOLDER [TOLERANCE]: FOLDER holds initial.safetensors and final.safetensors written
 by tests/parity/parity_tool (the model's tensors before and after K steps of one stage, and the
-inputs of each step). Loads the initial tensors into bench/peer.py's or bench/peer_dcgan.py's
-networks and runs the same K steps with torch.optim.Adam (betas 0.5, 0.999, the engine's eps) as
-the model pages (docs/models/aegan.md, dcgan.md, denoiser.md) describe each stage, once in
-float64 (the reference) and once in float32. For every tensor whose update d is not zero it prints
-||d_engine - d_torch|| / ||d_torch|| and fails (exit 1) above TOLERANCE (default 0.01), or when the
-engine changed a tensor that PyTorch did not (a frozen network that moved).
+inputs of each step). Loads the initial tensors into the networks of bench/peer.py or of the
+model's bench/peer_<model>.py and runs the same K steps with torch.optim.Adam (the engine's eps;
+betas 0.5, 0.999 but for DE-GAN's VAE) as the model pages (docs/models/aegan.md, dcgan.md,
+denoiser.md, degan.md) describe each stage, once in float64 (the reference) and once in float32.
+For every tensor whose update d is not zero it prints ||d_engine - d_torch|| / ||d_torch|| and
+fails (exit 1) above TOLERANCE (default 0.01), or when the engine changed a tensor that PyTorch
+did not (a frozen network that moved).
 Left out: convolution biases ahead of a training-mode BN (their gradient is rounding noise), and
 tensors whose update PyTorch's own float32 replay misses by more than 30 % of the tolerance: in
 AEGAN's adversarial stages many elements have gradients at the level of rounding, and Adam's
@@ -54,9 +55,9 @@ def trainable(net, flag):
 EPS = 1e-8  # Adam's, from the engine's metadata
 
 
-def adam(lr, *nets):
+def adam(lr, *nets, betas=(0.5, 0.999)):
     params = [p for net in nets for p in net.parameters()]
-    return torch.optim.Adam(params, lr=lr, betas=(0.5, 0.999), eps=EPS)
+    return torch.optim.Adam(params, lr=lr, betas=betas, eps=EPS)
 
 
 def minimise(optimizer, loss):
@@ -165,6 +166,27 @@ def denoiser_stage(nets, stage, lr, lam=100.0):
     return step
 
 
+def degan_stage(nets, stage, lr, lam=None):
+    """docs/models/degan.md: the VAE step, or a D step and a G step on the decoder-encoder noise,
+    with the reparameterisation noise eps the engine drew for the step."""
+    import peer_degan
+    peer_degan.prepare(nets, stage)
+    if stage == 1:
+        opt = adam(lr, nets["vae_enc"], nets["vae_dec"], betas=peer_degan.VAE_BETAS)
+
+        def step(x, z, eps):
+            minimise(opt, peer_degan.vae_loss(nets, x, eps))
+
+        return step
+    opt_d, opt_g = adam(lr, nets["d"]), adam(lr, nets["g"])
+
+    def step(x, z, eps):
+        noise = peer_degan.decoder_encoder_noise(nets, z, eps)
+        peer_degan.gan_updates(nets, opt_d, opt_g, x, noise)
+
+    return step
+
+
 def without_dropout(nets):
     for module in nets.modules():
         if isinstance(module, nn.Dropout):
@@ -178,6 +200,9 @@ def build(metadata):
     import peer_dcgan
     if model == "dcgan":
         return peer_dcgan.build(metadata["preset"]), dcgan_stage
+    if model == "degan":
+        import peer_degan
+        return without_dropout(peer_degan.build(metadata["preset"])), degan_stage
     if model == "denoiser":
         # phi and D_R as AEGAN's preset of the same name builds them; the generator is a DCGAN.
         assert metadata["base.model"] == "dcgan", metadata["base.model"]
@@ -200,7 +225,9 @@ def replay(metadata, initial, state, stage, steps, lr, dtype):
     nets.to(dtype)
     step = stage_of(nets, stage, lr, float(metadata.get("lambda", "100")))
     for k in range(steps):
-        step(initial[f"input.x.{k}"].to(dtype), initial[f"input.z.{k}"].to(dtype))
+        inputs = [initial[f"input.{name}.{k}"] for name in ("x", "z", "eps")
+                  if f"input.{name}.{k}" in initial]
+        step(*(tensor.to(dtype) for tensor in inputs))
     return {name: tensor.float() for name, tensor in nets.state_dict().items()}
 
 

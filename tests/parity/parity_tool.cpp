@@ -10,8 +10,9 @@
 // for tests/parity/parity.py to run the same steps in PyTorch.
 // A model on a generator (the denoiser) trains on a DCGAN dcgan-tiny64 initialised with SEED + 1
 // and trained for 10 steps.
-// AEGAN's and the denoiser's dropout is switched off (a test-only switch): its masks come from the
-// engine's hash and PyTorch cannot draw the same ones.
+// AEGAN's, the denoiser's and DE-GAN's dropout is switched off (a test-only switch): its masks come
+// from the engine's hash and PyTorch cannot draw the same ones. DE-GAN's reparameterisation noise
+// of each step is written as "input.eps.<k>", as the engine draws it.
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -20,8 +21,10 @@
 
 #include "engine/error.hpp"
 #include "engine/io/safetensors.hpp"
+#include "engine/ops.hpp"
 #include "engine/runtime.hpp"
 #include "nets/models/aegan/model.hpp"
+#include "nets/models/degan/model.hpp"
 #include "nets/models/denoiser/model.hpp"
 #include "nets/models/registry.hpp"
 
@@ -93,6 +96,8 @@ int run(const std::string& model_name, const std::string& preset, int stage, int
   if (auto* denoiser = dynamic_cast<aegan::denoiser::DenoiserModel*>(model.get())) {
     denoiser->set_dropout_enabled(false);
   }
+  auto* degan = dynamic_cast<aegan::degan::DeganModel*>(model.get());
+  if (degan) degan->set_dropout_enabled(false);
 
   aegan::train::TrainConfig config;
   config.model = model_name;
@@ -121,6 +126,11 @@ int run(const std::string& model_name, const std::string& preset, int stage, int
     initial.tensors["input.x." + std::to_string(k)] = draw({batch, 3, r, r}, true, random);
     initial.tensors["input.z." + std::to_string(k)] =
         draw({batch, model->latent_size(), 1, 1}, false, random);
+    if (degan) {
+      const uint64_t noise = aegan::degan::reparameterisation_seed(seed + static_cast<uint64_t>(k));
+      initial.tensors["input.eps." + std::to_string(k)] =
+          to_host(aegan::ops::normal({batch, model->latent_size()}, noise));
+    }
   }
   aegan::io::write_safetensors(folder / "initial.safetensors", initial);
 

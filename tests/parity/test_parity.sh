@@ -12,6 +12,8 @@ source "$(dirname "$0")/../support/torch_test.sh"
 cases=(
   "dcgan dcgan-tiny64 1 3 4 7"
   "aegan tiny64 1 3 4 7"
+  "degan degan-tiny32 1 3 4 7"
+  "degan degan-tiny32 2 3 4 7"
   # One step of stage 2 with Adam's eps at 1e-4, where updates follow the gradient's size:
   # phi's updates were 13 % off while tanh lost float32's relative precision near 0.
   "aegan tiny64 2 1 4 7 1e-4"
