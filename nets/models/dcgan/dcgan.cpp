@@ -4,6 +4,7 @@
 #include "nets/blocks.hpp"
 #include "nets/layers.hpp"
 #include "nets/model_io.hpp"
+#include "nets/models/presets.hpp"
 
 namespace aegan::dcgan {
 namespace {
@@ -19,17 +20,11 @@ const std::vector<Preset>& presets() {
 }  // namespace
 
 Preset preset_by_name(const std::string& name) {
-  for (const Preset& preset : presets()) {
-    if (preset.name == name) return preset;
-  }
-  throw Error("unknown DCGAN preset '" + name + "' (known: dcgan64, dcgan512, dcgan-tiny64)");
+  return find_preset(presets(), name, "DCGAN");
 }
 
 std::vector<std::string> preset_names() {
-  std::vector<std::string> names;
-  for (const Preset& preset : presets())
-    names.push_back(preset.name);
-  return names;
+  return preset_names_of(presets());
 }
 
 void check_preset(const Preset& p) {

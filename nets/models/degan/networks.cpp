@@ -3,6 +3,7 @@
 #include "engine/error.hpp"
 #include "engine/ops.hpp"
 #include "nets/blocks.hpp"
+#include "nets/models/presets.hpp"
 
 namespace aegan::degan {
 namespace {
@@ -76,20 +77,11 @@ class Projection : public nn::Module {
 }  // namespace
 
 Preset preset_by_name(const std::string& name) {
-  for (const Preset& preset : presets()) {
-    if (preset.name == name) return preset;
-  }
-  std::string known;
-  for (const Preset& preset : presets())
-    known += (known.empty() ? "" : ", ") + preset.name;
-  throw Error("unknown DE-GAN preset '" + name + "' (known: " + known + ")");
+  return find_preset(presets(), name, "DE-GAN");
 }
 
 std::vector<std::string> preset_names() {
-  std::vector<std::string> names;
-  for (const Preset& preset : presets())
-    names.push_back(preset.name);
-  return names;
+  return preset_names_of(presets());
 }
 
 void check_preset(const Preset& p) {

@@ -1,12 +1,15 @@
 #pragma once
 // What the models' short training tests share: a folder of small striped images, the settings of
-// a short run and the options of a run in a folder.
+// a short run, the options of a run in a folder, and the check of an exact resume.
+#include <gtest/gtest.h>
+
 #include <cstdint>
 #include <filesystem>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "engine/io/safetensors.hpp"
 #include "nets/train/trainer.hpp"
 #include "tests/nets/data/image_files.hpp"
 
@@ -48,6 +51,31 @@ inline train::RunOptions run_in(const std::filesystem::path& out) {
   train::RunOptions o;
   o.out = out;
   return o;
+}
+
+// Trains `config` in `folder`/straight without a stop and, for each step of `stops`, in a folder
+// of its own stopped after that step and resumed; every tensor of the resumed runs' checkpoints
+// must equal the uninterrupted run's.
+inline void expect_exact_resume(const train::TrainConfig& config,
+                                const std::filesystem::path& folder,
+                                const std::vector<int64_t>& stops) {
+  ASSERT_TRUE(train::Trainer(config, run_in(folder / "straight")).run());
+  const auto whole = io::read_safetensors(folder / "straight" / "checkpoint.safetensors");
+  for (int64_t stop : stops) {
+    const std::filesystem::path run = folder / ("stopped" + std::to_string(stop));
+    train::RunOptions first = run_in(run);
+    first.max_steps = stop;
+    {
+      train::Trainer part(config, first);
+      ASSERT_FALSE(part.run());
+      EXPECT_EQ(part.state().global_step, stop);
+    }
+    ASSERT_TRUE(train::Trainer::resume(run_in(run))->run());
+    const auto resumed = io::read_safetensors(run / "checkpoint.safetensors");
+    ASSERT_EQ(whole.tensors.size(), resumed.tensors.size());
+    for (const auto& [name, tensor] : whole.tensors)
+      EXPECT_EQ(tensor.data, resumed.at(name).data) << name << " after stopping at " << stop;
+  }
 }
 
 }  // namespace aegan::test

@@ -72,22 +72,7 @@ TEST(DcganTraining, DefaultsComeFromTheModel) {
 TEST(DcganTraining, ResumingGivesTheSameWeightsAsNotStopping) {
   const test::TempDir dir;
   write_stripes(dir.path() / "data");
-  const TrainConfig config = dcgan_config(dir.path() / "data");
-  ASSERT_TRUE(Trainer(config, run_in(dir.path() / "straight")).run());
-  {
-    RunOptions first = run_in(dir.path() / "stopped");
-    first.max_steps = 2;
-    Trainer part(config, first);
-    ASSERT_FALSE(part.run());
-    EXPECT_EQ(part.state().global_step, 2);
-  }
-  ASSERT_TRUE(Trainer::resume(run_in(dir.path() / "stopped"))->run());
-
-  const auto a = io::read_safetensors(dir.path() / "straight" / "checkpoint.safetensors");
-  const auto b = io::read_safetensors(dir.path() / "stopped" / "checkpoint.safetensors");
-  ASSERT_EQ(a.tensors.size(), b.tensors.size());
-  for (const auto& [name, tensor] : a.tensors)
-    EXPECT_EQ(tensor.data, b.at(name).data) << name;
+  test::expect_exact_resume(dcgan_config(dir.path() / "data"), dir.path(), {2});
 }
 
 }  // namespace
