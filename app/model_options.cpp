@@ -18,7 +18,10 @@ ModelSizes ModelFlags::resolve() const {
                                     {"nz", nz},
                                     {"v", v},
                                     {"g", g},
-                                    {"d", d}}) {
+                                    {"d", d},
+                                    {"gf", gf},
+                                    {"df", df},
+                                    {"residuals", residuals}}) {
     if (value == 0) continue;
     if (!sizes.has(name)) {
       std::string known;
@@ -53,6 +56,10 @@ void add_model_options(CLI::App& command, ModelFlags& flags) {
   command.add_option("--v", flags.v, "DE-GAN: base width of the VAE (overrides the preset)");
   command.add_option("--g", flags.g, "DE-GAN: width of G, g 2^n at 4x4 (overrides the preset)");
   command.add_option("--d", flags.d, "DE-GAN: base width of D (overrides the preset)");
+  command.add_option("--gf", flags.gf, "StackGAN-v2: generator width (overrides the preset)");
+  command.add_option("--df", flags.df, "StackGAN-v2: discriminator width (overrides the preset)");
+  command.add_option("--residuals", flags.residuals,
+                     "StackGAN-v2: residual blocks of each later stage (overrides the preset)");
 }
 
 std::array<uint8_t, 3> parse_colour(const std::string& text) {

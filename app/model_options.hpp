@@ -15,7 +15,8 @@ namespace aegan::app {
 struct ModelFlags {
   std::string model = "aegan";
   std::string preset;  // empty: the model's default preset
-  int r = 0, es = 0, ec = 0, w = 0, nz = 0, v = 0, g = 0, d = 0;  // 0: the preset's value
+  int r = 0, es = 0, ec = 0, w = 0, nz = 0, v = 0, g = 0, d = 0, gf = 0, df = 0,
+      residuals = 0;  // 0: the preset's value
 
   // The sizes of the named preset with the overrides; a size the model does not have is an
   // aegan::Error.

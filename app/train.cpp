@@ -173,8 +173,9 @@ void register_train(CLI::App& app, const GlobalOptions& globals) {
                       "whose images phi learns to improve (a DCGAN run's checkpoint, say)");
   command
       ->add_option("--batch", c.batch,
-                   "minibatch size, default the model's (AEGAN 16, DCGAN and DE-GAN 64, denoiser "
-                   "16; a data set of fewer images trains with all of them)")
+                   "minibatch size, default the model's (AEGAN 16, DCGAN and DE-GAN 64, "
+                   "StackGAN-v2 24, denoiser 16; a data set of fewer images trains with all of "
+                   "them)")
       ->check(CLI::PositiveNumber);
   command
       ->add_option("--accumulate", flags->accumulate,
@@ -198,7 +199,7 @@ void register_train(CLI::App& app, const GlobalOptions& globals) {
   command
       ->add_option("--prior", flags->prior,
                    "distribution of z: uniform (U(-1, 1)) or normal (N(0, I)); default: the "
-                   "model's (AEGAN uniform, DCGAN and DE-GAN normal)")
+                   "model's (AEGAN uniform, the others normal)")
       ->check(CLI::IsMember({"uniform", "normal"}));
   command->add_option("--lambda", c.lambda, "AEGAN and the denoiser: weight of phi's L1 term")
       ->capture_default_str();
@@ -226,6 +227,12 @@ void register_train(CLI::App& app, const GlobalOptions& globals) {
       ->capture_default_str();
   command->add_option("--g-steps", c.g_steps, "DE-GAN: G steps after each D step")
       ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command
+      ->add_option("--ema-reload-every", c.ema_reload_every,
+                   "StackGAN-v2: every this many G steps the generator's weight average replaces "
+                   "its weights, as the official code's snapshots do; 0: never")
+      ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   command->add_option("--seed", c.seed, "seed of weights, z, shuffling and dropout")
       ->capture_default_str();

@@ -113,7 +113,7 @@ std::string format_table(const EvalReport& report) {
   out += line("  %-28s %10.3f\n", "SWD x1e3 average", report.swd.average);
   if (const auto& before = report.swd_intermediate) {
     out += line("  %-28s %10.3f", "SWD x1e3 average of " + before->name, before->swd.average);
-    out += "   " + before->label + " before the denoiser phi\n";
+    out += "   " + before->label + ", the model's intermediate image\n";
   }
   if (report.fd_h) {
     out += line("  %-28s %10.4f", "FD-H (" + std::to_string(report.fd_h_dims) + " dims)",

@@ -6,12 +6,14 @@
 #include "nets/models/dcgan/model.hpp"
 #include "nets/models/degan/model.hpp"
 #include "nets/models/denoiser/model.hpp"
+#include "nets/models/stackgan/model.hpp"
 
 namespace aegan {
 
 const std::vector<ModelKind>& model_kinds() {
   static const std::vector<ModelKind> kinds = {aegan_kind(), dcgan::dcgan_kind(),
-                                               degan::degan_kind(), denoiser::denoiser_kind()};
+                                               degan::degan_kind(), stackgan::stackgan_kind(),
+                                               denoiser::denoiser_kind()};
   return kinds;
 }
 

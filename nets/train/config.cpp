@@ -59,6 +59,7 @@ void to_json(nlohmann::json& j, const TrainConfig& c) {
   if (c.posterior != defaults.posterior) j["posterior"] = c.posterior;
   if (c.hidden_weight != defaults.hidden_weight) j["hidden_weight"] = c.hidden_weight;
   if (c.g_steps != defaults.g_steps) j["g_steps"] = c.g_steps;
+  if (c.ema_reload_every != defaults.ema_reload_every) j["ema_reload_every"] = c.ema_reload_every;
   for (size_t s = 0; s < c.stages.size(); ++s)
     j["stage" + std::to_string(s + 1)] = schedule_json(c.stages[s]);
 }
@@ -97,6 +98,7 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
   c.posterior = j.value("posterior", defaults.posterior);
   c.hidden_weight = j.value("hidden_weight", defaults.hidden_weight);
   c.g_steps = j.value("g_steps", defaults.g_steps);
+  c.ema_reload_every = j.value("ema_reload_every", defaults.ema_reload_every);
 }
 
 }  // namespace aegan::train

@@ -55,6 +55,9 @@ struct TrainConfig {
   Posterior posterior = Posterior::sample;
   double hidden_weight = 0.01;  // lambda2, the weight of the hidden-space loss in G's
   int g_steps = 1;              // G steps after each D step
+  // StackGAN-v2's: every this many G steps the generator's average replaces its weights (the
+  // official code's snapshots do); 0 never.
+  int64_t ema_reload_every = 2000;
   uint64_t seed = 1;
   bool center_crop = false;
   std::array<uint8_t, 3> background{0, 0, 0};

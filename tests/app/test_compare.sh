@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `aegan-vk compare` end to end with the tiny presets on a small folder: AEGAN, DCGAN, DE-GAN and
-# the denoiser on DCGAN and on DE-GAN trained to one image budget, a table whose figures are those `aegan-vk eval`
+# `aegan-vk compare` end to end with the tiny presets on a small folder: AEGAN, DCGAN, DE-GAN,
+# StackGAN-v2 and the denoiser on each baseline trained to one image budget, a table whose figures are those `aegan-vk eval`
 # gives for each run's checkpoint, a re-run that trains nothing, an interrupted run that resumes
 # to the weights of an uninterrupted one, and one-line errors for bad input.
 set -uo pipefail
@@ -19,7 +19,7 @@ write_bmp "$work/images/cyan.bmp" 20d0d0
 eval_options=(--count 6 --pairs 6 --patches 16)
 compare=("$aegan" compare --data "$work/images" --sample-count 2 --shown 4 "${eval_options[@]}")
 
-expect_error "unknown model 'gan' (known: aegan, dcgan, degan, denoiser)" \
+expect_error "unknown model 'gan' (known: aegan, dcgan, degan, stackgan, denoiser)" \
   "${compare[@]}" --out "$work/bad" --models aegan,gan --images 8
 expect_error "denoiser trains on another model's generator; compare it with --denoise" \
   "${compare[@]}" --out "$work/bad" --models denoiser --images 8
@@ -42,7 +42,7 @@ expect_error "data folder $work/none does not exist" \
 [[ -e $work/bad ]] && { echo "FAIL: a refused comparison wrote $work/bad"; failed=1; }
 
 out=$work/out
-all=("${compare[@]}" --out "$out" --models "aegan,dcgan,degan" --denoise --presets denoiser=tiny64
+all=("${compare[@]}" --out "$out" --models "aegan,dcgan,degan,stackgan" --denoise --presets denoiser=tiny64
   --images 24 --lr aegan.2=5e-4)
 if ! "${all[@]}" >"$work/first.txt" 2>"$work/first.err"; then
   echo "FAIL: compare exited with an error: $(tail -3 "$work/first.err")"
@@ -52,10 +52,11 @@ grep -q "compare: images trained .* 100.0%" "$work/first.err" ||
   { echo "FAIL: no progress over the whole comparison"; failed=1; }
 for file in compare.md compare.json compare.png runs/aegan/checkpoint.safetensors \
   runs/dcgan/checkpoint.safetensors runs/dcgan+phi/checkpoint.safetensors \
-  runs/degan/checkpoint.safetensors runs/degan+phi/checkpoint.safetensors; do
+  runs/degan/checkpoint.safetensors runs/degan+phi/checkpoint.safetensors \
+  runs/stackgan/checkpoint.safetensors runs/stackgan+phi/checkpoint.safetensors; do
   [[ -s $out/$file ]] || { echo "FAIL: compare wrote no $file"; failed=1; }
 done
-for run in aegan dcgan dcgan+phi degan degan+phi; do
+for run in aegan dcgan dcgan+phi degan degan+phi stackgan stackgan+phi; do
   expect_success "$aegan" eval --checkpoint "$out/runs/$run/checkpoint.safetensors" \
     --data "$work/images" "${eval_options[@]}" --json "$work/eval-$run.json"
 done
@@ -64,7 +65,8 @@ import json, sys
 out, work = sys.argv[1], sys.argv[2]
 table = json.load(open(out + "/compare.json"))
 rows = {row["name"]: row for row in table["rows"]}
-assert list(rows) == ["aegan", "dcgan", "dcgan+phi", "degan", "degan+phi"], list(rows)
+assert list(rows) == ["aegan", "dcgan", "dcgan+phi", "degan", "degan+phi", "stackgan",
+                      "stackgan+phi"], list(rows)
 assert table["budget"]["images"] == 24 and table["eval"]["generated"] == 6, table
 for name, row in rows.items():
     report = json.load(open(f"{work}/eval-{name}.json"))
@@ -75,6 +77,7 @@ for name, row in rows.items():
     # The budget in whole steps of the 6 images: 24 images = 4 steps, split 1:2 for AEGAN and
     # 1:1 for DE-GAN.
     assert row["images_seen"] == 24, (name, row["images_seen"])
+    assert row["resolution"] == (128 if name.startswith("stackgan") else 64), (name, row)
     assert row["fd_r"] > 0 and row["train_seconds"] > 0, row
 assert rows["aegan"]["fd_h"] is not None and rows["dcgan"]["fd_h"] is None
 assert rows["degan"]["preset"] == "degan-tiny64" and rows["degan+phi"]["base"] == "degan"
@@ -96,11 +99,11 @@ for name, row in rows.items():
     line = next(l for l in text.splitlines() if l.startswith(f"| {name} |"))
     assert f"| {row['swd_x1e3']:.2f} |" in line and f"| {row['fd_r']:.4f} |" in line, line
 assert "FD-R: Fréchet distance in the channel means" in text
-# compare.png: a row of the data and one per model, each of --shown 4 tiles of 64 + 2 pixels,
-# the rows 8 pixels apart.
+# compare.png: a row of the data and one per model, each of --shown 4 tiles of r + 2 pixels (r 64,
+# and 128 for the two StackGAN-v2 rows), the rows 8 pixels apart.
 png = open(out + "/compare.png", "rb").read()
 width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
-assert png[:8] == b"\x89PNG\r\n\x1a\n" and height == 8 + 6 * (66 + 2 + 8), (width, height)
+assert png[:8] == b"\x89PNG\r\n\x1a\n" and height == 8 + 6 * (66 + 2 + 8) + 2 * (130 + 2 + 8), (width, height)
 assert width > 4 * 66 + 2, width
 PY
 

@@ -16,8 +16,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/images.sh"
 primary_images "$work/images"
 write_bmp "$work/images/grey.bmp" 808080
 
-expect_error "unknown model 'stackgan' (known: aegan, dcgan, degan, denoiser)" \
-  "$aegan" train --model stackgan --data "$work/images" --out "$work/unknown"
+expect_error "unknown model 'biggan' (known: aegan, dcgan, degan, stackgan, denoiser)" \
+  "$aegan" train --model biggan --data "$work/images" --out "$work/unknown"
 train=("$aegan" train --model dcgan --data "$work/images" --batch 2 --sample-count 2)
 expect_error "--es is not a size of dcgan (its sizes: --r, --w, --nz)" \
   "${train[@]}" --out "$work/es" --es 8

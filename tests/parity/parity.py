@@ -187,6 +187,21 @@ def degan_stage(nets, stage, lr, lam=None):
     return step
 
 
+def stackgan_stage(nets, stage, lr, lam=None):
+    """docs/models/stackgan.md: a step of every D_i, one G step, then G's weight average."""
+    import peer_stackgan
+    nets.train()
+    names = [n for n in nets if n.startswith("d")]
+    opts_d = [adam(lr, nets[n]) for n in names]
+    opt_g = adam(lr, nets["g"])
+
+    def step(x, z):
+        peer_stackgan.gan_updates(nets, opts_d, opt_g, x, z)
+        nets["g_ema"].update(nets["g"])
+
+    return step
+
+
 def without_dropout(nets):
     for module in nets.modules():
         if isinstance(module, nn.Dropout):
@@ -200,6 +215,9 @@ def build(metadata):
     import peer_dcgan
     if model == "dcgan":
         return peer_dcgan.build(metadata["preset"]), dcgan_stage
+    if model == "stackgan":
+        import peer_stackgan
+        return peer_stackgan.build(metadata["preset"]), stackgan_stage
     if model == "degan":
         import peer_degan
         return without_dropout(peer_degan.build(metadata["preset"])), degan_stage
@@ -216,19 +234,34 @@ def build(metadata):
 NOISE_SHARE = 0.3  # of the tolerance: float32 PyTorch's error above which a tensor is left out
 
 
+AVERAGE = "g_ema."  # StackGAN-v2's weight average: PyTorch's buffer names hold "__" for "."
+
+
+def engine_name(name):
+    if not name.startswith(AVERAGE):
+        return name
+    return AVERAGE + name[len(AVERAGE):].replace("__", ".")
+
+
+def peer_name(name):
+    if not name.startswith(AVERAGE):
+        return name
+    return AVERAGE + name[len(AVERAGE):].replace(".", "__")
+
+
 def replay(metadata, initial, state, stage, steps, lr, dtype):
     """The final tensors after `steps` steps of `stage` from `state`, computed in `dtype`."""
     nets, stage_of = build(metadata)
-    own = {k for k in nets.state_dict() if not k.endswith("num_batches_tracked")}
+    own = {engine_name(k) for k in nets.state_dict() if not k.endswith("num_batches_tracked")}
     assert own == set(state), own ^ set(state)
-    nets.load_state_dict(state, strict=False)
+    nets.load_state_dict({peer_name(k): v for k, v in state.items()}, strict=False)
     nets.to(dtype)
     step = stage_of(nets, stage, lr, float(metadata.get("lambda", "100")))
     for k in range(steps):
         inputs = [initial[f"input.{name}.{k}"] for name in ("x", "z", "eps")
                   if f"input.{name}.{k}" in initial]
         step(*(tensor.to(dtype) for tensor in inputs))
-    return {name: tensor.float() for name, tensor in nets.state_dict().items()}
+    return {engine_name(name): tensor.float() for name, tensor in nets.state_dict().items()}
 
 
 def main(argv):

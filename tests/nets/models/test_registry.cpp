@@ -19,8 +19,8 @@ Tensor draw_latents_for_test(Model& model) {
   return draw_latents({2, model.latent_size(), 1, 1}, model.prior(), rng);
 }
 
-TEST(Registry, KnowsAeganDcganDeganAndTheDenoiser) {
-  ASSERT_EQ(model_kinds().size(), 4u);
+TEST(Registry, KnowsEveryModel) {
+  ASSERT_EQ(model_kinds().size(), 5u);
   EXPECT_TRUE(model_kind("denoiser").on_generator);
   EXPECT_FALSE(model_kind("dcgan").on_generator);
   EXPECT_EQ(model_kind("denoiser").preset("paper512").at("w"), 64);
@@ -38,15 +38,19 @@ TEST(Registry, KnowsAeganDcganDeganAndTheDenoiser) {
   EXPECT_EQ(model_kind("degan").stages[0].schedule.lr, 1e-3);
   EXPECT_EQ(model_kind("degan").stages[1].schedule.epochs, 25);
   EXPECT_EQ(model_kind("degan").preset("degan-tiny32").at("r"), 32);
+  EXPECT_EQ(model_kind("stackgan").default_batch, 24);
+  EXPECT_EQ(model_kind("stackgan").default_preset, "sg-tiny");
+  EXPECT_EQ(model_kind("stackgan").preset("sg512").at("r"), 512);
+  EXPECT_EQ(model_kind("stackgan").stages[0].schedule.epochs, 600);
 }
 
 TEST(Registry, RefusesAnUnknownModelInOneLineListingTheKnownOnes) {
   try {
-    model_kind("stackgan");
+    model_kind("biggan");
     FAIL() << "an unknown model must be refused";
   } catch (const Error& e) {
     const std::string message = e.what();
-    EXPECT_EQ(message, "unknown model 'stackgan' (known: aegan, dcgan, degan, denoiser)");
+    EXPECT_EQ(message, "unknown model 'biggan' (known: aegan, dcgan, degan, stackgan, denoiser)");
   }
 }
 
