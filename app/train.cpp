@@ -31,6 +31,7 @@ struct TrainFlags {
   train::TrainConfig config;
   ModelFlags model;
   std::string prior;                           // empty: the model's
+  std::string augment;                         // empty: the model's
   std::array<train::StageSchedule, 3> stages;  // read only where given
   std::string background = "000000";
   std::string out;
@@ -123,6 +124,10 @@ void run_training(const CLI::App& command, TrainFlags& flags, const GlobalOption
     config.model = flags.model.model;
     config.preset = flags.model.resolve();
     if (!flags.prior.empty()) config.prior = prior_by_name(flags.prior);
+    if (!flags.augment.empty()) {
+      config.augmentation =
+          flags.augment == "none" ? train::Augmentation::none : train::Augmentation::crop_flip;
+    }
     config.stages.clear();
     for (const TrainingStage& stage : model_kind(config.model).stages)
       config.stages.push_back(stage.schedule);
@@ -201,6 +206,12 @@ void register_train(CLI::App& app, const GlobalOptions& globals) {
                    "distribution of z: uniform (U(-1, 1)) or normal (N(0, I)); default: the "
                    "model's (AEGAN uniform, the others normal)")
       ->check(CLI::IsMember({"uniform", "normal"}));
+  command
+      ->add_option("--augment", flags->augment,
+                   "what training does to each image: none, or crop-flip (load it at r * 76 / "
+                   "64, take a random r x r crop, mirror it half the time); default: the model's "
+                   "(StackGAN-v2 crop-flip, the others none)")
+      ->check(CLI::IsMember({"none", "crop-flip"}));
   command->add_option("--lambda", c.lambda, "AEGAN and the denoiser: weight of phi's L1 term")
       ->capture_default_str();
   command

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "engine/error.hpp"
+#include "nets/data/augment.hpp"
 #include "nets/data/shuffle.hpp"
 
 namespace aegan::data {
@@ -15,6 +17,7 @@ Loader::Loader(const ImageSet& images, const LoaderOptions& options)
       batch_size_(std::min(options.batch_size, images.size())),
       slot_begin_(options.slot_begin),
       slot_count_(options.slot_count == 0 ? batch_size_ : options.slot_count),
+      crop_(options.crop),
       batches_per_epoch_(images.size() / std::max<int64_t>(batch_size_, 1)),
       capacity_(static_cast<size_t>(std::max(options.prefetch, 1))),
       position_(options.start) {
@@ -87,16 +90,21 @@ void Loader::run(Position at) {
 bool Loader::fill(const std::vector<int64_t>& order, Position at,
                   std::vector<float>& images) const {
   const int64_t count = images_.size();
-  const int64_t r = images_.options().resolution;
+  const int source = images_.options().resolution;
+  const int64_t r = crop_ > 0 ? crop_ : source;
   const int64_t image_floats = 3 * r * r;
   images.resize(static_cast<size_t>(slot_count_ * image_floats));
+  std::vector<float> whole(crop_ > 0 ? static_cast<size_t>(3 * source * source) : 0);
   for (int64_t slot = slot_begin_; slot < slot_begin_ + slot_count_; ++slot) {
     if (stopping_) return false;
     float* out = images.data() + (slot - slot_begin_) * image_floats;
     const int64_t first = at.batch * batch_size_ + slot;
     int64_t tried = 0;
-    while (!images_.load(order[static_cast<size_t>((first + tried) % count)], out))
+    while (!images_.load(order[static_cast<size_t>((first + tried) % count)],
+                         crop_ > 0 ? whole.data() : out))
       if (++tried == count) throw Error("no image of the data set could be decoded");
+    if (crop_ > 0)
+      cut(whole.data(), source, random_crop(seed_, at.epoch, first, source, crop_), crop_, out);
   }
   return true;
 }

@@ -29,10 +29,13 @@ struct LoaderOptions {
   // a global batch. slot_count 0: every slot.
   int64_t slot_begin = 0;
   int64_t slot_count = 0;
+  // > 0: each image is a random crop x crop window of the set's larger images, mirrored half the
+  // time (augment.hpp), drawn from (seed, epoch, position in the epoch).
+  int crop = 0;
 };
 
-// One batch: float [slots, 3, r, r] in [-1, 1] (slots: the batch size, or LoaderOptions'
-// slot_count), and where it lies in the stream.
+// One batch: float [slots, 3, r, r] in [-1, 1] (r: the crop, or the set's resolution) (slots: the
+// batch size, or LoaderOptions' slot_count), and where it lies in the stream.
 struct Batch {
   std::vector<float> images;
   Position position;
@@ -73,6 +76,7 @@ class Loader {
   int64_t batch_size_;
   int64_t slot_begin_;
   int64_t slot_count_;
+  int crop_;
   int64_t batches_per_epoch_;
   size_t capacity_;
   Position position_;

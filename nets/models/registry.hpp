@@ -27,6 +27,7 @@ struct ModelKind {
   int default_batch;
   std::vector<TrainingStage> stages;  // what Model::stages() gives, without building one
   bool on_generator = false;          // trains on another model's frozen generator
+  train::Augmentation augmentation = train::Augmentation::none;  // its training data's
 };
 
 // Every registered model, in registration order.

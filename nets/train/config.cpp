@@ -10,6 +10,8 @@ NLOHMANN_JSON_SERIALIZE_ENUM(PhiWarmStart, {{PhiWarmStart::none, "none"},
                                             {PhiWarmStart::identity, "identity"},
                                             {PhiWarmStart::restore, "restore"}})
 
+NLOHMANN_JSON_SERIALIZE_ENUM(Augmentation,
+                             {{Augmentation::none, "none"}, {Augmentation::crop_flip, "crop_flip"}})
 NLOHMANN_JSON_SERIALIZE_ENUM(Posterior, {{Posterior::sample, "sample"}, {Posterior::mean, "mean"}})
 
 namespace {
@@ -51,6 +53,7 @@ void to_json(nlohmann::json& j, const TrainConfig& c) {
        {"sample_count", c.sample_count},
        {"phi_warm_start", c.phi_warm_start}};
   if (c.prior) j["prior"] = prior_name(*c.prior);
+  if (c.augmentation) j["augmentation"] = *c.augmentation;
   if (!c.generator.empty()) j["generator"] = c.generator.string();
   // Written only where it says something, so that one-process runs keep their checkpoints.
   if (c.micro_batches != 1) j["micro_batches"] = c.micro_batches;
@@ -72,6 +75,8 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
     if (name != "name") c.preset.values.emplace_back(name, value.get<int>());
   }
   c.prior.reset();
+  c.augmentation.reset();
+  if (j.contains("augmentation")) c.augmentation = j.at("augmentation").get<Augmentation>();
   if (j.contains("prior")) c.prior = prior_by_name(j.at("prior").get<std::string>());
   c.generator = j.value("generator", std::string());
   c.data = j.at("data").get<std::string>();

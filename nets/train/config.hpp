@@ -25,6 +25,10 @@ struct StageSchedule {
 // them from the autoencoder's reconstruction (L1(phi(sg(F(H(x)))), x)).
 enum class PhiWarmStart { none, identity, restore };
 
+// What training does to each image before a step: nothing, or StackGAN-v2's random crop of an
+// image loaded at side * 76 / 64, mirrored half the time (nets/data/augment.hpp).
+enum class Augmentation { none, crop_flip };
+
 // DE-GAN's noise z' for G: drawn from the VAE's posterior q(z | x_hat), or its mean.
 enum class Posterior { sample, mean };
 
@@ -60,6 +64,7 @@ struct TrainConfig {
   int64_t ema_reload_every = 2000;
   uint64_t seed = 1;
   bool center_crop = false;
+  std::optional<Augmentation> augmentation;  // none: the model's
   std::array<uint8_t, 3> background{0, 0, 0};
   std::filesystem::path dataset_cache;  // empty: decode the folder directly
   int64_t log_every = 10;

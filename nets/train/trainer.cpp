@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <span>
 #include <sstream>
 
@@ -14,6 +15,7 @@
 #include "engine/init.hpp"
 #include "engine/ops.hpp"
 #include "engine/runtime.hpp"
+#include "nets/data/augment.hpp"
 #include "nets/data/image_set.hpp"
 #include "nets/data/loader.hpp"
 #include "nets/eval/sources.hpp"
@@ -117,6 +119,7 @@ TrainConfig resolved(TrainConfig config) {
   // A model on a generator takes its prior from the generator, once that is loaded.
   if (!config.prior && !kind.on_generator) config.prior = kind.default_prior;
   if (config.batch == 0) config.batch = kind.default_batch;
+  if (!config.augmentation) config.augmentation = kind.augmentation;
   const std::vector<TrainingStage>& stages = kind.stages;
   if (config.stages.size() > stages.size()) {
     throw Error(config.model + " trains in " + std::to_string(stages.size()) +
@@ -139,7 +142,7 @@ std::string format_losses(const LossValues& losses) {
 }  // namespace
 
 struct Trainer::Impl {
-  data::ImageSet images;
+  data::ImageSet images;  // at the model's side: sample grids, quality reference, training
   std::unique_ptr<data::Loader> loader;
   Optimizers optimizers;
   Tensor fixed_z;
@@ -156,6 +159,8 @@ struct Trainer::Impl {
   std::unique_ptr<GradientSync> sync;
   std::vector<std::unique_ptr<Model>> replicas;
   std::vector<Optimizers> replica_optimizers;
+  // With Augmentation::crop_flip, what training crops instead: the images loaded larger.
+  std::optional<data::ImageSet> source_images;
 };
 
 Trainer::Trainer(const TrainConfig& config, const RunOptions& options)
@@ -205,6 +210,11 @@ Trainer::Trainer(const TrainConfig& config, const RunOptions& options,
            RunLog(options.out / "log.jsonl"),
            {},
            {}});
+  if (config_.augmentation == Augmentation::crop_flip) {
+    data::ImageOptions larger = image_options;
+    larger.resolution = data::crop_source_side(r);
+    impl_->source_images = data::ImageSet::open(config.data, larger, {});
+  }
   impl_->batch = std::min<int64_t>(config_.batch, impl_->images.size());
   if (config_.micro_batches > 1 && config_.batch * config_.micro_batches > impl_->images.size()) {
     throw Error("the data has " + std::to_string(impl_->images.size()) +
@@ -422,7 +432,9 @@ bool Trainer::run() {
     // This rank's micro-batches of each global batch: every rank shuffles the same way.
     loader_options.slot_count = this->batch() * impl_->local_micro_batches;
     loader_options.slot_begin = loader_options.slot_count * impl_->ranks.rank();
-    impl_->loader = std::make_unique<data::Loader>(impl_->images, loader_options);
+    if (impl_->source_images) loader_options.crop = model_->image_size();
+    impl_->loader = std::make_unique<data::Loader>(
+        impl_->source_images ? *impl_->source_images : impl_->images, loader_options);
     std::optional<report::Progress> progress;
     if (options_.progress && total > 0) {
       report::ProgressOptions progress_options;

@@ -239,7 +239,7 @@ std::vector<NamedImages> StackganModel::generate(const Tensor& z) {
 }
 
 ModelKind stackgan_kind() {
-  return {
+  ModelKind kind{
       "stackgan",
       "sg-tiny",
       preset_names(),
@@ -251,6 +251,8 @@ ModelKind stackgan_kind() {
       Prior::normal,
       24,  // docs/models/stackgan.md: every shipped configuration's batch
       training_stages()};
+  kind.augmentation = train::Augmentation::crop_flip;  // the official code's data pipeline
+  return kind;
 }
 
 }  // namespace aegan::stackgan

@@ -128,6 +128,7 @@ TEST(StackganTraining, ShortRunHasFiniteLossesAndWritesItsFiles) {
   write_stripes(dir.path() / "data");
   Trainer trainer(stackgan_config(dir.path() / "data"), run_in(dir.path() / "run"));
   EXPECT_EQ(trainer.config().preset.preset, "sg-tiny");
+  EXPECT_EQ(trainer.config().augmentation, train::Augmentation::crop_flip);
   ASSERT_TRUE(trainer.run());
   std::ifstream log(dir.path() / "run" / "log.jsonl");
   int lines = 0;
@@ -152,6 +153,19 @@ TEST(StackganTraining, ShortRunHasFiniteLossesAndWritesItsFiles) {
   const auto model = load_model(file);
   EXPECT_EQ(model->name(), "stackgan");
   EXPECT_EQ(model->image_size(), 128);
+}
+
+// The official pipeline is the default: its crops train otherwise than the whole images.
+TEST(StackganTraining, CropsAndMirrorsItsTrainingImages) {
+  const test::TempDir dir;
+  write_stripes(dir.path() / "data");
+  TrainConfig config = test::short_run("stackgan", dir.path() / "data", {{0, 1, 2e-4}});
+  ASSERT_TRUE(Trainer(config, run_in(dir.path() / "cropped")).run());
+  config.augmentation = train::Augmentation::none;
+  ASSERT_TRUE(Trainer(config, run_in(dir.path() / "whole")).run());
+  const auto a = io::read_safetensors(dir.path() / "cropped" / "checkpoint.safetensors");
+  const auto b = io::read_safetensors(dir.path() / "whole" / "checkpoint.safetensors");
+  EXPECT_NE(a.at("d128.img_code_s16.0.weight").data, b.at("d128.img_code_s16.0.weight").data);
 }
 
 TEST(StackganTraining, ResumingGivesTheSameWeightsAsNotStopping) {
