@@ -7,33 +7,47 @@
 #include "nets/models/registry.hpp"
 
 namespace aegan::app {
+namespace {
+
+// The sizes every model's presets may be overridden by, in the order of --help.
+struct SizeFlag {
+  const char* name;
+  const char* help;
+};
+constexpr SizeFlag kSizeFlags[] = {
+    {"r", "image side in pixels (overrides the preset)"},
+    {"es", "embedding size (overrides the preset)"},
+    {"ec", "embedding channels (overrides the preset)"},
+    {"w", "base width of G_E, D_E, D_R, phi (overrides the preset)"},
+    {"nz", "length of z (overrides the preset)"},
+    {"v", "DE-GAN: base width of the VAE (overrides the preset)"},
+    {"g", "DE-GAN: width of G, g 2^n at 4x4 (overrides the preset)"},
+    {"d", "DE-GAN: base width of D (overrides the preset)"},
+    {"gf", "StackGAN-v2: generator width (overrides the preset)"},
+    {"df", "StackGAN-v2: discriminator width (overrides the preset)"},
+    {"residuals", "StackGAN-v2: residual blocks of each later stage (overrides the preset)"},
+};
+
+}  // namespace
 
 ModelSizes ModelFlags::resolve() const {
   const ModelKind& kind = model_kind(model);
-  ModelSizes sizes = kind.preset(preset.empty() ? kind.default_preset : preset);
-  for (const auto& [name, value] : {std::pair{"r", r},
-                                    {"es", es},
-                                    {"ec", ec},
-                                    {"w", w},
-                                    {"nz", nz},
-                                    {"v", v},
-                                    {"g", g},
-                                    {"d", d},
-                                    {"gf", gf},
-                                    {"df", df},
-                                    {"residuals", residuals}}) {
+  ModelSizes resolved = kind.preset(preset.empty() ? kind.default_preset : preset);
+  for (const SizeFlag& flag : kSizeFlags) {
+    const std::string name = flag.name;
+    const auto given = sizes.find(name);
+    const int value = given == sizes.end() ? 0 : given->second;
     if (value == 0) continue;
-    if (!sizes.has(name)) {
+    if (!resolved.has(name)) {
       std::string known;
       for (const std::string& size : kind.sizes)
         known += (known.empty() ? "--" : ", --") + size;
-      throw Error(std::string("--") + name + " is not a size of " + model +
-                  " (its sizes: " + known + ")");
+      throw Error("--" + name + " is not a size of " + model + " (its sizes: " + known + ")");
     }
-    sizes.set(name, value);
-    sizes.preset = "custom";
+    resolved.set(name, value);
+    resolved.preset = "custom";
   }
-  return sizes;
+  return resolved;
 }
 
 void add_model_options(CLI::App& command, ModelFlags& flags) {
@@ -48,18 +62,8 @@ void add_model_options(CLI::App& command, ModelFlags& flags) {
   }
   command.add_option("--model", flags.model, "the model: " + models)->capture_default_str();
   command.add_option("--preset", flags.preset, "model sizes, by model: " + presets);
-  command.add_option("--r", flags.r, "image side in pixels (overrides the preset)");
-  command.add_option("--es", flags.es, "embedding size (overrides the preset)");
-  command.add_option("--ec", flags.ec, "embedding channels (overrides the preset)");
-  command.add_option("--w", flags.w, "base width of G_E, D_E, D_R, phi (overrides the preset)");
-  command.add_option("--nz", flags.nz, "length of z (overrides the preset)");
-  command.add_option("--v", flags.v, "DE-GAN: base width of the VAE (overrides the preset)");
-  command.add_option("--g", flags.g, "DE-GAN: width of G, g 2^n at 4x4 (overrides the preset)");
-  command.add_option("--d", flags.d, "DE-GAN: base width of D (overrides the preset)");
-  command.add_option("--gf", flags.gf, "StackGAN-v2: generator width (overrides the preset)");
-  command.add_option("--df", flags.df, "StackGAN-v2: discriminator width (overrides the preset)");
-  command.add_option("--residuals", flags.residuals,
-                     "StackGAN-v2: residual blocks of each later stage (overrides the preset)");
+  for (const SizeFlag& size : kSizeFlags)
+    command.add_option(std::string("--") + size.name, flags.sizes[size.name], size.help);
 }
 
 std::array<uint8_t, 3> parse_colour(const std::string& text) {

@@ -1,6 +1,7 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "nets/model_sizes.hpp"
@@ -14,9 +15,8 @@ namespace aegan::app {
 // --model and --preset with optional overrides of its sizes (a custom model).
 struct ModelFlags {
   std::string model = "aegan";
-  std::string preset;  // empty: the model's default preset
-  int r = 0, es = 0, ec = 0, w = 0, nz = 0, v = 0, g = 0, d = 0, gf = 0, df = 0,
-      residuals = 0;  // 0: the preset's value
+  std::string preset;                // empty: the model's default preset
+  std::map<std::string, int> sizes;  // --r, --w, ... by size name; 0: the preset's value
 
   // The sizes of the named preset with the overrides; a size the model does not have is an
   // aegan::Error.

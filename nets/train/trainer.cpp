@@ -213,7 +213,13 @@ Trainer::Trainer(const TrainConfig& config, const RunOptions& options,
   if (config_.augmentation == Augmentation::crop_flip) {
     data::ImageOptions larger = image_options;
     larger.resolution = data::crop_source_side(r);
-    impl_->source_images = data::ImageSet::open(config.data, larger, {});
+    // A cache of its own beside the one asked for: each holds one resolution.
+    std::filesystem::path cache = config.dataset_cache;
+    if (!cache.empty()) {
+      cache.replace_filename(cache.stem().string() + "-" + std::to_string(larger.resolution) +
+                             cache.extension().string());
+    }
+    impl_->source_images = data::ImageSet::open(config.data, larger, cache);
   }
   impl_->batch = std::min<int64_t>(config_.batch, impl_->images.size());
   if (config_.micro_batches > 1 && config_.batch * config_.micro_batches > impl_->images.size()) {

@@ -23,7 +23,11 @@ expect_error "StackGAN-v2 makes images of 64, 128, 256 or 512 pixels, not 96" \
 expect_error "unknown StackGAN-v2 preset 'tiny64' (known: sg256, sg512, sg-tiny)" \
   "${train[@]}" --out "$work/preset" --preset tiny64
 
-expect_success "${train[@]}" --out "$work/run" --steps1 3 --max-steps 2 --ema-reload-every 2
+expect_success "${train[@]}" --out "$work/run" --steps1 3 --max-steps 2 --ema-reload-every 2 \
+  --cache "$work/images.cache"
+# The cropped images are loaded at 128 * 76 / 64 and cached apart from those at 128.
+[[ -s $work/images.cache && -s $work/images-152.cache ]] ||
+  { echo "FAIL: no cache of the images at 128 and at 152"; failed=1; }
 expect_success "$aegan" train --out "$work/run" --resume
 checkpoint=$work/run/checkpoint.safetensors
 python3 - "$checkpoint" <<'PY' || { echo "FAIL: the checkpoint is not a finished StackGAN-v2 run"; failed=1; }
