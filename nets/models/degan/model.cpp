@@ -103,11 +103,15 @@ train::LossValues DeganModel::step(int stage, train::Optimizers& optimizers, con
   throw Error("DE-GAN has no training stage " + std::to_string(stage));
 }
 
+Tensor DeganModel::decode(const Tensor& code) {
+  return vae_dec_->forward(code.reshape({code.dim(0), preset_.nz, 1, 1}));
+}
+
 train::LossValues DeganModel::vae_step(train::Optimizers& optimizers, const StepInputs& in) {
   vae_enc_->set_dropout_seed(in.noise_seed);
   const auto [mu, logvar] = vae_enc_->encode(in.x);
   const Tensor z = reparameterise(mu, logvar, reparameterisation_seed(in.noise_seed));
-  const Tensor x_tilde = vae_dec_->forward(z.reshape({z.dim(0), preset_.nz, 1, 1}));
+  const Tensor x_tilde = decode(z);
   // Sums over each image's pixels and each code's dimensions, means over the batch.
   const float pixels = static_cast<float>(in.x.numel() / in.x.dim(0));
   const Tensor rec = ops::scale(ops::mse_loss(x_tilde, in.x), pixels);
@@ -124,7 +128,7 @@ train::LossValues DeganModel::vae_step(train::Optimizers& optimizers, const Step
 Tensor DeganModel::decoder_encoder_noise(const Tensor& z_n, train::Posterior posterior,
                                          uint64_t seed) {
   NoGradGuard no_grad;
-  const Tensor x_hat = vae_dec_->forward(z_n.reshape({z_n.dim(0), preset_.nz, 1, 1}));
+  const Tensor x_hat = decode(z_n);
   const auto [mu, logvar] = vae_enc_->encode(x_hat);
   return posterior == train::Posterior::mean ? mu : reparameterise(mu, logvar, seed);
 }
@@ -158,14 +162,14 @@ train::LossValues DeganModel::gan_step(train::Optimizers& optimizers, const Step
 }
 
 std::vector<NamedImages> DeganModel::generate(const Tensor& z) {
-  const Tensor vae_image = vae_dec_->forward(z.reshape({z.dim(0), preset_.nz, 1, 1}));
+  const Tensor vae_image = decode(z);
   const Tensor image = g_->forward(vae_enc_->encode(vae_image).first);
   return {{"vae", "vae_dec(z_n)", vae_image}, {"image", "G(z')", image}};
 }
 
 Tensor DeganModel::reconstruct(const Tensor& x) {
   const Tensor mu = vae_enc_->forward(x);
-  return vae_dec_->forward(mu.reshape({mu.dim(0), preset_.nz, 1, 1}));
+  return decode(mu);
 }
 
 ModelKind degan_kind() {

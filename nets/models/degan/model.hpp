@@ -47,6 +47,8 @@ class DeganModel final : public Model {
   Tensor decoder_encoder_noise(const Tensor& z_n, train::Posterior posterior, uint64_t seed);
 
  private:
+  // vae_dec of codes [N, nz] or [N, nz, 1, 1].
+  Tensor decode(const Tensor& code);
   train::LossValues vae_step(train::Optimizers& optimizers, const StepInputs& in);
   train::LossValues gan_step(train::Optimizers& optimizers, const StepInputs& in);
 
