@@ -26,6 +26,9 @@ struct NamedImages {
   std::string name;
   std::string label;
   Tensor images;
+  // Compared with the data (SWD in the training log and eval); false for a picture of something
+  // that is not an image, like DE-GAN's z_n.
+  bool measured = true;
 };
 
 // What one training step gets besides the model and the stage's optimisers.

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <string>
+#include <utility>
 
 namespace aegan::viewer {
 namespace {
@@ -15,7 +16,7 @@ constexpr float kTitle = 50;  // a window's title bar and padding around an imag
 
 // Reserves the image's size in the current window and records where its pixels must land,
 // clipped to what of the window is visible.
-void place_image(const DisplayImage& image, const char* name, const std::string& window,
+void place_image(const DisplayImage& image, std::string name, const std::string& window,
                  std::vector<Placement>& images) {
   const ImVec2 size(static_cast<float>(std::max(image.width, 1)),
                     static_cast<float>(std::max(image.height, 1)));
@@ -26,7 +27,7 @@ void place_image(const DisplayImage& image, const char* name, const std::string&
   const ImVec2 clip_max = ImGui::GetWindowDrawList()->GetClipRectMax();
   Placement p;
   p.image = &image;
-  p.name = name;
+  p.name = std::move(name);
   p.window = window;
   p.x = static_cast<int>(at.x * scale.x);
   p.y = static_cast<int>(at.y * scale.y);
@@ -88,7 +89,10 @@ void panel_controls(PanelState& state, const Inference& inference) {
   ImGui::SliderInt("zoom", &state.zoom, 1, 8);
   const std::vector<NamedImages>& made = inference.images();
   if (made.size() > 1) {
-    const std::string beside = made.front().label + " beside " + made.back().label + "###beside";
+    std::string beside;
+    for (size_t i = 0; i + 1 < made.size(); ++i)
+      beside += (i == 0 ? "" : ", ") + made[i].label;
+    beside += " beside " + made.back().label + "###beside";
     ImGui::Checkbox(beside.c_str(), &state.show_beside);
   }
   if (inference.has_embedding_space()) {
@@ -140,7 +144,7 @@ void draw_panels(PanelState& state, const Inference& inference, const SampleGrid
 
   // Fixed, always-behind image windows: their pixels lie under the UI, so a window dragged over
   // them must stay on top. First placed in two rows: the image, the embedding and the sample
-  // grid; below them the first intermediate image beside the final one.
+  // grid; below them the intermediate images beside the final one.
   const ImGuiWindowFlags image_window = ImGuiWindowFlags_NoBackground |
                                         ImGuiWindowFlags_AlwaysAutoResize |
                                         ImGuiWindowFlags_NoBringToFrontOnFocus;
@@ -186,17 +190,23 @@ void draw_panels(PanelState& state, const Inference& inference, const SampleGrid
     ImGui::End();
   }
 
-  if (state.show_beside && made.size() > 1 && inference.beside_pixels().pixels.defined()) {
+  const std::vector<DisplayImage>& intermediates = inference.intermediate_pixels();
+  if (state.show_beside && made.size() > 1 && intermediates.size() + 1 == made.size()) {
     const float below = kMargin + static_cast<float>(image.height) + kTitle;
     ImGui::SetNextWindowPos(ImVec2(kControlsWidth + 2 * kMargin, below), ImGuiCond_FirstUseEver);
     // "x_hat = F(G_E(z))" where the formula says more than the label.
-    const NamedImages& first = made.front();
-    const std::string formula = inference.formula(0);
-    const std::string title =
-        first.label + (formula == first.label ? "" : " = " + formula) + "  |  " + made.back().label;
+    std::string title;
+    for (size_t i = 0; i < intermediates.size(); ++i) {
+      const std::string formula = inference.formula(i);
+      title += made[i].label + (formula == made[i].label ? "" : " = " + formula) + "  |  ";
+    }
+    title += made.back().label;
     ImGui::Begin((title + "###beside").c_str(), nullptr, image_window);
-    place_image(inference.beside_pixels(), "beside", title, images);
-    ImGui::SameLine();
+    for (size_t i = 0; i < intermediates.size(); ++i) {
+      place_image(intermediates[i], i == 0 ? "beside" : "beside " + std::to_string(i + 1), title,
+                  images);
+      ImGui::SameLine();
+    }
     place_image(image, "image beside", title, images);
     ImGui::End();
   }

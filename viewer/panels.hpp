@@ -45,8 +45,8 @@ struct PanelState {
 };
 
 // Draws the windows: controls and statistics, the generated image, the embedding's channels (of a
-// model with an embedding space), the first intermediate image beside the final one (AEGAN's
-// x_hat beside phi(x_hat)), the sample grid, loss curves. Image windows have no background because
+// model with an embedding space), the intermediate images beside the final one (AEGAN's x_hat
+// beside phi(x_hat)), the sample grid, loss curves. Image windows have no background because
 // their pixels are copied into the frame before the UI is drawn; `images` receives where each goes.
 void draw_panels(PanelState& state, const Inference& inference, const SampleGrid& grid,
                  std::vector<Placement>& images);

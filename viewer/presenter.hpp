@@ -19,7 +19,7 @@ namespace aegan::viewer {
 struct Placement {
   const DisplayImage* image = nullptr;
   // Of the panel and the title of its window, for a test to find it in a screenshot.
-  const char* name = "";
+  std::string name;
   std::string window;
   int x = 0, y = 0;
   int clip_x0 = 0, clip_y0 = 0, clip_x1 = 0, clip_y1 = 0;

@@ -55,9 +55,11 @@ CheckpointEval evaluate_checkpoint(const std::filesystem::path& checkpoint_path,
   if (given.against.empty()) {
     GeneratedImages generated = generate_images(*model, count, given.seed, given.batch,
                                                 part_progress(progress, "generate"));
-    // The image the model's denoiser improves: the one before the last, where there is one.
-    if (generated.parts.size() > 1) {
-      before_phi = std::move(generated.parts[generated.parts.size() - 2]);
+    // The image the model's denoiser improves: the last image before the final one, if any.
+    for (size_t i = generated.parts.size() - 1; i-- > 0;) {
+      if (!generated.parts[i].measured) continue;
+      before_phi = std::move(generated.parts[i]);
+      break;
     }
     first_set = {"generated",
                  generated.parts.back().label + ", z seed " + std::to_string(given.seed)};

@@ -82,8 +82,10 @@ GeneratedImages generate_images(Model& model, const Tensor& z, int64_t batch,
     const std::vector<NamedImages> generated = generate(model, part, batch);
     for (size_t i = 0; i < generated.size(); ++i) {
       if (out.parts.size() == i) {
-        out.parts.push_back(
-            {generated[i].name, generated[i].label, {count, model.image_size(), {}}});
+        out.parts.push_back({generated[i].name,
+                             generated[i].label,
+                             {count, model.image_size(), {}},
+                             generated[i].measured});
         out.parts[i].images.data.reserve(count * out.parts[i].images.floats_per_image());
       }
       const std::vector<float> values = generated[i].images.to_host();

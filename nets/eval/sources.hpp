@@ -20,6 +20,7 @@ struct GeneratedImages {
     std::string name;   // "x_hat", "image"
     std::string label;  // "phi(x_hat)"
     Images images;
+    bool measured = true;  // NamedImages::measured
   };
   std::vector<Part> parts;  // the model's order: the final image is last
 

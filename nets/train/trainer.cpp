@@ -543,6 +543,7 @@ void Trainer::log_quality(const eval::GeneratedImages& generated) {
   std::vector<std::pair<std::string, double>> figures;
   impl_->last_quality.clear();
   for (const eval::GeneratedImages::Part& part : generated.parts) {
+    if (!part.measured) continue;
     const double swd =
         eval::sliced_wasserstein(part.images, impl_->quality_reference, options).average;
     figures.emplace_back("swd_" + part.name, swd);

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # DE-GAN through the command line: `train --model degan` (both stages) on a tiny folder, stopped
-# in stage 2 and resumed, then sample (with the VAE's images beside G's), reconstruct, walk, eval
-# and view from its checkpoint with no flag that names the model; sizes and options that do not
-# fit are refused with one line on stderr.
+# in stage 2 and resumed, then sample (z_n's picture and the VAE's images beside G's), reconstruct,
+# walk, eval and view from its checkpoint with no flag that names the model; sizes and options that
+# do not fit are refused with one line on stderr.
 set -uo pipefail
 aegan=$1
 export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp}
@@ -42,9 +42,16 @@ config = training["config"]
 assert config["posterior"] == "mean" and config["g_steps"] == 2, config
 PY
 grep -q '"g2"' "$work/run/log.jsonl" || { echo "FAIL: no second G step in the log"; failed=1; }
+# The picture of z_n is shown, not measured: the log's SWD covers the VAE's image and G's.
+python3 - "$work/run/log.jsonl" <<'PY' || { echo "FAIL: the log's SWD figures"; failed=1; }
+import json, sys
+quality = [json.loads(line)["quality"] for line in open(sys.argv[1]) if '"quality"' in line]
+assert quality, "no SWD in the log"
+assert all("swd_vae" in q and "swd_image" in q and "swd_z_n" not in q for q in quality), quality
+PY
 
 expect_success "$aegan" sample --checkpoint "$checkpoint" --count 3 --out "$work/sample"
-for file in grid.png grid_vae.png sample_0002.png; do
+for file in grid.png grid_vae.png grid_z_n.png sample_0002.png; do
   [[ -s $work/sample/$file ]] || { echo "FAIL: sample wrote no $file"; failed=1; }
 done
 expect_success "$aegan" sample --checkpoint "$checkpoint" --out "$work/reconstruct" \
@@ -60,6 +67,7 @@ if "$aegan" eval --checkpoint "$checkpoint" --data "$work/images" --count 4 --pa
 import json, sys
 report = json.load(open(sys.argv[1]))
 assert report["swd"]["average_x1e3"] > 0, report
+assert report["swd_vae"]["average_x1e3"] > 0 and "swd_z_n" not in report, report
 PY
 else
   echo "FAIL: eval exited with an error"

@@ -31,7 +31,7 @@ where() {
 
 # The title of the window that shows panel NAME.
 title_of() {
-  grep -o ": $1 at .* in '[^']*'" "$work/view.log" | head -1 | sed -E "s/.* in '([^']*)'/\1/"
+  grep ": $1 at " "$work/view.log" | head -1 | sed -E "s/.* in '(.*)'( zoom [0-9]+)?$/\1/"
 }
 
 # check_samples CHECKPOINT SEED: the main image equals `aegan-vk sample` for keyframe 0 of the
@@ -59,11 +59,11 @@ check_samples() {
   done
 }
 
-# view_model MODEL SEED: the screenshot of a model of MODEL at its default preset, written by the
-# tool as $work/model.safetensors, on keyframe 0 of the walk of SEED with a grid of 4 samples;
-# then check_samples.
+# view_model MODEL SEED [GAIN]: the screenshot of a model of MODEL at its default preset, written
+# by the tool as $work/model.safetensors (weights scaled by GAIN, default 4), on keyframe 0 of the
+# walk of SEED with a grid of 4 samples; then check_samples.
 view_model() {
-  "$tool" write-model "$work/model.safetensors" 3 4 "$1"
+  "$tool" write-model "$work/model.safetensors" 3 "${3:-4}" "$1"
   view_screenshot --checkpoint "$work/model.safetensors" --seed "$2" --samples 4
   check_samples "$work/model.safetensors" "$2"
 }

@@ -33,7 +33,11 @@ void expect_frame_of_sample(Model& model) {
         << model.name() << " " << expected[i].name;
   }
   EXPECT_EQ(inference.image_pixels().width, model.image_size());
-  EXPECT_EQ(inference.beside_pixels().pixels.defined(), expected.size() > 1);
+  ASSERT_EQ(inference.intermediate_pixels().size(), expected.size() - 1);
+  for (const DisplayImage& intermediate : inference.intermediate_pixels()) {
+    EXPECT_TRUE(intermediate.pixels.defined());
+    EXPECT_EQ(intermediate.width, model.image_size());
+  }
   Runtime::get().stream().finish();
 }
 
@@ -113,6 +117,17 @@ TEST(Inference, ShowsTheIntermediateImageOfAModelWithoutAnEmbeddingSpace) {
   EXPECT_EQ(inference.formula(1), "phi(G(z))");
   EXPECT_FALSE(inference.embedding().defined());
   Runtime::get().stream().finish();
+}
+
+TEST(Inference, ShowsEveryIntermediateImage) {
+  // DE-GAN: the picture of z_n and the VAE's image beside G(z'); StackGAN-v2: its smaller branch.
+  for (const char* name : {"degan", "stackgan"}) {
+    const ModelKind& kind = model_kind(name);
+    std::unique_ptr<Model> model = create_model(name, kind.preset(kind.default_preset));
+    model->initialise(2);
+    model->set_training(false);
+    expect_frame_of_sample(*model);
+  }
 }
 
 }  // namespace

@@ -1,9 +1,9 @@
 // Helper of the viewer's tests: writes a model both `aegan-vk view` and `aegan-vk sample` load,
 // draws the embedding panel's expected picture, and compares the viewer's screenshot with such
-// PNGs.
+// PNGs (INSET: pixels of SAMPLE's border left out, as of a grid of one image).
 //   viewer_test_tool write-model FILE SEED GAIN [MODEL]   (default aegan, at its default preset)
 //   viewer_test_tool embedding-png MODEL SEED ZOOM COLUMNS GAP OUT.png
-//   viewer_test_tool compare SHOT.png SAMPLE.png X Y ZOOM TOLERANCE
+//   viewer_test_tool compare SHOT.png SAMPLE.png X Y ZOOM TOLERANCE [INSET]
 #include <stb/stb_image.h>
 
 #include <cmath>
@@ -27,14 +27,15 @@
 namespace {
 
 // Freshly initialised weights give an almost uniform grey image, which would make the comparison
-// meaningless; scaling the convolution weights by GAIN gives images with structure.
+// meaningless; scaling the weights of convolutions and linear layers by GAIN gives images with
+// structure.
 int write_model(const std::string& path, uint64_t seed, float gain, const std::string& kind_name) {
   const aegan::ModelKind& kind = aegan::model_kind(kind_name);
   std::unique_ptr<aegan::Model> model =
       aegan::create_model(kind_name, kind.preset(kind.default_preset));
   model->initialise(seed);
   for (auto& [name, tensor] : model->state()) {
-    if (tensor.rank() != 4 || name.find("weight") == std::string::npos) continue;
+    if (tensor.rank() < 2 || name.find("weight") == std::string::npos) continue;
     std::vector<float> values = tensor.to_host();
     for (float& v : values)
       v *= gain;
@@ -92,9 +93,9 @@ Image load(const char* path) {
 }
 
 int compare(const char* shot_path, const char* sample_path, int x0, int y0, int zoom,
-            double tolerance) {
+            double tolerance, int inset) {
   const Image shot = load(shot_path), sample = load(sample_path);
-  const int w = sample.width * zoom, h = sample.height * zoom;
+  const int w = (sample.width - 2 * inset) * zoom, h = (sample.height - 2 * inset) * zoom;
   if (x0 < 0 || y0 < 0 || x0 + w > shot.width || y0 + h > shot.height) {
     std::printf("FAIL: the image (%dx%d at %d,%d) lies outside the %dx%d screenshot\n", w, h, x0,
                 y0, shot.width, shot.height);
@@ -104,7 +105,7 @@ int compare(const char* shot_path, const char* sample_path, int x0, int y0, int 
   for (int y = 0; y < h; ++y) {
     for (int x = 0; x < w; ++x) {
       const unsigned char* a = shot.at(x0 + x, y0 + y);
-      const unsigned char* b = sample.at(x / zoom, y / zoom);
+      const unsigned char* b = sample.at(inset + x / zoom, inset + y / zoom);
       for (int c = 0; c < 3; ++c) {
         const double d = std::abs(double(a[c]) - double(b[c]));
         max_diff = std::max(max_diff, d);
@@ -161,14 +162,14 @@ int main(int argc, char** argv) {
       return embedding_png(argv[2], std::strtoull(argv[3], nullptr, 10), std::atoi(argv[4]),
                            std::atoi(argv[5]), std::atoi(argv[6]), argv[7]);
     }
-    if (command == "compare" && argc == 8) {
+    if (command == "compare" && (argc == 8 || argc == 9)) {
       return compare(argv[2], argv[3], std::atoi(argv[4]), std::atoi(argv[5]), std::atoi(argv[6]),
-                     std::atof(argv[7]));
+                     std::atof(argv[7]), argc == 9 ? std::atoi(argv[8]) : 0);
     }
     std::fprintf(
         stderr,
         "usage: viewer_test_tool write-model FILE SEED GAIN [MODEL] | embedding-png MODEL SEED "
-        "ZOOM COLUMNS GAP OUT | compare SHOT SAMPLE X Y ZOOM TOLERANCE\n");
+        "ZOOM COLUMNS GAP OUT | compare SHOT SAMPLE X Y ZOOM TOLERANCE [INSET]\n");
     return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "viewer_test_tool: %s\n", e.what());

@@ -120,8 +120,10 @@ void Inference::decode(EmbeddingSpace& space) {
 
 void Inference::convert(const DisplaySettings& settings) {
   to_display(image(), 0, settings.zoom, settings.order, image_pixels_);
-  if (settings.beside && images_.size() > 1) {
-    to_display(images_.front().images, 0, settings.zoom, settings.order, beside_pixels_);
+  if (settings.beside) {
+    intermediate_pixels_.resize(images_.size() - 1);
+    for (size_t i = 0; i + 1 < images_.size(); ++i)
+      to_display(images_[i].images, 0, settings.zoom, settings.order, intermediate_pixels_[i]);
   }
   if (settings.embedding && embedding_.defined()) {
     const int channels = static_cast<int>(embedding_.dim(1)),

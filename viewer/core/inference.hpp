@@ -29,7 +29,7 @@ ViewerModel fresh_viewer_model(const std::string& model, const ModelSizes& sizes
 struct DisplaySettings {
   int zoom = 1;  // of the final image; the image beside it is shown at the same zoom
   PixelOrder order = PixelOrder::rgba;
-  bool beside = true;     // also convert the first intermediate image (AEGAN's x_hat), if any
+  bool beside = true;     // also convert the intermediate images (AEGAN's x_hat), if any
   bool embedding = true;  // also convert the embedding's channels, as a grid of grey tiles
   bool embedding_normalise = false;  // each channel's min .. max as black .. white (else [-1, 1])
 };
@@ -63,8 +63,8 @@ class Inference {
   // Undefined for a model without an embedding space.
   const Tensor& embedding() const { return embedding_; }
   const DisplayImage& image_pixels() const { return image_pixels_; }
-  // The first of images() when there are more than one.
-  const DisplayImage& beside_pixels() const { return beside_pixels_; }
+  // Each of images() before the final one, converted when DisplaySettings::beside.
+  const std::vector<DisplayImage>& intermediate_pixels() const { return intermediate_pixels_; }
   const DisplayImage& embedding_pixels() const { return embedding_pixels_; }
   StageClock& clock() { return clock_; }
   // Tiles of an [ec, es, es] embedding: about 32 pixels each, about square overall.
@@ -81,7 +81,8 @@ class Inference {
   Tensor z_;
   Tensor embedding_;
   std::vector<NamedImages> images_;
-  DisplayImage image_pixels_, beside_pixels_, embedding_pixels_;
+  DisplayImage image_pixels_, embedding_pixels_;
+  std::vector<DisplayImage> intermediate_pixels_;
 };
 
 }  // namespace aegan::viewer

@@ -56,8 +56,13 @@ Preset preset_from_sizes(const ModelSizes& s) {
 }
 
 DeganModel::DeganModel(const ModelSizes& sizes, Prior prior)
-    : Model(sizes, prior), preset_(preset_from_sizes(sizes)) {
-  check_preset(preset_);
+    : Model(sizes, prior),
+      preset_([&] {
+        Preset preset = preset_from_sizes(sizes);
+        check_preset(preset);
+        return preset;
+      }()),
+      z_picture_(preset_.nz, preset_.r) {
   vae_enc_ = std::make_unique<VaeEncoder>(preset_);
   vae_dec_ = vae_decoder(preset_);
   g_ = generator(preset_);
@@ -164,7 +169,9 @@ train::LossValues DeganModel::gan_step(train::Optimizers& optimizers, const Step
 std::vector<NamedImages> DeganModel::generate(const Tensor& z) {
   const Tensor vae_image = decode(z);
   const Tensor image = g_->forward(vae_enc_->encode(vae_image).first);
-  return {{"vae", "vae_dec(z_n)", vae_image}, {"image", "G(z')", image}};
+  return {{"z_n", "z_n", z_picture_(z), false},
+          {"vae", "vae_dec(z_n)", vae_image},
+          {"image", "G(z')", image}};
 }
 
 Tensor DeganModel::reconstruct(const Tensor& x) {

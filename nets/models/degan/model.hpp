@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "nets/latent_picture.hpp"
 #include "nets/model.hpp"
 #include "nets/models/degan/networks.hpp"
 #include "nets/models/registry.hpp"
@@ -18,7 +19,8 @@ Preset preset_from_sizes(const ModelSizes& sizes);
 
 // DE-GAN (docs/models/degan.md) as a Model: stage 1 pre-trains the VAE, stage 2 trains G and D on
 // the decoder-encoder noise z' = vae_enc(vae_dec(z_n)) of z_n ~ N(0, I), the VAE frozen in eval
-// mode. generate() gives the VAE's image vae_dec(z_n) and image = G(z'), z' the posterior mean.
+// mode. generate() gives a picture of z_n, the VAE's image vae_dec(z_n) and image = G(z'), z' the
+// posterior mean.
 class DeganModel final : public Model {
  public:
   DeganModel(const ModelSizes& sizes, Prior prior);
@@ -57,6 +59,7 @@ class DeganModel final : public Model {
   std::unique_ptr<nn::Sequential> vae_dec_;
   std::unique_ptr<nn::Sequential> g_;
   std::unique_ptr<Discriminator> d_;
+  LatentPicture z_picture_;
   std::vector<std::string> g_loss_names_;  // "g", "g2", ...: storage for the step's loss names
 };
 

@@ -7,6 +7,7 @@
 
 #include "engine/autograd.hpp"
 #include "engine/error.hpp"
+#include "nets/latent_picture.hpp"
 #include "nets/models/degan/model.hpp"
 #include "tests/nets/network_checks.hpp"
 
@@ -102,9 +103,13 @@ TEST(Degan, ForwardShapesAndRange) {
       for (int n : {1, 3}) {
         const Tensor z = ops::normal({n, nz, 1, 1}, 5);
         const std::vector<NamedImages> images = model.generate(z);
-        ASSERT_EQ(images.size(), 2u);
-        EXPECT_EQ(images[0].name, "vae");
-        EXPECT_EQ(images[1].name, "image");
+        ASSERT_EQ(images.size(), 3u);
+        EXPECT_EQ(images[0].name, "z_n");
+        EXPECT_FALSE(images[0].measured);
+        EXPECT_EQ(images[0].images.to_host(), LatentPicture(nz, r)(z).to_host());
+        EXPECT_EQ(images[1].name, "vae");
+        EXPECT_EQ(images[2].name, "image");
+        EXPECT_TRUE(images[1].measured && images[2].measured);
         for (const NamedImages& part : images) {
           ASSERT_EQ(part.images.shape(), (Shape{n, 3, r, r})) << preset << " " << part.name;
           const auto pixels = part.images.to_host();
@@ -113,12 +118,13 @@ TEST(Degan, ForwardShapesAndRange) {
           EXPECT_LE(*hi, 1.0f);
           EXPECT_LT(*lo, *hi) << part.name << " is constant";
         }
-        const auto [mu, logvar] = model.vae_enc().encode(images[1].images);
+        const Tensor& image = images[2].images;
+        const auto [mu, logvar] = model.vae_enc().encode(image);
         EXPECT_EQ(mu.shape(), (Shape{n, nz}));
         EXPECT_EQ(logvar.shape(), (Shape{n, nz}));
-        EXPECT_EQ(model.d().forward(images[1].images).shape(), (Shape{n, 1}));
-        EXPECT_EQ(model.d().features(images[1].images).shape(), (Shape{n, 64 * (r / 8) * (r / 8)}));
-        EXPECT_EQ(model.reconstruct(images[1].images).shape(), (Shape{n, 3, r, r}));
+        EXPECT_EQ(model.d().forward(image).shape(), (Shape{n, 1}));
+        EXPECT_EQ(model.d().features(image).shape(), (Shape{n, 64 * (r / 8) * (r / 8)}));
+        EXPECT_EQ(model.reconstruct(image).shape(), (Shape{n, 3, r, r}));
       }
     }
   }
