@@ -6,10 +6,11 @@
 // the trainer's; phi's L1 weight LAMBDA, by default the trainer's), STAGE > 1 after 20 steps of
 // stage 1 (recorded as the initial state). Writes
 // FOLDER/initial.safetensors (every parameter and buffer before the first step, and the inputs
-// "input.x.<k>", "input.z.<k>") and FOLDER/final.safetensors (every tensor after the last step),
-// for tests/parity/parity.py to run the same steps in PyTorch.
+// "input.x.<k>", "input.z.<k>"), FOLDER/step<k>.safetensors after each step k (a training
+// checkpoint: every tensor, each Adam's moments and step count) and FOLDER/final.safetensors (every
+// tensor after the last step), for tests/parity/parity.py to run the same steps in PyTorch.
 // A model on a generator (the denoiser) trains on a DCGAN dcgan-tiny64 initialised with SEED + 1
-// and trained for 10 steps.
+// and trained for 60 steps.
 // AEGAN's, the denoiser's and DE-GAN's dropout is switched off (a test-only switch): its masks come
 // from the engine's hash and PyTorch cannot draw the same ones. DE-GAN's reparameterisation noise
 // of each step is written as "input.eps.<k>", as the engine draws it.
@@ -27,6 +28,7 @@
 #include "nets/models/degan/model.hpp"
 #include "nets/models/denoiser/model.hpp"
 #include "nets/models/registry.hpp"
+#include "nets/train/checkpoint.hpp"
 
 namespace {
 
@@ -80,12 +82,14 @@ int run(const std::string& model_name, const std::string& preset, int stage, int
   if (kind.on_generator) {
     generator = aegan::create_model("dcgan", aegan::model_kind("dcgan").preset("dcgan-tiny64"));
     generator->initialise(seed + 1);
-    // An untrained G makes images about 0.02 in size, on which phi's first batch norm sees
-    // channels of variance below its eps and only amplifies rounding. A few steps of training
-    // (on uniform noise images) give it images and BN statistics of ordinary size.
+    // An untrained G makes images about 0.003 in size in eval mode, on which phi's first batch
+    // norm sees channels of variance below its eps and only amplifies rounding. Steps of training
+    // (on uniform noise images) give it images of ordinary size, once its running statistics
+    // (momentum 0.1) have forgotten their initial variance of 1: 10 steps leave its images at
+    // about 0.003, 60 give about 0.09.
     aegan::train::TrainConfig generator_config;
     generator_config.stages = {aegan::model_kind("dcgan").stages[0].schedule};
-    train_stage1(*generator, generator_config, 10, seed + 1);
+    train_stage1(*generator, generator_config, 60, seed + 1);
   }
   auto model =
       aegan::create_model(model_name, kind.preset(preset), std::nullopt, std::move(generator));
@@ -142,6 +146,9 @@ int run(const std::string& model_name, const std::string& preset, int stage, int
     const aegan::StepInputs inputs{x, z, seed + static_cast<uint64_t>(k), config};
     for (const auto& [name, value] : model->step(stage, optimizers, inputs))
       std::printf("step %d %s %.6f\n", k, name.c_str(), value);
+    const aegan::train::TrainState after{stage, k + 1, k + 1};
+    aegan::train::save_checkpoint(folder / ("step" + std::to_string(k) + ".safetensors"), *model,
+                                  optimizers, config, after);
   }
   aegan::io::Safetensors final_state;
   final_state.metadata = initial.metadata;
